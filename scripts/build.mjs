@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Compiles src/ to dist/ and copies the files tsc does not (SQL migrations). Run by `npm install`
+// through `prepare`, so a fresh clone is ready to `npm start`.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, cpSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const root = new URL('..', import.meta.url).pathname;
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+rmSync(`${root}dist`, { recursive: true, force: true });
+execFileSync(process.execPath, [tsc, '-p', `${root}tsconfig.build.json`], { stdio: 'inherit' });
+cpSync(`${root}src/store/sqlite/migrations`, `${root}dist/store/sqlite/migrations`, { recursive: true });
+chmodSync(`${root}dist/cli/index.js`, 0o755);

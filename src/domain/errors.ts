@@ -1,0 +1,189 @@
+/**
+ * Typed errors. Each carries its stable problem `code` and HTTP `status`; the HTTP layer maps
+ * every LongrunError to problem+json in one place, and every code is documented in docs/errors.md.
+ */
+
+/** FieldProblem names one bad field by JSON pointer (`/input/durationMs`). */
+export interface FieldProblem {
+  path: string;
+  message: string;
+  /** in is where the field is, when it is not the JSON body: `query`, `header` or `path`. */
+  in?: 'query' | 'header' | 'path';
+}
+
+/** LongrunError is the base of every error a client or a worker may be shown. */
+export abstract class LongrunError extends Error {
+  abstract readonly code: string;
+  abstract readonly status: number;
+  abstract readonly title: string;
+  /** errors lists field-level problems, when there are any. */
+  errors?: FieldProblem[];
+  /** headers are extra response headers the error needs (`Retry-After`). */
+  headers?: Record<string, string>;
+}
+
+/** InvalidRequestError: the request is malformed or a field is out of bounds. */
+export class InvalidRequestError extends LongrunError {
+  readonly code = 'invalid_request';
+  readonly title = 'Invalid request';
+  readonly status: number;
+  constructor(detail: string, errors?: FieldProblem[], status = 400) {
+    super(detail);
+    this.errors = errors;
+    this.status = status;
+  }
+  /** InvalidRequestError.field is the error for one bad field. */
+  static field(path: string, message: string, where?: FieldProblem['in']): InvalidRequestError {
+    const problem: FieldProblem = where ? { path, message, in: where } : { path, message };
+    return new InvalidRequestError(`${where ? `${where} ` : ''}${path}: ${message}`, [problem]);
+  }
+}
+
+/** UnauthorizedError: no key, or a wrong or revoked one. */
+export class UnauthorizedError extends LongrunError {
+  readonly code = 'unauthorized';
+  readonly status = 401;
+  readonly title = 'Unauthorized';
+  constructor(detail = 'A valid API key is required: send it as X-API-Key or Authorization: Bearer.') {
+    super(detail);
+  }
+}
+
+/** ForbiddenError: the key is valid but may not do this (an admin route without the admin key). */
+export class ForbiddenError extends LongrunError {
+  readonly code = 'forbidden';
+  readonly status = 403;
+  readonly title = 'Forbidden';
+}
+
+/** NotFoundError: no such object for this account (another account's object is not found too). */
+export class NotFoundError extends LongrunError {
+  readonly code = 'not_found';
+  readonly status = 404;
+  readonly title = 'Not found';
+}
+
+/** JobNotFoundError: no such job for this account. */
+export class JobNotFoundError extends NotFoundError {
+  constructor(readonly jobId: string) {
+    super(`Job ${jobId} not found`);
+  }
+}
+
+/** UnknownJobTypeError: the `type` is not registered. */
+export class UnknownJobTypeError extends LongrunError {
+  readonly code = 'unknown_job_type';
+  readonly status = 400;
+  readonly title = 'Unknown job type';
+  constructor(readonly jobType: string) {
+    super(`Job type ${JSON.stringify(jobType)} is not registered; GET /v1/job-types lists the types`);
+    this.errors = [{ path: '/type', message: 'is not a registered job type' }];
+  }
+}
+
+/** InsufficientCreditsError: the account cannot pay for the job; nothing was created. */
+export class InsufficientCreditsError extends LongrunError {
+  readonly code = 'insufficient_credits';
+  readonly status = 402;
+  readonly title = 'Insufficient credits';
+  constructor(readonly needed: number, readonly balance: number | null) {
+    super(`This job costs ${needed} credits and the account has ${balance ?? 0}`);
+  }
+}
+
+/** RateLimitedError: the key sent more requests than its budget allows. */
+export class RateLimitedError extends LongrunError {
+  readonly code = 'rate_limited';
+  readonly status = 429;
+  readonly title = 'Too many requests';
+  constructor(retryAfterSeconds: number) {
+    super(`Rate limit exceeded; retry in ${retryAfterSeconds} s`);
+    this.headers = { 'retry-after': String(retryAfterSeconds) };
+  }
+}
+
+/** JobNotCancellableError: the job is already final. */
+export class JobNotCancellableError extends LongrunError {
+  readonly code = 'job_not_cancellable';
+  readonly status = 409;
+  readonly title = 'Job not cancellable';
+  constructor(readonly jobId: string, readonly jobStatus: string) {
+    super(`Job ${jobId} is ${jobStatus} and can no longer be cancelled`);
+  }
+}
+
+/** JobNotRerunnableError: the job is still pending or running. */
+export class JobNotRerunnableError extends LongrunError {
+  readonly code = 'job_not_rerunnable';
+  readonly status = 409;
+  readonly title = 'Job not rerunnable';
+  constructor(readonly jobId: string, readonly jobStatus: string) {
+    super(`Job ${jobId} is ${jobStatus}; only a final job can be rerun`);
+  }
+}
+
+/** IdempotencyKeyReusedError: the Idempotency-Key was used before with another body. */
+export class IdempotencyKeyReusedError extends LongrunError {
+  readonly code = 'idempotency_key_reused';
+  readonly status = 409;
+  readonly title = 'Idempotency key reused';
+  constructor() {
+    super('This Idempotency-Key was already used with a different request body');
+  }
+}
+
+/** PayloadTooLargeError: the body is over the configured limit. */
+export class PayloadTooLargeError extends LongrunError {
+  readonly code = 'payload_too_large';
+  readonly status = 413;
+  readonly title = 'Payload too large';
+}
+
+/** LeaseLostError: a worker reported into a job it no longer holds (cancelled, reaped or retaken). */
+export class LeaseLostError extends LongrunError {
+  readonly code = 'lease_lost';
+  readonly status = 409;
+  readonly title = 'Lease lost';
+  constructor(readonly jobId: string) {
+    super(`The lease on job ${jobId} is no longer held by this worker`);
+  }
+}
+
+/** ServiceUnavailableError: the store cannot be reached right now; retry later. */
+export class ServiceUnavailableError extends LongrunError {
+  readonly code = 'service_unavailable';
+  readonly status = 503;
+  readonly title = 'Service unavailable';
+  constructor(detail = 'The store is unavailable; retry shortly', retryAfterSeconds = 1) {
+    super(detail);
+    this.headers = { 'retry-after': String(retryAfterSeconds) };
+  }
+}
+
+/** InternalError: a fault of ours; the detail never leaks internals. */
+export class InternalError extends LongrunError {
+  readonly code = 'internal';
+  readonly status = 500;
+  readonly title = 'Internal error';
+  constructor(detail = 'An internal error occurred') {
+    super(detail);
+  }
+}
+
+/** ERROR_CODES lists every problem code the API can answer with; docs/errors.md documents each. */
+export const ERROR_CODES = [
+  'invalid_request',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'unknown_job_type',
+  'insufficient_credits',
+  'rate_limited',
+  'job_not_cancellable',
+  'job_not_rerunnable',
+  'idempotency_key_reused',
+  'payload_too_large',
+  'lease_lost',
+  'service_unavailable',
+  'internal',
+] as const;

@@ -1,0 +1,95 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { NotFoundError, ulid } from '../domain/index.js';
+import type { ServiceDeps } from '../service/index.js';
+import { errorHandler, sendProblem } from './problem.js';
+import { accountRoutes } from './routes/account.js';
+import { adminRoutes } from './routes/admin.js';
+import { jobRoutes } from './routes/jobs.js';
+import { opsRoutes } from './routes/ops.js';
+import { SHARED_SCHEMAS } from './schemas.js';
+
+/** AppDeps is what the HTTP app needs. */
+export interface AppDeps {
+  service: ServiceDeps;
+  /** adminKey is LONGRUN_ADMIN_KEY; null turns the admin API off. */
+  adminKey: string | null;
+  /** bodyLimit is the largest body accepted, in bytes (default 10 MiB). */
+  bodyLimit?: number;
+  /** logger is Fastify's logger option (false in tests). */
+  logger?: FastifyServerOptions['logger'];
+  /** version is shown in /openapi.json. */
+  version?: string;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * buildApp makes the Fastify app: problem+json errors, X-Request-Id, strict body validation,
+ * query coercion, OpenAPI from the route schemas, and the routes.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: deps.bodyLimit ?? 10 * 1024 * 1024,
+    // Honour a caller's well-formed X-Request-Id so traces join up; otherwise make one.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : `req_${ulid()}`;
+    },
+    requestIdHeader: false,
+  });
+
+  // Bodies are JSON and must match exactly: no coercion, no silently dropped fields.
+  // Query strings are text, so numbers and booleans there are coerced.
+  const bodyAjv = addFormats.default(new Ajv({ allErrors: true, coerceTypes: false, useDefaults: true, removeAdditional: false, strict: false }));
+  const queryAjv = addFormats.default(new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, removeAdditional: false, strict: false }));
+  for (const schema of SHARED_SCHEMAS) {
+    bodyAjv.addSchema(schema);
+    queryAjv.addSchema(schema);
+  }
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : queryAjv).compile(schema));
+
+  // An empty body is no body (clients often send Content-Type: application/json on a bare POST).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' || (typeof body === 'string' && body.trim() === '')) done(null, undefined);
+    else parseJson(request, body as string, done);
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, new NotFoundError(`No route ${request.method} ${request.url.split('?')[0]}`)));
+
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Longrun',
+        version: deps.version ?? '0.1.0',
+        description: 'A self-hosted Jobs API for long-running generation work. Errors are application/problem+json.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ apiKey: [] }, { bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(opsRoutes, { deps });
+  await app.register(jobRoutes, { deps });
+  await app.register(accountRoutes, { deps });
+  await app.register(adminRoutes, { deps });
+  return app;
+}

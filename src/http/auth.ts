@@ -1,0 +1,49 @@
+import type { FastifyRequest } from 'fastify';
+import { ForbiddenError, UnauthorizedError } from '../domain/index.js';
+import { type Principal, type ServiceDeps, authenticate, secretsEqual } from '../service/index.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** principal is who is calling; set by `requireAccount`. */
+    principal: Principal;
+  }
+}
+
+/** presentedSecret reads the key from `X-API-Key` or `Authorization: Bearer`. */
+export function presentedSecret(request: FastifyRequest): string | undefined {
+  const header = request.headers['x-api-key'];
+  if (typeof header === 'string' && header !== '') return header.trim();
+  const authorization = request.headers.authorization;
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (match) return match[1];
+  }
+  return undefined;
+}
+
+/** requireAccount is the preHandler of account routes: it sets `request.principal` or answers 401. */
+export function requireAccount(deps: ServiceDeps) {
+  return async (request: FastifyRequest) => {
+    request.principal = await authenticate(deps, presentedSecret(request));
+  };
+}
+
+/**
+ * requireAdmin is the preHandler of admin routes: the secret must equal LONGRUN_ADMIN_KEY. An
+ * account key gets 403; no key or an unknown one, 401; with no admin key configured, 403.
+ */
+export function requireAdmin(deps: ServiceDeps, adminKey: string | null) {
+  return async (request: FastifyRequest) => {
+    const secret = presentedSecret(request);
+    if (!secret) throw new UnauthorizedError('The admin API needs the admin key (LONGRUN_ADMIN_KEY)');
+    if (adminKey !== null && secretsEqual(secret, adminKey)) return;
+    const isAccountKey = await authenticate(deps, secret).then(
+      () => true,
+      () => false,
+    );
+    if (isAccountKey || adminKey === null) {
+      throw new ForbiddenError(adminKey === null ? 'The admin API is off: set LONGRUN_ADMIN_KEY to use it' : 'This route needs the admin key');
+    }
+    throw new UnauthorizedError('The admin key is not valid');
+  };
+}

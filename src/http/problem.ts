@@ -1,0 +1,80 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { type FieldProblem, InternalError, InvalidRequestError, LongrunError, NotFoundError, PayloadTooLargeError } from '../domain/index.js';
+
+interface AjvError {
+  keyword: string;
+  instancePath: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+const WHERE = { querystring: 'query', headers: 'header', params: 'path' } as const;
+
+/**
+ * toLongrunError maps anything thrown while serving a request to a LongrunError: our own pass
+ * through; Fastify's validation, JSON, size and media-type errors become 4xx problems naming the
+ * field; anything else is an internal error whose details stay in the log.
+ */
+export function toLongrunError(error: unknown): LongrunError {
+  if (error instanceof LongrunError) return error;
+  const fastifyError = error as FastifyError & { validationContext?: string; validation?: AjvError[] };
+  if (fastifyError.validation) {
+    const where = WHERE[fastifyError.validationContext as keyof typeof WHERE];
+    const errors = fastifyError.validation.map((e) => fieldProblem(e, where));
+    const first = errors[0]!;
+    return new InvalidRequestError(`${where ? `${where} ` : ''}${first.path}: ${first.message}`, errors);
+  }
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new PayloadTooLargeError('The request body is larger than the server accepts');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new InvalidRequestError('Send the body as application/json', undefined, 415);
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new InvalidRequestError('The Content-Length does not match the body');
+  }
+  if (error instanceof SyntaxError || fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return new InvalidRequestError(`The body is not valid JSON: ${(error as Error).message}`);
+  }
+  const status = fastifyError.statusCode;
+  if (status === 404) return new NotFoundError('Not found');
+  if (status !== undefined && status >= 400 && status < 500) return new InvalidRequestError(fastifyError.message, undefined, status);
+  return new InternalError();
+}
+
+function fieldProblem(e: AjvError, where: FieldProblem['in'] | undefined): FieldProblem {
+  let path = e.instancePath;
+  let message = e.message ?? 'is invalid';
+  if (e.keyword === 'required') {
+    path += `/${String(e.params.missingProperty)}`;
+    message = 'is required';
+  } else if (e.keyword === 'additionalProperties') {
+    path += `/${String(e.params.additionalProperty)}`;
+    message = 'is not a known field';
+  } else if (e.keyword === 'enum' && Array.isArray(e.params.allowedValues)) {
+    message = `must be one of ${e.params.allowedValues.join(', ')}`;
+  }
+  if (!where) return { path, message };
+  // Query parameters, headers and path segments are named, not pointed at.
+  return { path: path.replace(/^\//, ''), message, in: where };
+}
+
+/** sendProblem answers with the error as application/problem+json. */
+export function sendProblem(reply: FastifyReply, error: LongrunError): FastifyReply {
+  if (error.headers) reply.headers(error.headers);
+  const body: Record<string, unknown> = {
+    type: `urn:longrun:problem:${error.code}`,
+    title: error.title,
+    status: error.status,
+    detail: error.message,
+    code: error.code,
+  };
+  if (error.errors) body.errors = error.errors;
+  return reply.code(error.status).type('application/problem+json').send(body);
+}
+
+/** errorHandler is the app's one error handler. */
+export function errorHandler(this: unknown, error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const mapped = toLongrunError(error);
+  if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
+  return sendProblem(reply, mapped);
+}

@@ -1,0 +1,114 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { getAccount, getUsage } from '../../service/index.js';
+import type { AppDeps } from '../app.js';
+import { requireAccount } from '../auth.js';
+import { problemResponses } from '../schemas.js';
+
+const totals = {
+  jobs: { type: 'integer' },
+  completed: { type: 'integer' },
+  failed: { type: 'integer' },
+  cancelled: { type: 'integer' },
+  creditsCharged: { type: 'integer' },
+  creditsRefunded: { type: 'integer' },
+  bytes: { type: 'integer' },
+} as const;
+const processTime = {
+  type: 'object',
+  description: 'Run time in ms of jobs that completed or failed: mean, median, 95th percentile.',
+  properties: { avg: { type: 'integer' }, p50: { type: 'integer' }, p95: { type: 'integer' } },
+} as const;
+
+/** accountRoutes: the caller's account, usage, and the job types it can create. */
+export const accountRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
+  const service = deps.service;
+  app.addHook('onRequest', requireAccount(service));
+
+  app.get(
+    '/v1/account',
+    { schema: { summary: 'The caller’s account', tags: ['account'], response: { 200: { $ref: 'Account#' }, ...problemResponses } } },
+    async (request) => {
+      const account = await getAccount(service, request.principal.accountId);
+      return {
+        id: account.id,
+        name: account.name,
+        credits: { balance: account.creditBalance },
+        webhookSecret: account.webhookSecret,
+        createdAt: account.createdAt.toISOString(),
+      };
+    },
+  );
+
+  app.get<{ Querystring: { from?: string; to?: string } }>(
+    '/v1/usage',
+    {
+      schema: {
+        summary: 'Usage over a window (default: the last 30 days)',
+        tags: ['account'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            from: { type: 'string', maxLength: 40, description: 'ISO 8601; inclusive.' },
+            to: { type: 'string', maxLength: 40, description: 'ISO 8601; exclusive; default now.' },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              from: { type: 'string', format: 'date-time' },
+              to: { type: 'string', format: 'date-time' },
+              totals: { type: 'object', properties: { ...totals, processTime } },
+              byType: { type: 'array', items: { type: 'object', properties: { type: { type: 'string' }, ...totals, processTime } } },
+              byDay: { type: 'array', items: { type: 'object', properties: { day: { type: 'string' }, ...totals } } },
+            },
+          },
+          ...problemResponses,
+        },
+      },
+    },
+    async (request) => {
+      const usage = await getUsage(service, request.principal, request.query);
+      return { ...usage, from: usage.from.toISOString(), to: usage.to.toISOString() };
+    },
+  );
+
+  app.get(
+    '/v1/job-types',
+    {
+      schema: {
+        summary: 'The job types this server runs',
+        tags: ['account'],
+        response: {
+          200: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                type: { type: 'string' },
+                description: { type: 'string' },
+                creditCost: { type: 'integer' },
+                inputSchema: { type: 'object', additionalProperties: true },
+                privateFields: { type: 'array', items: { type: 'string' } },
+                timeoutMs: { type: 'integer' },
+                maxAttempts: { type: 'integer' },
+              },
+            },
+          },
+          ...problemResponses,
+        },
+      },
+    },
+    async () =>
+      service.registry.list().map((t) => ({
+        type: t.type,
+        description: t.description,
+        creditCost: t.creditCost,
+        inputSchema: t.inputSchema,
+        privateFields: [...(t.privateFields ?? [])],
+        timeoutMs: t.timeoutMs,
+        maxAttempts: t.maxAttempts,
+      })),
+  );
+};

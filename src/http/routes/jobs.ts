@@ -1,0 +1,140 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { InvalidRequestError, type JobStatus } from '../../domain/index.js';
+import { type CreateJobRequest, cancelJob, createJob, listJobs, rerunJob, waitForJob } from '../../service/index.js';
+import type { AppDeps } from '../app.js';
+import { requireAccount } from '../auth.js';
+import { jobView } from '../jobView.js';
+import {
+  createJobBodySchema,
+  jobIdParamsSchema,
+  jobListSchema,
+  listJobsQuerySchema,
+  problemResponses,
+  waitQuerySchema,
+} from '../schemas.js';
+
+const job = { $ref: 'Job#' } as const;
+const MAX_WAIT_S = 60;
+
+/** jobRoutes: create, get (long-poll), list, cancel and rerun jobs. */
+export const jobRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
+  const service = deps.service;
+  app.addHook('onRequest', requireAccount(service));
+
+  app.post<{ Body: CreateJobRequest }>(
+    '/v1/jobs',
+    {
+      schema: {
+        summary: 'Create a job',
+        description: 'With `Prefer: wait=N` (1–60) the answer waits until the job is final or N s pass. `Idempotency-Key` (≤ 255 chars) replays the first answer for 24 h.',
+        tags: ['jobs'],
+        body: createJobBodySchema,
+        response: { 200: job, 201: job, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const idempotencyKey = header(request, 'idempotency-key');
+      if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 255)) {
+        throw InvalidRequestError.field('Idempotency-Key', 'must be 1 to 255 characters', 'header');
+      }
+      const { job: created, replayed } = await createJob(service, request.principal, request.body, { idempotencyKey });
+      reply.header('location', `/v1/jobs/${created.id}`);
+      if (replayed) reply.header('idempotent-replayed', 'true');
+      const waitS = preferWait(request);
+      let answer = created;
+      if (waitS > 0) {
+        reply.header('preference-applied', `wait=${waitS}`);
+        answer = await waitForJob(service, request.principal, created.id, waitS * 1000, closed(reply));
+      }
+      return reply.code(replayed ? 200 : 201).send(jobView(answer));
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { wait?: number } }>(
+    '/v1/jobs/:id',
+    {
+      schema: {
+        summary: 'Get a job',
+        description: '`?wait=N` (1–60) holds the request until the job is final or N s pass.',
+        tags: ['jobs'],
+        params: jobIdParamsSchema,
+        querystring: waitQuerySchema,
+        response: { 200: job, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const waitMs = (request.query.wait ?? 0) * 1000;
+      return jobView(await waitForJob(service, request.principal, request.params.id, waitMs, closed(reply)));
+    },
+  );
+
+  app.get<{ Querystring: { limit: number; offset: number; status?: string; type?: string; cursor?: string } }>(
+    '/v1/jobs',
+    {
+      schema: {
+        summary: 'List jobs, newest first',
+        tags: ['jobs'],
+        querystring: listJobsQuerySchema,
+        response: { 200: jobListSchema, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const page = await listJobs(service, request.principal, {
+        limit: q.limit,
+        offset: q.offset,
+        statuses: q.status ? ([...new Set(q.status.split(','))] as JobStatus[]) : undefined,
+        type: q.type,
+        cursor: q.cursor,
+      });
+      return {
+        data: page.jobs.map(jobView),
+        pagination: { limit: q.limit, offset: q.offset, total: page.total, hasMore: page.hasMore, nextCursor: page.nextCursor },
+      };
+    },
+  );
+
+  const cancel = async (request: FastifyRequest<{ Params: { id: string } }>) =>
+    jobView(await cancelJob(service, request.principal, request.params.id));
+  const cancelSchema = (summary: string) => ({
+    schema: { summary, tags: ['jobs'], params: jobIdParamsSchema, response: { 200: job, ...problemResponses } },
+  });
+  app.post('/v1/jobs/:id/cancel', cancelSchema('Cancel a job (refunds its credits)'), cancel);
+  app.delete('/v1/jobs/:id', cancelSchema('Cancel a job (same as POST …/cancel)'), cancel);
+
+  app.post<{ Params: { id: string } }>(
+    '/v1/jobs/:id/rerun',
+    {
+      schema: {
+        summary: 'Rerun a final job as a new job',
+        tags: ['jobs'],
+        params: jobIdParamsSchema,
+        response: { 201: job, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const rerun = await rerunJob(service, request.principal, request.params.id);
+      return reply.code(201).header('location', `/v1/jobs/${rerun.id}`).send(jobView(rerun));
+    },
+  );
+};
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** preferWait reads `Prefer: wait=N` (RFC 7240); a preference out of range is clamped, not refused. */
+function preferWait(request: FastifyRequest): number {
+  const prefer = header(request, 'prefer');
+  const match = prefer ? /(?:^|[,;\s])wait=(\d+)/i.exec(prefer) : null;
+  if (!match) return 0;
+  return Math.min(MAX_WAIT_S, Math.max(1, Number(match[1])));
+}
+
+/** closed is a signal that fires when the client goes away, so a long-poll stops waiting. */
+function closed(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.once('close', () => controller.abort());
+  return controller.signal;
+}

@@ -1,0 +1,174 @@
+import { ERROR_CODES, JOB_STATUSES, WEBHOOK_EVENTS } from '../domain/index.js';
+
+/**
+ * The JSON Schemas of the HTTP API. The same schemas validate requests, shape responses and
+ * generate /openapi.json, so the documentation cannot drift from what the server does.
+ * Shared schemas are registered by `$id` and referenced as `{ $ref: 'Job#' }`.
+ */
+
+const time = { type: 'string', format: 'date-time' } as const;
+const nullableTime = { type: ['string', 'null'], format: 'date-time' } as const;
+const anyJson = {} as const;
+
+/** jobSchema is the job object (API.md, "The job object"). */
+export const jobSchema = {
+  $id: 'Job',
+  type: 'object',
+  description: 'A job: what was asked for, where it stands, and what it produced.',
+  properties: {
+    id: { type: 'string', description: 'Prefixed, time-sortable id (`job_…`).' },
+    type: { type: 'string', description: 'The job type, e.g. `demo/sleep`.' },
+    status: { type: 'string', enum: JOB_STATUSES, description: 'completed, failed and cancelled are final.' },
+    progress: { type: 'integer', minimum: 0, maximum: 100, description: '0–100; exactly 100 once completed.' },
+    statusMessage: { type: ['string', 'null'], description: 'A short text the job type sets.' },
+    priority: { type: 'integer', description: '−100…100; higher runs first, ties oldest first.' },
+    input: { type: 'object', additionalProperties: true, description: 'The input sent, minus the type’s private fields.' },
+    output: { ...anyJson, description: 'The job type’s output once completed, else null.' },
+    error: {
+      type: ['object', 'null'],
+      description: 'Why the job failed (or `{code: "cancelled"}` when cancelled while running).',
+      properties: { code: { type: 'string' }, message: { type: 'string' } },
+      required: ['code'],
+    },
+    attempts: { type: 'integer', description: 'Attempts started so far.' },
+    maxAttempts: { type: 'integer', description: 'Attempts allowed before the job fails for good.' },
+    timeoutMs: { type: 'integer', description: 'Time one attempt may run.' },
+    accountId: { type: 'string' },
+    apiKeyUsed: { type: ['string', 'null'], description: 'The masked key that created the job (`key_…a1b2`).' },
+    worker: { type: ['string', 'null'], description: 'The worker that ran (or runs) the last attempt.' },
+    size: { type: 'integer', description: 'Total bytes of the output files.' },
+    processTime: { type: 'integer', description: 'The last finished attempt’s run time, in ms.' },
+    creditsCharged: { type: 'integer' },
+    creditsRefunded: { type: 'integer', description: 'The full charge once failed or cancelled, else 0.' },
+    originalJobId: { type: ['string', 'null'], description: 'The job this one reruns.' },
+    webhookUrl: { type: ['string', 'null'] },
+    webhookEvents: { type: 'array', items: { type: 'string', enum: WEBHOOK_EVENTS } },
+    metadata: { type: 'object', additionalProperties: true, description: 'The client’s own key-value data.' },
+    runAt: { ...time, description: 'The earliest time a worker may start the job.' },
+    createdAt: time,
+    startedAt: { ...nullableTime, description: 'When the last attempt started.' },
+    completedAt: nullableTime,
+    failedAt: nullableTime,
+    cancelledAt: nullableTime,
+    updatedAt: time,
+    _links: {
+      type: 'object',
+      properties: { self: { type: 'string' }, events: { type: 'string' }, cancel: { type: 'string' }, rerun: { type: 'string' } },
+    },
+  },
+} as const;
+
+/** problemSchema is an RFC 9457 problem with Longrun's stable `code`. */
+export const problemSchema = {
+  $id: 'Problem',
+  type: 'object',
+  description: 'An error (application/problem+json, RFC 9457).',
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    code: { type: 'string', enum: ERROR_CODES },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          path: { type: 'string', description: 'JSON pointer into the body, or the name of a query parameter or header.' },
+          in: { type: 'string', enum: ['query', 'header', 'path'], description: 'Where the field is, when not in the body.' },
+          message: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;
+
+/** accountSchema is `GET /v1/account`. */
+export const accountSchema = {
+  $id: 'Account',
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    credits: {
+      type: 'object',
+      properties: { balance: { type: ['integer', 'null'], description: 'null means unlimited.' } },
+    },
+    webhookSecret: { type: 'string', description: 'Signs this account’s webhooks (`whsec_…`).' },
+    createdAt: time,
+  },
+} as const;
+
+/** createJobBodySchema is the `POST /v1/jobs` body. */
+export const createJobBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type'],
+  properties: {
+    type: { type: 'string', minLength: 1, maxLength: 100, description: 'A registered job type (GET /v1/job-types).' },
+    input: { type: 'object', description: 'Validated against the job type’s input schema.' },
+    priority: { type: 'integer', minimum: -100, maximum: 100, default: 0 },
+    webhookUrl: { type: ['string', 'null'], minLength: 1, maxLength: 2048, description: 'POSTed to on the chosen events.' },
+    webhookEvents: { type: 'array', items: { type: 'string', enum: WEBHOOK_EVENTS }, uniqueItems: true, minItems: 1 },
+    metadata: { type: 'object', maxProperties: 50, description: 'Up to 50 keys of your own data, echoed back.' },
+    runAt: { type: 'string', format: 'date-time', description: 'Do not start before this time.' },
+    maxAttempts: { type: 'integer', minimum: 1, maximum: 100, description: 'Defaults to the job type’s.' },
+    timeoutMs: { type: 'integer', minimum: 1, maximum: 86_400_000, description: 'Per attempt; defaults to the job type’s.' },
+  },
+} as const;
+
+/** jobIdParamsSchema is `:id` in job routes. */
+export const jobIdParamsSchema = {
+  type: 'object',
+  properties: { id: { type: 'string', maxLength: 100 } },
+  required: ['id'],
+} as const;
+
+const statusList = `^(${JOB_STATUSES.join('|')})(,(${JOB_STATUSES.join('|')}))*$`;
+
+/** listJobsQuerySchema is `GET /v1/jobs`'s query. */
+export const listJobsQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: 100, default: 25 },
+    offset: { type: 'integer', minimum: 0, maximum: 10_000, default: 0, description: 'Prefer `cursor` deep in history.' },
+    status: { type: 'string', pattern: statusList, description: 'A status or a comma list.' },
+    type: { type: 'string', maxLength: 100 },
+    cursor: { type: 'string', maxLength: 200, description: 'The `nextCursor` of the previous page.' },
+  },
+} as const;
+
+/** waitQuerySchema is `GET /v1/jobs/:id?wait=N`. */
+export const waitQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { wait: { type: 'integer', minimum: 1, maximum: 60, description: 'Hold up to N s until the job is final.' } },
+} as const;
+
+/** jobListSchema is the `GET /v1/jobs` answer. */
+export const jobListSchema = {
+  type: 'object',
+  properties: {
+    data: { type: 'array', items: { $ref: 'Job#' } },
+    pagination: {
+      type: 'object',
+      properties: {
+        limit: { type: 'integer' },
+        offset: { type: 'integer' },
+        total: { type: 'integer', description: 'Jobs matching the filters.' },
+        hasMore: { type: 'boolean' },
+        nextCursor: { type: ['string', 'null'] },
+      },
+    },
+  },
+} as const;
+
+/** problemResponses documents the error answers every route may give. */
+export const problemResponses = {
+  '4xx': { $ref: 'Problem#' },
+  '5xx': { $ref: 'Problem#' },
+} as const;
+
+/** SHARED_SCHEMAS are registered on the app so routes can `$ref` them. */
+export const SHARED_SCHEMAS = [jobSchema, problemSchema, accountSchema];

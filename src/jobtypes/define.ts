@@ -1,0 +1,74 @@
+import type { JsonObject, JsonValue } from '../domain/index.js';
+
+/** JsonSchema is a JSON Schema (draft 2020-12 subset that Ajv understands) for a type's input. */
+export type JsonSchema = { [key: string]: unknown };
+
+/** JobContext is what a job type's `run` gets for one attempt. */
+export interface JobContext<Input extends object = JsonObject> {
+  /** job describes the job being run (never its private input). */
+  job: { id: string; type: string; attempt: number; maxAttempts: number; metadata: JsonObject };
+  /** input is the whole input, private fields included, with the schema's defaults applied. */
+  input: Input;
+  /**
+   * signal fires when the attempt must stop: the job was cancelled, timed out, lost its lease or
+   * the process is shutting down. A handler should pass it to whatever it awaits.
+   */
+  signal: AbortSignal;
+  /**
+   * progress reports how far the attempt is (0–100) with an optional short message. Reports after
+   * the signal fired are discarded.
+   */
+  progress(percent: number, message?: string): Promise<void>;
+}
+
+/** JobTypeDefinition describes one job type; `defineJobType` checks and returns it. */
+export interface JobTypeDefinition<Input extends object = JsonObject, Output extends JsonValue = JsonValue> {
+  /** type is the name clients send, lowercase words joined by `/` (`demo/sleep`). */
+  type: string;
+  description: string;
+  /** inputSchema validates `input` at create time; `additionalProperties: false` is recommended. */
+  inputSchema: JsonSchema;
+  /** privateFields are top-level input fields kept for the worker but never echoed back. */
+  privateFields?: readonly string[];
+  /** creditCost is charged when a job is created and refunded if it fails or is cancelled. */
+  creditCost: number;
+  /** timeoutMs bounds one attempt unless the job sets its own. */
+  timeoutMs: number;
+  /** maxAttempts bounds the attempts unless the job sets its own. */
+  maxAttempts: number;
+  /** run does the work of one attempt and returns the job's output. */
+  run(ctx: JobContext<Input>): Promise<Output> | Output;
+}
+
+const TYPE_NAME = /^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)*$/;
+
+/**
+ * defineJobType checks a definition once, at start-up, so a bad one fails loudly there and not
+ * on the first job.
+ */
+export function defineJobType<Input extends object, Output extends JsonValue>(
+  definition: JobTypeDefinition<Input, Output>,
+): JobTypeDefinition<Input, Output> {
+  const problems: string[] = [];
+  if (!TYPE_NAME.test(definition.type) || definition.type.length > 100) problems.push('type must be lowercase words joined by "/"');
+  if (!Number.isInteger(definition.creditCost) || definition.creditCost < 0) problems.push('creditCost must be a whole number ≥ 0');
+  if (!Number.isInteger(definition.timeoutMs) || definition.timeoutMs < 1) problems.push('timeoutMs must be a whole number ≥ 1');
+  if (!Number.isInteger(definition.maxAttempts) || definition.maxAttempts < 1 || definition.maxAttempts > 100) {
+    problems.push('maxAttempts must be a whole number from 1 to 100');
+  }
+  if (definition.inputSchema?.type !== 'object') problems.push('inputSchema must describe an object');
+  if (typeof definition.run !== 'function') problems.push('run must be a function');
+  if (problems.length > 0) throw new Error(`job type ${JSON.stringify(definition.type)}: ${problems.join('; ')}`);
+  return definition;
+}
+
+/**
+ * JobFailure is what a handler throws to fail an attempt with its own code. `retryable: false`
+ * makes the failure final at once; any other thrown error is retried while attempts remain.
+ */
+export class JobFailure extends Error {
+  constructor(readonly code: string, message: string, readonly retryable = true) {
+    super(message);
+    this.name = 'JobFailure';
+  }
+}

@@ -1,0 +1,9 @@
+/** Job types: the registry, `defineJobType`, and the built-in types. */
+import { demoSleep } from './demo/sleep.js';
+import type { JobTypeDefinition } from './define.js';
+
+export { defineJobType, JobFailure, type JobContext, type JobTypeDefinition, type JsonSchema } from './define.js';
+export { JobTypeRegistry, type RegisteredJobType } from './registry.js';
+
+/** BUILTIN_JOB_TYPES ship with Longrun. */
+export const BUILTIN_JOB_TYPES: readonly JobTypeDefinition<any, any>[] = [demoSleep];

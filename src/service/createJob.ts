@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import {
+  type Job,
+  type JsonObject,
+  type WebhookEvent,
+  InvalidRequestError,
+  newId,
+} from '../domain/index.js';
+import type { Principal, ServiceDeps } from './deps.js';
+
+/** CreateJobRequest is what a client asks for (the `POST /v1/jobs` body). */
+export interface CreateJobRequest {
+  type: string;
+  input?: JsonObject;
+  priority?: number;
+  webhookUrl?: string | null;
+  webhookEvents?: WebhookEvent[];
+  metadata?: JsonObject;
+  /** runAt is an ISO 8601 time before which the job is not started. */
+  runAt?: string;
+  maxAttempts?: number;
+  timeoutMs?: number;
+}
+
+/** DEFAULT_WEBHOOK_EVENTS are the events a webhook gets unless the job asks for others. */
+export const DEFAULT_WEBHOOK_EVENTS: WebhookEvent[] = ['job.completed', 'job.failed', 'job.cancelled'];
+
+/**
+ * createJob validates the request against the job type, charges the account and stores the job,
+ * durably, in one transaction. With an idempotency key seen before, it returns the first job
+ * (`replayed`). Then it tells idle workers.
+ */
+export async function createJob(
+  deps: ServiceDeps,
+  principal: Principal,
+  request: CreateJobRequest,
+  options: { idempotencyKey?: string; originalJobId?: string } = {},
+): Promise<{ job: Job; replayed: boolean }> {
+  const jobType = deps.registry.get(request.type);
+  const input = request.input ?? {};
+  const checked = deps.registry.prepareInput(request.type, input);
+  if (!checked.ok) throw new InvalidRequestError(`The input does not match the ${request.type} schema`, checked.errors);
+
+  const now = deps.clock.now();
+  let runAt = now;
+  if (request.runAt !== undefined) {
+    runAt = new Date(request.runAt);
+    if (Number.isNaN(runAt.getTime())) throw InvalidRequestError.field('/runAt', 'must be an ISO 8601 date-time');
+    if (runAt < now) runAt = now;
+  }
+  if (request.webhookUrl) assertWebhookUrl(request.webhookUrl);
+
+  const { publicInput, privateInput } = splitInput(input, jobType.privateFields ?? []);
+  const job: Job = {
+    id: newId('job', now.getTime()),
+    type: request.type,
+    status: 'pending',
+    progress: 0,
+    statusMessage: null,
+    priority: request.priority ?? 0,
+    input: publicInput,
+    privateInput,
+    output: null,
+    error: null,
+    attempts: 0,
+    maxAttempts: request.maxAttempts ?? jobType.maxAttempts,
+    timeoutMs: request.timeoutMs ?? jobType.timeoutMs,
+    accountId: principal.accountId,
+    apiKeyId: principal.apiKeyId,
+    apiKeyUsed: principal.apiKeyUsed,
+    worker: null,
+    size: 0,
+    processTime: 0,
+    creditsCharged: jobType.creditCost,
+    creditsRefunded: 0,
+    originalJobId: options.originalJobId ?? null,
+    webhookUrl: request.webhookUrl ?? null,
+    webhookEvents: request.webhookEvents ?? DEFAULT_WEBHOOK_EVENTS,
+    metadata: request.metadata ?? {},
+    runAt,
+    createdAt: now,
+    startedAt: null,
+    completedAt: null,
+    failedAt: null,
+    cancelledAt: null,
+    updatedAt: now,
+    leaseToken: null,
+    leaseExpiresAt: null,
+    eventSeq: 1,
+  };
+  const idempotency = options.idempotencyKey
+    ? {
+        key: options.idempotencyKey,
+        requestHash: requestHash(request),
+        expiresAt: new Date(now.getTime() + deps.config.idempotencyTtlMs),
+      }
+    : null;
+  const result = await deps.store.jobInsert({ job, idempotency });
+  if (!result.replayed) deps.bus.publish({ kind: 'created', job: result.job });
+  return result;
+}
+
+/** splitInput keeps the type's private fields apart, so they are never echoed back. */
+export function splitInput(input: JsonObject, privateFields: readonly string[]): { publicInput: JsonObject; privateInput: JsonObject | null } {
+  const publicInput: JsonObject = {};
+  const privateInput: JsonObject = {};
+  for (const [name, value] of Object.entries(input)) {
+    if (privateFields.includes(name)) privateInput[name] = value;
+    else publicInput[name] = value;
+  }
+  return { publicInput, privateInput: Object.keys(privateInput).length > 0 ? privateInput : null };
+}
+
+function assertWebhookUrl(url: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw InvalidRequestError.field('/webhookUrl', 'must be an absolute http or https URL');
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw InvalidRequestError.field('/webhookUrl', 'must use http or https');
+  }
+  if (parsed.username || parsed.password) throw InvalidRequestError.field('/webhookUrl', 'must not carry credentials');
+}
+
+/** requestHash fingerprints a request for idempotency: the same fields in any key order hash alike. */
+export function requestHash(request: CreateJobRequest): string {
+  return createHash('sha256').update(canonicalJson(request)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

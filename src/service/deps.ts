@@ -1,0 +1,43 @@
+import type { Clock } from '../domain/index.js';
+import type { EventBus } from '../events/index.js';
+import type { JobTypeRegistry } from '../jobtypes/index.js';
+import type { Store } from '../store/index.js';
+
+/** ServiceConfig holds the knobs of the use cases; `defaultServiceConfig` gives production values. */
+export interface ServiceConfig {
+  /** leaseMs is how long a claim lasts without a heartbeat (LONGRUN_LEASE_MS). */
+  leaseMs: number;
+  /** idempotencyTtlMs is how long an Idempotency-Key is remembered. */
+  idempotencyTtlMs: number;
+  /** retryBaseMs is the first retry's delay; each further retry doubles it, with jitter. */
+  retryBaseMs: number;
+  /** retryMaxMs caps one retry delay. */
+  retryMaxMs: number;
+}
+
+/** defaultServiceConfig: 30 s leases, 24 h idempotency, retries from 1 s doubling up to 1 h. */
+export const defaultServiceConfig: ServiceConfig = {
+  leaseMs: 30_000,
+  idempotencyTtlMs: 24 * 60 * 60 * 1000,
+  retryBaseMs: 1_000,
+  retryMaxMs: 60 * 60 * 1000,
+};
+
+/** ServiceDeps is everything a use case needs; tests build it with a ManualClock and `:memory:`. */
+export interface ServiceDeps {
+  store: Store;
+  clock: Clock;
+  registry: JobTypeRegistry;
+  bus: EventBus;
+  config: ServiceConfig;
+  /** random returns a number in [0, 1); injected so jitter is exact in tests. */
+  random?: () => number;
+}
+
+/** Principal is who is calling: the account and the key it used. */
+export interface Principal {
+  accountId: string;
+  apiKeyId: string | null;
+  /** apiKeyUsed is the masked key (`key_…a1b2`). */
+  apiKeyUsed: string | null;
+}

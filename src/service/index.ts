@@ -1,0 +1,14 @@
+/**
+ * Service: the use cases. HTTP routes, the worker runtime and the CLI call these; nothing here
+ * knows about HTTP, and nothing here writes SQL.
+ */
+export * from './deps.js';
+export * from './apiKeys.js';
+export * from './accounts.js';
+export * from './createJob.js';
+export * from './readJobs.js';
+export * from './cancelJob.js';
+export * from './rerunJob.js';
+export * from './attempts.js';
+export * from './reapExpired.js';
+export * from './usage.js';

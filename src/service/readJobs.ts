@@ -1,0 +1,89 @@
+import { type Job, type JobStatus, InvalidRequestError, JobNotFoundError, isFinalStatus, isId } from '../domain/index.js';
+import type { Principal, ServiceDeps } from './deps.js';
+
+/** getJob returns the caller's job; another account's job is not found. */
+export async function getJob(deps: ServiceDeps, principal: Principal, id: string): Promise<Job> {
+  const job = isId('job', id) ? await deps.store.jobGet({ id, accountId: principal.accountId }) : null;
+  if (!job) throw new JobNotFoundError(id);
+  return job;
+}
+
+/** ListJobsRequest selects a page of the caller's jobs (already range-checked by the caller). */
+export interface ListJobsRequest {
+  limit: number;
+  offset: number;
+  statuses?: JobStatus[];
+  type?: string;
+  cursor?: string;
+}
+
+/** JobPage is one page of jobs, newest first. */
+export interface JobPage {
+  jobs: Job[];
+  total: number;
+  hasMore: boolean;
+  /** nextCursor continues after the last job of this page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** listJobs returns one page of the caller's jobs; totals come from the store's counters. */
+export async function listJobs(deps: ServiceDeps, principal: Principal, request: ListJobsRequest): Promise<JobPage> {
+  const beforeId = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
+  const { jobs, total } = await deps.store.jobList({
+    accountId: principal.accountId,
+    statuses: request.statuses,
+    type: request.type,
+    limit: request.limit + 1, // one more tells whether there is a next page
+    offset: request.offset,
+    beforeId,
+  });
+  const hasMore = jobs.length > request.limit;
+  const page = hasMore ? jobs.slice(0, request.limit) : jobs;
+  return { jobs: page, total, hasMore, nextCursor: hasMore ? encodeCursor(page[page.length - 1]!.id) : null };
+}
+
+/** encodeCursor makes the opaque cursor for "after this job". */
+export function encodeCursor(lastId: string): string {
+  return Buffer.from(JSON.stringify({ before: lastId })).toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { before?: unknown };
+    if (typeof parsed.before === 'string' && isId('job', parsed.before)) return parsed.before;
+  } catch {
+    // fall through to the error below
+  }
+  throw InvalidRequestError.field('cursor', 'is not a cursor this API issued', 'query');
+}
+
+/**
+ * waitForJob returns the caller's job once it is final, or as it stands after `waitMs` (or when
+ * `signal` fires). It wakes on the job's own change events, never by polling the store.
+ */
+export async function waitForJob(
+  deps: ServiceDeps,
+  principal: Principal,
+  id: string,
+  waitMs: number,
+  signal?: AbortSignal,
+): Promise<Job> {
+  let wake!: () => void;
+  const woken = new Promise<void>((resolve) => (wake = resolve));
+  // Listen before reading, so a change between the read and the wait is not missed.
+  const stop = deps.bus.onJob(id, (change) => {
+    if (isFinalStatus(change.job.status)) wake();
+  });
+  try {
+    const job = await getJob(deps, principal, id);
+    if (isFinalStatus(job.status) || waitMs <= 0) return job;
+    const timer = setTimeout(wake, waitMs);
+    signal?.addEventListener('abort', wake, { once: true });
+    await woken;
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', wake);
+    return await getJob(deps, principal, id);
+  } finally {
+    stop();
+  }
+}

@@ -1,0 +1,29 @@
+import { LeaseLostError } from '../domain/index.js';
+import { failAttempt } from './attempts.js';
+import type { ServiceDeps } from './deps.js';
+
+/**
+ * reapExpired finds running jobs whose lease ran out (their worker died or froze) and retries them
+ * after a backoff, or fails them with `lease_expired` (refunded) when attempts are spent. Each
+ * update re-checks the lease in the store, so a job that completed meanwhile is left alone.
+ * Returns how many jobs it moved.
+ */
+export async function reapExpired(deps: ServiceDeps, p: { limit: number }): Promise<number> {
+  const now = deps.clock.now();
+  const expired = await deps.store.jobListExpired({ now, limit: p.limit });
+  let moved = 0;
+  for (const job of expired) {
+    try {
+      await failAttempt(deps, job, {
+        error: { code: 'lease_expired', message: 'The worker stopped heartbeating before the attempt ended' },
+        retryable: true,
+        processTime: job.startedAt ? Math.max(0, now.getTime() - job.startedAt.getTime()) : 0,
+        leaseExpiredBy: now,
+      });
+      moved++;
+    } catch (error) {
+      if (!(error instanceof LeaseLostError)) throw error; // the job moved on by itself: nothing to reap
+    }
+  }
+  return moved;
+}

@@ -1,0 +1,2 @@
+/** The embedded SQLite driver. */
+export { openSqlite, SqliteStore, type SqliteOptions, type SqliteDurability } from './sqliteStore.js';

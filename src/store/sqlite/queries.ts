@@ -1,0 +1,104 @@
+/**
+ * The SQLite driver's queries, one per store method. Named parameters (`@now`) where a query has
+ * many; the lease guard `status = 'running' AND lease_token = @token` fences every worker write.
+ */
+
+const JOB_COLUMNS = [
+  'id', 'account_id', 'type', 'status', 'progress', 'status_message', 'priority', 'input', 'private_input',
+  'output', 'error', 'attempts', 'max_attempts', 'timeout_ms', 'api_key_id', 'api_key_used', 'worker', 'size',
+  'process_time', 'credits_charged', 'credits_refunded', 'original_job_id', 'webhook_url', 'webhook_events',
+  'metadata', 'run_at', 'created_at', 'started_at', 'completed_at', 'failed_at', 'cancelled_at', 'updated_at',
+  'lease_token', 'lease_expires_at', 'event_seq',
+] as const;
+
+/** jobInsertSql inserts a whole job row from named parameters. */
+export const jobInsertSql = `INSERT INTO jobs (${JOB_COLUMNS.join(', ')}) VALUES (${JOB_COLUMNS.map((c) => `@${c}`).join(', ')})`;
+
+const LEASED = `id = @id AND status = 'running' AND lease_token = @token`;
+const LEASE_CLEARED = `lease_token = NULL, lease_expires_at = NULL`;
+
+/** SQL holds the driver's fixed queries, by store method. */
+export const SQL = {
+  accountInsert: 'INSERT INTO accounts (id, name, credit_balance, webhook_secret, created_at) VALUES (?, ?, ?, ?, ?)',
+  accountGet: 'SELECT * FROM accounts WHERE id = ?',
+  // An unlimited (NULL) balance stays unlimited.
+  accountAddBalance: 'UPDATE accounts SET credit_balance = credit_balance + ? WHERE id = ? AND credit_balance IS NOT NULL',
+  apiKeyInsert: 'INSERT INTO api_keys (id, account_id, secret_hash, last4, created_at) VALUES (?, ?, ?, ?, ?)',
+  // OR IGNORE: the unique (job_id, kind) index turns a second refund into a no-op the caller can see.
+  ledgerInsert: 'INSERT OR IGNORE INTO ledger (id, account_id, job_id, kind, amount, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+  idempotencyGet: 'SELECT request_hash, job_id, expires_at FROM idempotency_keys WHERE account_id = ? AND key = ?',
+  idempotencyPut: 'INSERT OR REPLACE INTO idempotency_keys (account_id, key, request_hash, job_id, expires_at) VALUES (?, ?, ?, ?, ?)',
+  eventInsert:
+    'INSERT INTO job_events (job_id, seq, account_id, kind, status, progress, status_message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  jobGet: 'SELECT * FROM jobs WHERE id = ?',
+
+  // The subquery walks the partial pending index in claim order; run_at and type are checked per row.
+  jobClaim: `
+    UPDATE jobs SET status = 'running', attempts = attempts + 1, worker = @worker, started_at = @now, updated_at = @now,
+      lease_token = lower(hex(randomblob(16))), lease_expires_at = @lease_until, event_seq = event_seq + 1
+    WHERE id IN (
+      SELECT id FROM jobs INDEXED BY jobs_pending
+      WHERE status = 'pending' AND run_at <= @now AND type IN (SELECT value FROM json_each(@types))
+      ORDER BY priority DESC, id LIMIT @limit)
+    RETURNING *`,
+  jobHeartbeat: `UPDATE jobs SET lease_expires_at = @lease_until WHERE ${LEASED} RETURNING *`,
+  jobProgress: `
+    UPDATE jobs SET progress = @progress, status_message = @message, updated_at = @now, event_seq = event_seq + 1
+    WHERE ${LEASED} RETURNING *`,
+  jobComplete: `
+    UPDATE jobs SET status = 'completed', progress = 100, output = @output, error = NULL, size = @size,
+      process_time = @process_time, completed_at = @now, updated_at = @now, ${LEASE_CLEARED}, event_seq = event_seq + 1
+    WHERE ${LEASED} RETURNING *`,
+  // @expired_by is the reaper's re-check: only a lease that really ran out may be failed by it.
+  jobFail: `
+    UPDATE jobs SET status = 'failed', error = @error, process_time = @process_time, failed_at = @now, updated_at = @now,
+      credits_refunded = credits_charged, ${LEASE_CLEARED}, event_seq = event_seq + 1
+    WHERE ${LEASED} AND (@expired_by IS NULL OR lease_expires_at <= @expired_by) RETURNING *`,
+  jobRetry: `
+    UPDATE jobs SET status = 'pending', error = @error, process_time = @process_time, run_at = @run_at, updated_at = @now,
+      ${LEASE_CLEARED}, event_seq = event_seq + 1
+    WHERE ${LEASED} AND (@expired_by IS NULL OR lease_expires_at <= @expired_by) RETURNING *`,
+  // A hand-back does not count as an attempt.
+  jobRelease: `
+    UPDATE jobs SET status = 'pending', attempts = attempts - 1, updated_at = @now, ${LEASE_CLEARED}, event_seq = event_seq + 1
+    WHERE ${LEASED} RETURNING *`,
+  // In SET, `status` is still the old value: a running job records that it was stopped.
+  jobCancel: `
+    UPDATE jobs SET status = 'cancelled', cancelled_at = @now, updated_at = @now,
+      error = CASE WHEN status = 'running' THEN '{"code":"cancelled"}' ELSE NULL END,
+      credits_refunded = credits_charged, ${LEASE_CLEARED}, event_seq = event_seq + 1
+    WHERE id = @id AND account_id = @account AND status IN ('pending', 'running') RETURNING *`,
+  jobListExpired: `
+    SELECT * FROM jobs INDEXED BY jobs_running_lease
+    WHERE status = 'running' AND lease_expires_at <= ? ORDER BY lease_expires_at LIMIT ?`,
+
+  usageSummary: `
+    SELECT type, strftime('%Y-%m-%d', created_at / 1000, 'unixepoch') AS day, COUNT(*) AS jobs,
+      SUM(status = 'completed') AS completed, SUM(status = 'failed') AS failed, SUM(status = 'cancelled') AS cancelled,
+      SUM(credits_charged) AS creditsCharged, SUM(credits_refunded) AS creditsRefunded, SUM(size) AS bytes
+    FROM jobs
+    WHERE account_id = @account AND id >= @id_from AND id < @id_to AND created_at >= @from AND created_at < @to
+    GROUP BY type, day ORDER BY day, type`,
+  usageProcessTimes: `
+    SELECT process_time AS t FROM jobs
+    WHERE account_id = @account AND id >= @id_from AND id < @id_to AND created_at >= @from AND created_at < @to
+      AND status IN ('completed', 'failed') AND (@type IS NULL OR type = @type)
+    ORDER BY process_time`,
+} as const;
+
+/**
+ * jobListSql builds the list and total queries for one filter shape. One status uses the
+ * (account, status, id) index in order; a status list or a type filter narrows by index then sorts.
+ */
+export function jobListSql(shape: { statuses: number; type: boolean; before: boolean }): { listSql: string; totalSql: string } {
+  const filters: string[] = ['account_id = ?'];
+  if (shape.statuses === 1) filters.push('status = ?');
+  if (shape.statuses > 1) filters.push(`status IN (${Array(shape.statuses).fill('?').join(', ')})`);
+  if (shape.type) filters.push('type = ?');
+  const where = filters.join(' AND ');
+  return {
+    listSql: `SELECT * FROM jobs WHERE ${where}${shape.before ? ' AND id < ?' : ''} ORDER BY id DESC LIMIT ? OFFSET ?`,
+    // Totals come from the counters the triggers keep, never from COUNT(*) over jobs.
+    totalSql: `SELECT COALESCE(SUM(count), 0) AS total FROM job_counters WHERE ${where}`,
+  };
+}

@@ -1,0 +1,129 @@
+import type { Account, ApiKey, Job, JobError, JobStatus, JsonValue } from '../domain/index.js';
+
+/**
+ * The Store interface: everything Longrun keeps, behind one contract that every driver passes
+ * (test/store/contract). Methods are named noun first and take one params object. Each method is
+ * one transaction: a driver never leaves half of a fact written.
+ *
+ * Ledger rule, shared by every driver: a job's charge is written with the job; a move to
+ * `failed` or `cancelled` refunds `creditsCharged` in the same transaction, and a uniqueness rule
+ * on (job, kind) makes a second refund impossible.
+ */
+export interface Store {
+  /** driver names the backend: `sqlite` or `postgres`. */
+  readonly driver: 'sqlite' | 'postgres';
+
+  /** close releases the connection(s); pending writes are flushed first. */
+  close(): Promise<void>;
+  /** ping answers once the store can serve a read; it throws when it cannot. */
+  ping(): Promise<void>;
+
+  /** accountInsert adds an account; a non-null starting balance is recorded as a grant. */
+  accountInsert(p: { account: Account }): Promise<Account>;
+  /** accountGet returns the account or null. */
+  accountGet(p: { id: string }): Promise<Account | null>;
+  /** accountCount returns how many accounts exist (used to detect a first start). */
+  accountCount(): Promise<number>;
+  /**
+   * accountAdjustCredits adds `amount` (negative removes) as a grant. An unlimited balance stays
+   * unlimited. Throws NotFoundError for an unknown account and InvalidRequestError when the
+   * balance would fall below zero.
+   */
+  accountAdjustCredits(p: { accountId: string; amount: number; now: Date }): Promise<Account>;
+
+  /** apiKeyInsert stores a key (only the hash of its secret). */
+  apiKeyInsert(p: { key: ApiKey }): Promise<ApiKey>;
+  /** apiKeyGet returns the key, revoked or not, or null. */
+  apiKeyGet(p: { id: string }): Promise<ApiKey | null>;
+  /** apiKeyRevoke marks the key revoked; false when there is no such live key. */
+  apiKeyRevoke(p: { id: string; now: Date }): Promise<boolean>;
+
+  /**
+   * jobInsert writes the job, its charge, its idempotency record, its first event and its
+   * counters in one transaction. With an idempotency key already used by the account and not
+   * expired, it writes nothing and returns the first job (`replayed`) when `requestHash` matches,
+   * or throws IdempotencyKeyReusedError. Throws InsufficientCreditsError when the balance is short.
+   */
+  jobInsert(p: JobInsertParams): Promise<{ job: Job; replayed: boolean }>;
+  /** jobGet returns the job, or null; with `accountId`, only that account's job. */
+  jobGet(p: { id: string; accountId?: string }): Promise<Job | null>;
+  /** jobList returns one page, newest first, and the total that matches (from counters). */
+  jobList(p: JobListParams): Promise<{ jobs: Job[]; total: number }>;
+
+  /**
+   * jobClaim takes up to `limit` due pending jobs of `types`, highest priority first then oldest,
+   * and makes them running under a fresh lease each: `attempts + 1`, `worker`, `startedAt`,
+   * `leaseExpiresAt = now + leaseMs`.
+   */
+  jobClaim(p: { workerId: string; types: readonly string[]; now: Date; leaseMs: number; limit: number }): Promise<Job[]>;
+  /** jobHeartbeat pushes the lease forward. Throws LeaseLostError when the token is stale. */
+  jobHeartbeat(p: LeaseParams & { leaseMs: number }): Promise<Job>;
+  /** jobProgress records progress and message. Throws LeaseLostError when the token is stale. */
+  jobProgress(p: LeaseParams & { progress: number; statusMessage: string | null }): Promise<Job>;
+  /** jobComplete moves a running job to completed with its output. Throws LeaseLostError. */
+  jobComplete(p: LeaseParams & { output: JsonValue | null; size: number; processTime: number }): Promise<Job>;
+  /**
+   * jobFail ends an attempt with `error`: back to pending at `retryAt`, or, when `retryAt` is
+   * null, to failed (refunded). With `leaseExpiredBy`, it applies only if the lease had expired
+   * by then (the reaper's re-check). Throws LeaseLostError when the guard does not hold.
+   */
+  jobFail(p: LeaseParams & { error: JobError; processTime: number; retryAt: Date | null; leaseExpiredBy?: Date }): Promise<Job>;
+  /** jobRelease hands a running job back to pending without counting the attempt. Throws LeaseLostError. */
+  jobRelease(p: LeaseParams): Promise<Job>;
+  /**
+   * jobCancel moves a pending or running job of the account to cancelled (refunded). Throws
+   * JobNotFoundError or JobNotCancellableError.
+   */
+  jobCancel(p: { id: string; accountId: string; now: Date }): Promise<Job>;
+  /** jobListExpired returns running jobs whose lease expired by `now`, oldest expiry first. */
+  jobListExpired(p: { now: Date; limit: number }): Promise<Job[]>;
+
+  /** usageSummary aggregates an account's jobs created in [from, to), by type and UTC day. */
+  usageSummary(p: { accountId: string; from: Date; to: Date }): Promise<UsageRow[]>;
+  /**
+   * usageProcessTimes returns the process times (ms, ascending) of the account's jobs that ran
+   * to a final status in the window, optionally of one type; for percentiles.
+   */
+  usageProcessTimes(p: { accountId: string; from: Date; to: Date; type?: string }): Promise<number[]>;
+}
+
+/** LeaseParams identify a running attempt: the job, the token of its lease, and the time. */
+export interface LeaseParams {
+  id: string;
+  leaseToken: string;
+  now: Date;
+}
+
+/** JobInsertParams is a fully formed pending job and how to record its request. */
+export interface JobInsertParams {
+  /** job is complete as it should be stored: status pending, eventSeq 1, creditsCharged set. */
+  job: Job;
+  /** idempotency, when the client sent an Idempotency-Key. */
+  idempotency: { key: string; requestHash: string; expiresAt: Date } | null;
+}
+
+/** JobListParams select one page of an account's jobs, newest first. */
+export interface JobListParams {
+  accountId: string;
+  statuses?: readonly JobStatus[];
+  type?: string;
+  limit: number;
+  /** offset skips that many jobs after the cursor (or from the newest). */
+  offset?: number;
+  /** beforeId continues after the job with this id (keyset cursor). */
+  beforeId?: string;
+}
+
+/** UsageRow is one (type, day) bucket of an account's jobs. */
+export interface UsageRow {
+  type: string;
+  /** day is the UTC date, `YYYY-MM-DD`. */
+  day: string;
+  jobs: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+  creditsCharged: number;
+  creditsRefunded: number;
+  bytes: number;
+}

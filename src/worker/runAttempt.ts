@@ -1,0 +1,158 @@
+import { type Job, type JsonValue, LeaseLostError } from '../domain/index.js';
+import { JobFailure, type JobContext } from '../jobtypes/index.js';
+import { type Attempt, completeAttempt, failAttempt, heartbeatAttempt, releaseAttempt, reportProgress, type ServiceDeps } from '../service/index.js';
+
+/** StopReason says why an attempt was stopped before its handler finished. */
+export type StopReason = 'cancelled' | 'timeout' | 'lease_lost' | 'shutdown';
+
+/** RunningAttempt is one attempt in flight; `stop` fires its signal. */
+export interface RunningAttempt {
+  job: Job;
+  stop(reason: StopReason): void;
+  /** done settles once the attempt's outcome is written (or discarded). */
+  done: Promise<void>;
+}
+
+/** AttemptOptions tune one attempt. */
+export interface AttemptOptions {
+  heartbeatMs: number;
+  onError: (error: unknown, context: string) => void;
+}
+
+type Outcome = { ok: true; output: unknown } | { ok: false; error: unknown };
+
+/**
+ * runAttempt runs one claimed job's handler with an AbortSignal, heartbeats its lease, enforces
+ * its timeout and writes the outcome. Once the signal fires (cancel, timeout, lost lease,
+ * shutdown) the runtime stops waiting for the handler, and nothing the handler reports afterwards
+ * reaches the job: its reports are dropped here, and the store refuses its stale lease anyway.
+ */
+export function runAttempt(deps: ServiceDeps, job: Job, options: AttemptOptions): RunningAttempt {
+  const attempt: Attempt = { id: job.id, leaseToken: job.leaseToken! };
+  const controller = new AbortController();
+  let reason: StopReason | null = null;
+  const stop = (why: StopReason) => {
+    if (reason !== null) return;
+    reason = why;
+    controller.abort(new Error(`attempt stopped: ${why}`));
+  };
+  const stopped = new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }));
+
+  // A change that carries another lease (cancel, reap) means this attempt no longer owns the job.
+  const stopListening = deps.bus.onJob(job.id, (change) => {
+    if (change.job.leaseToken === attempt.leaseToken) return;
+    stop(change.job.status === 'cancelled' ? 'cancelled' : 'lease_lost');
+  });
+  const timeout = setTimeout(() => stop('timeout'), job.timeoutMs);
+  const heartbeat = setInterval(() => {
+    heartbeatAttempt(deps, attempt).catch((error) => {
+      if (error instanceof LeaseLostError) stop('lease_lost');
+      else options.onError(error, `heartbeat of ${job.id}`);
+    });
+  }, options.heartbeatMs);
+  heartbeat.unref();
+
+  const startedAt = deps.clock.now().getTime();
+  const elapsed = () => Math.max(0, deps.clock.now().getTime() - startedAt);
+
+  const done = (async () => {
+    try {
+      const outcome = await Promise.race([
+        runHandler(deps, job, attempt, controller.signal, () => reason === null, stop, options),
+        stopped.then(() => null),
+      ]);
+      stopListening(); // our own outcome below is not a reason to stop
+      if (reason !== null || outcome === null) return await afterStop(reason ?? 'lease_lost');
+      if (outcome.ok) await finishOk(outcome.output);
+      else await finishFailed(outcome.error);
+    } catch (error) {
+      if (!(error instanceof LeaseLostError)) options.onError(error, `finishing ${job.id}`);
+    } finally {
+      clearTimeout(timeout);
+      clearInterval(heartbeat);
+      stopListening();
+    }
+  })();
+
+  async function afterStop(why: StopReason): Promise<void> {
+    if (why === 'timeout') {
+      await failAttempt(deps, job, {
+        error: { code: 'timeout', message: `The attempt ran past its timeout of ${job.timeoutMs} ms` },
+        retryable: true,
+        processTime: elapsed(),
+      });
+    } else if (why === 'shutdown') {
+      await releaseAttempt(deps, attempt);
+    } // cancelled or lease lost: the job has moved on without us
+  }
+
+  async function finishOk(output: unknown): Promise<void> {
+    const json = toJson(output);
+    if (json === undefined) {
+      await failAttempt(deps, job, {
+        error: { code: 'invalid_output', message: 'The handler returned a value that is not JSON' },
+        retryable: false,
+        processTime: elapsed(),
+      });
+      return;
+    }
+    await completeAttempt(deps, attempt, { output: json, size: 0, processTime: elapsed() });
+  }
+
+  async function finishFailed(error: unknown): Promise<void> {
+    const failure = error instanceof JobFailure ? error : null;
+    await failAttempt(deps, job, {
+      error: {
+        code: failure?.code ?? 'handler_error',
+        message: (error instanceof Error ? error.message : String(error)).slice(0, 2000),
+      },
+      retryable: failure?.retryable ?? true,
+      processTime: elapsed(),
+    });
+  }
+
+  return { job, stop, done };
+}
+
+async function runHandler(
+  deps: ServiceDeps,
+  job: Job,
+  attempt: Attempt,
+  signal: AbortSignal,
+  live: () => boolean,
+  stop: (why: StopReason) => void,
+  options: AttemptOptions,
+): Promise<Outcome> {
+  try {
+    const jobType = deps.registry.get(job.type);
+    const prepared = deps.registry.prepareInput(job.type, { ...job.input, ...(job.privateInput ?? {}) });
+    if (!prepared.ok) throw new JobFailure('invalid_input', 'The stored input no longer matches the job type', false);
+    const ctx: JobContext = {
+      job: { id: job.id, type: job.type, attempt: job.attempts, maxAttempts: job.maxAttempts, metadata: job.metadata },
+      input: prepared.input,
+      signal,
+      async progress(percent, message) {
+        if (!live()) return; // reports after the signal fired are discarded
+        try {
+          await reportProgress(deps, attempt, { progress: percent, message });
+        } catch (error) {
+          if (error instanceof LeaseLostError) stop('lease_lost');
+          else options.onError(error, `progress of ${job.id}`);
+        }
+      },
+    };
+    return { ok: true, output: await jobType.run(ctx) };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+function toJson(value: unknown): JsonValue | undefined {
+  if (value === undefined) return null;
+  try {
+    const text = JSON.stringify(value);
+    return text === undefined ? undefined : (JSON.parse(text) as JsonValue);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,158 @@
+import { hostname } from 'node:os';
+import { type ServiceDeps, claimJobs, reapExpired } from '../service/index.js';
+import { type RunningAttempt, runAttempt } from './runAttempt.js';
+
+/** WorkerPoolOptions configure one pool of in-process workers. */
+export interface WorkerPoolOptions {
+  /** concurrency is how many jobs run at once. */
+  concurrency: number;
+  /** types the pool serves; all registered types by default. */
+  types?: readonly string[];
+  /** workerId names the pool in `job.worker`; `worker-<host>-<pid>-<n>` by default. */
+  workerId?: string;
+  /** sweepMs is the safety sweep: claim due jobs and reap expired leases (default 1000). */
+  sweepMs?: number;
+  /** heartbeatMs is how often a running job's lease is renewed (default a third of the lease). */
+  heartbeatMs?: number;
+  /** onError is told of errors the pool survives (default: console.error). */
+  onError?: (error: unknown, context: string) => void;
+}
+
+let poolCount = 0;
+
+/**
+ * WorkerPool claims jobs and runs them, up to `concurrency` at a time. It wakes at once when a job
+ * is created in this process (the event bus) and otherwise on a slow safety sweep, which also
+ * claims jobs whose `runAt` came due and reaps expired leases. Never polls on the hot path.
+ */
+export class WorkerPool {
+  readonly workerId: string;
+  private readonly running = new Map<string, RunningAttempt>();
+  private readonly types: readonly string[];
+  private readonly concurrency: number;
+  private readonly sweepMs: number;
+  private readonly heartbeatMs: number;
+  private readonly onError: (error: unknown, context: string) => void;
+  private accepting = false;
+  private filling: Promise<void> | null = null;
+  private refill = false;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private stopListening: (() => void) | null = null;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly deps: ServiceDeps, options: WorkerPoolOptions) {
+    if (!Number.isInteger(options.concurrency) || options.concurrency < 1) throw new Error('concurrency must be a whole number ≥ 1');
+    this.concurrency = options.concurrency;
+    this.types = options.types ?? deps.registry.names();
+    for (const type of this.types) deps.registry.get(type); // an unknown type fails here, at start
+    this.workerId = options.workerId ?? `worker-${hostname()}-${process.pid}-${++poolCount}`;
+    this.sweepMs = options.sweepMs ?? 1000;
+    this.heartbeatMs = options.heartbeatMs ?? Math.max(10, Math.floor(deps.config.leaseMs / 3));
+    this.onError = options.onError ?? ((error, context) => console.error(`longrun worker: ${context}:`, error));
+  }
+
+  /** start begins claiming: at once, on every new job, and on each sweep. */
+  start(): void {
+    if (this.accepting) return;
+    this.accepting = true;
+    this.stopListening = this.deps.bus.onAny((change) => {
+      if ((change.kind === 'created' || change.kind === 'released') && this.types.includes(change.job.type)) this.poke();
+    });
+    this.sweepTimer = setInterval(() => void this.sweep(), this.sweepMs);
+    this.sweepTimer.unref();
+    this.poke();
+  }
+
+  /** runningCount is how many attempts are in flight. */
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  /** poke asks the pool to fill its free slots; calls that arrive while it is claiming coalesce. */
+  poke(): void {
+    if (!this.accepting) return;
+    if (this.filling) {
+      this.refill = true;
+      return;
+    }
+    this.filling = this.fill().finally(() => {
+      this.filling = null;
+      this.notifyIdle();
+    });
+  }
+
+  /** runOnce claims for the free slots once and starts what it got; returns how many. For tests. */
+  async runOnce(): Promise<number> {
+    const free = this.concurrency - this.running.size;
+    if (free <= 0) return 0;
+    const jobs = await claimJobs(this.deps, { workerId: this.workerId, types: this.types, limit: free });
+    for (const job of jobs) this.launch(job);
+    return jobs.length;
+  }
+
+  /** sweep is the safety net: reap expired leases, then claim whatever is due. */
+  async sweep(): Promise<void> {
+    try {
+      await reapExpired(this.deps, { limit: 100 });
+    } catch (error) {
+      this.onError(error, 'reaping expired leases');
+    }
+    this.poke();
+  }
+
+  /** idle resolves once nothing runs and no claim is under way. For tests and shutdown. */
+  idle(): Promise<void> {
+    if (this.running.size === 0 && !this.filling) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * stop stops claiming, lets running jobs finish for up to `graceMs`, then stops the rest and
+   * hands them back (pending again, the attempt not counted).
+   */
+  async stop(p: { graceMs: number } = { graceMs: 10_000 }): Promise<void> {
+    this.accepting = false;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.stopListening?.();
+    await this.filling;
+    const settled = Promise.all([...this.running.values()].map((a) => a.done));
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<void>((resolve) => (timer = setTimeout(resolve, p.graceMs)));
+    await Promise.race([settled, graceOver]);
+    clearTimeout(timer);
+    for (const attempt of this.running.values()) attempt.stop('shutdown');
+    await Promise.all([...this.running.values()].map((a) => a.done));
+  }
+
+  private async fill(): Promise<void> {
+    do {
+      this.refill = false;
+      try {
+        const free = this.concurrency - this.running.size;
+        if (free <= 0) return;
+        const claimed = await this.runOnce();
+        if (claimed === free) this.refill = true; // maybe more are waiting
+      } catch (error) {
+        this.onError(error, 'claiming jobs');
+        return;
+      }
+    } while (this.refill && this.accepting);
+  }
+
+  private launch(job: Parameters<typeof runAttempt>[1]): void {
+    const attempt = runAttempt(this.deps, job, { heartbeatMs: this.heartbeatMs, onError: this.onError });
+    this.running.set(job.id, attempt);
+    void attempt.done.finally(() => {
+      this.running.delete(job.id);
+      this.poke();
+      this.notifyIdle();
+    });
+  }
+
+  private notifyIdle(): void {
+    if (this.running.size > 0 || this.filling) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
