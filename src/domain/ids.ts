@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 /**
  * Ids are a prefix and a ULID: 48 bits of milliseconds and 80 random bits in Crockford base32,
  * so they sort by creation time as text. Within one millisecond the random part is incremented,
- * so ids made by one process sort in the order they were made.
+ * so ids one process makes in the same millisecond sort in the order they were made.
  */
 
 /** ID_PREFIXES are the kinds of object that carry an id. */
@@ -42,11 +42,12 @@ function increment(digits: number[]): number[] {
   return freshRandom(); // 80 bits overflowed within one millisecond: practically never
 }
 
-/** ulid returns a 26-character ULID for the time `ms`, monotonic within this process. */
+/** ulid returns a 26-character ULID for the time `ms`, monotonic within one millisecond. */
 export function ulid(ms: number = Date.now()): string {
-  if (ms <= lastTime) {
+  // The id always encodes `ms` itself (the store maps time windows to id ranges), so only ids
+  // asked for within the same millisecond are kept in order by incrementing the random part.
+  if (ms === lastTime) {
     lastRandom = increment(lastRandom);
-    ms = lastTime;
   } else {
     lastTime = ms;
     lastRandom = freshRandom();
