@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 import { serveCommand } from './serve.js';
+import { workerCommand } from './worker.js';
 import { UsageError } from './options.js';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   serve: serveCommand,
+  worker: workerCommand,
 };
 
 const HELP = `Usage: longrun <command> [flags]
 
 Commands:
   serve    Serve the API with in-process workers (longrun serve --help)
+  worker   Run workers alone on the same database as an API (longrun worker --help)
 
 Docs: README.md, and GET /docs on a running server.`;
 

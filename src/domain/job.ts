@@ -50,6 +50,9 @@ export interface JobError {
   message?: string;
 }
 
+/** JobEventKind names one change of a job; each is recorded as an event with the job's next `eventSeq`. */
+export type JobEventKind = 'created' | 'started' | 'progress' | 'completed' | 'failed' | 'retrying' | 'released' | 'cancelled';
+
 /** WEBHOOK_EVENTS are the events a job can ask to be told about by webhook. */
 export const WEBHOOK_EVENTS = ['job.started', 'job.progress', 'job.completed', 'job.failed', 'job.cancelled'] as const;
 /** WebhookEvent is one of WEBHOOK_EVENTS. */

@@ -1,7 +1,7 @@
-import type { Job } from '../domain/index.js';
+import type { Job, JobEventKind } from '../domain/index.js';
 
 /** JobChangeKind names what happened to a job. */
-export type JobChangeKind = 'created' | 'started' | 'progress' | 'completed' | 'failed' | 'retrying' | 'released' | 'cancelled';
+export type JobChangeKind = JobEventKind;
 
 /** JobChange is one committed change of a job, as subscribers see it. */
 export interface JobChange {

@@ -1,2 +1,3 @@
-/** Events: the in-process bus of committed job changes. */
+/** Events: the in-process bus of committed job changes, and the relay of other processes' changes. */
 export { EventBus, type JobChange, type JobChangeKind } from './bus.js';
+export { startStoreFeed, type StoreFeedOptions } from './storeFeed.js';

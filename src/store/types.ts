@@ -1,4 +1,4 @@
-import type { Account, ApiKey, Job, JobError, JobStatus, JsonValue } from '../domain/index.js';
+import type { Account, ApiKey, Job, JobError, JobEventKind, JobStatus, JsonValue } from '../domain/index.js';
 
 /**
  * The Store interface: everything Longrun keeps, behind one contract that every driver passes
@@ -12,6 +12,9 @@ import type { Account, ApiKey, Job, JobError, JobStatus, JsonValue } from '../do
 export interface Store {
   /** driver names the backend: `sqlite` or `postgres`. */
   readonly driver: 'sqlite' | 'postgres';
+
+  /** instanceId names this open store; the events it writes carry it as their origin. */
+  readonly instanceId: string;
 
   /** close releases the connection(s); pending writes are flushed first. */
   close(): Promise<void>;
@@ -78,6 +81,19 @@ export interface Store {
   /** jobListExpired returns running jobs whose lease expired by `now`, oldest expiry first. */
   jobListExpired(p: { now: Date; limit: number }): Promise<Job[]>;
 
+  /** eventLatestId returns the id of the newest event, 0 when there is none: where a feed starts. */
+  eventLatestId(): Promise<number>;
+  /**
+   * eventFeed returns the changes written by other store instances (other processes) after
+   * `afterId`, oldest first, each with its job as it is now.
+   */
+  eventFeed(p: { afterId: number; limit: number }): Promise<FeedEvent[]>;
+  /**
+   * watch calls `onChange` soon after another process commits to the same store, so this one can
+   * read the feed; it is a hint, never the only path. Returns a function that stops watching.
+   */
+  watch(onChange: () => void): () => void;
+
   /** usageSummary aggregates an account's jobs created in [from, to), by type and UTC day. */
   usageSummary(p: { accountId: string; from: Date; to: Date }): Promise<UsageRow[]>;
   /**
@@ -85,6 +101,13 @@ export interface Store {
    * to a final status in the window, optionally of one type; for percentiles.
    */
   usageProcessTimes(p: { accountId: string; from: Date; to: Date; type?: string }): Promise<number[]>;
+}
+
+/** FeedEvent is one change from the feed: its global id, what happened, and the job now. */
+export interface FeedEvent {
+  id: number;
+  kind: JobEventKind;
+  job: Job;
 }
 
 /** LeaseParams identify a running attempt: the job, the token of its lease, and the time. */

@@ -28,7 +28,7 @@ let poolCount = 0;
 export class WorkerPool {
   readonly workerId: string;
   private readonly running = new Map<string, RunningAttempt>();
-  private readonly types: readonly string[];
+  readonly types: readonly string[];
   private readonly concurrency: number;
   private readonly sweepMs: number;
   private readonly heartbeatMs: number;

@@ -28,8 +28,14 @@ export const SQL = {
   ledgerInsert: 'INSERT OR IGNORE INTO ledger (id, account_id, job_id, kind, amount, created_at) VALUES (?, ?, ?, ?, ?, ?)',
   idempotencyGet: 'SELECT request_hash, job_id, expires_at FROM idempotency_keys WHERE account_id = ? AND key = ?',
   idempotencyPut: 'INSERT OR REPLACE INTO idempotency_keys (account_id, key, request_hash, job_id, expires_at) VALUES (?, ?, ?, ?, ?)',
-  eventInsert:
-    'INSERT INTO job_events (job_id, seq, account_id, kind, status, progress, status_message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  eventInsert: `
+    INSERT INTO job_events (job_id, seq, account_id, kind, status, progress, status_message, origin, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  eventLatestId: 'SELECT COALESCE(MAX(id), 0) AS id FROM job_events',
+  // Other writers' changes since a point, each with its job as it is now.
+  eventFeed: `
+    SELECT e.id AS event_id, e.kind AS event_kind, j.* FROM job_events e JOIN jobs j ON j.id = e.job_id
+    WHERE e.id > ? AND e.origin <> ? ORDER BY e.id LIMIT ?`,
   jobGet: 'SELECT * FROM jobs WHERE id = ?',
 
   // The subquery walks the partial pending index in claim order; run_at and type are checked per row.

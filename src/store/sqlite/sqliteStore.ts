@@ -14,8 +14,9 @@ import {
   NotFoundError,
   idFloor,
   newId,
+  ulid,
 } from '../../domain/index.js';
-import type { JobInsertParams, JobListParams, LeaseParams, Store, UsageRow } from '../types.js';
+import type { FeedEvent, JobInsertParams, JobListParams, LeaseParams, Store, UsageRow } from '../types.js';
 import { migrateSqlite } from './migrate.js';
 import { type AccountRow, type ApiKeyRow, type JobRow, accountFromRow, apiKeyFromRow, jobFromRow, jobToRow } from './rows.js';
 import { SQL, jobInsertSql, jobListSql } from './queries.js';
@@ -29,6 +30,8 @@ export interface SqliteOptions {
   durability?: SqliteDurability;
   /** busyTimeoutMs is how long a writer waits for another process's lock. */
   busyTimeoutMs?: number;
+  /** watchMs is how often `watch` checks for other processes' commits (default 10). */
+  watchMs?: number;
 }
 
 /**
@@ -47,7 +50,7 @@ export function openSqlite(path: string, options: SqliteOptions = {}): SqliteSto
     db.close();
     throw error;
   }
-  return new SqliteStore(db);
+  return new SqliteStore(db, options.watchMs ?? 10);
 }
 
 type Stmt = Database.Statement<unknown[], unknown>;
@@ -58,11 +61,12 @@ type Stmt = Database.Statement<unknown[], unknown>;
  */
 export class SqliteStore implements Store {
   readonly driver = 'sqlite' as const;
+  readonly instanceId = ulid();
   private readonly writes: WriteQueue;
   private readonly statements = new Map<string, Stmt>();
   private closed = false;
 
-  constructor(readonly db: Database.Database) {
+  constructor(readonly db: Database.Database, private readonly watchMs = 10) {
     this.writes = new WriteQueue(db);
   }
 
@@ -313,6 +317,39 @@ export class SqliteStore implements Store {
     return this.read(() => (this.stmt(SQL.jobListExpired).all(p.now.getTime(), p.limit) as JobRow[]).map(jobFromRow));
   }
 
+  // ---- the feed of other processes' changes
+
+  eventLatestId(): Promise<number> {
+    return this.read(() => (this.stmt(SQL.eventLatestId).get() as { id: number }).id);
+  }
+
+  eventFeed(p: { afterId: number; limit: number }): Promise<FeedEvent[]> {
+    return this.read(() =>
+      (this.stmt(SQL.eventFeed).all(p.afterId, this.instanceId, p.limit) as (JobRow & { event_id: number; event_kind: FeedEvent['kind'] })[]).map(
+        (row) => ({ id: row.event_id, kind: row.event_kind, job: jobFromRow(row) }),
+      ),
+    );
+  }
+
+  /**
+   * watch polls `PRAGMA data_version`, which changes only when another connection commits: a
+   * read of shared memory, no I/O, so a 10 ms poll costs next to nothing.
+   */
+  watch(onChange: () => void): () => void {
+    const version = () => this.db.pragma('data_version', { simple: true }) as number;
+    let last = version();
+    const timer = setInterval(() => {
+      if (this.closed) return;
+      const now = version();
+      if (now !== last) {
+        last = now;
+        onChange();
+      }
+    }, this.watchMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   // ---- usage
 
   usageSummary(p: { accountId: string; from: Date; to: Date }): Promise<UsageRow[]> {
@@ -346,7 +383,9 @@ export class SqliteStore implements Store {
   }
 
   private eventAdd(row: JobRow, kind: string): void {
-    this.stmt(SQL.eventInsert).run(row.id, row.event_seq, row.account_id, kind, row.status, row.progress, row.status_message, row.updated_at);
+    this.stmt(SQL.eventInsert).run(
+      row.id, row.event_seq, row.account_id, kind, row.status, row.progress, row.status_message, this.instanceId, row.updated_at,
+    );
   }
 
   private ledgerAdd(accountId: string, jobId: string | null, kind: 'charge' | 'refund' | 'grant', amount: number, at: Date): number {

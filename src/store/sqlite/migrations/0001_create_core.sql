@@ -118,8 +118,11 @@ CREATE TABLE idempotency_keys (
   PRIMARY KEY (account_id, key)
 ) WITHOUT ROWID;
 
--- One row per change of a job, numbered per job; the seam for streams and webhooks.
+-- One row per change of a job, numbered per job (seq) and across all jobs (id): the seam for
+-- streams, webhooks and other processes on the same file. `origin` names the store instance that
+-- wrote it, so a process can skip its own changes when it reads the feed.
 CREATE TABLE job_events (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
   job_id         TEXT NOT NULL,
   seq            INTEGER NOT NULL,
   account_id     TEXT NOT NULL,
@@ -127,6 +130,7 @@ CREATE TABLE job_events (
   status         TEXT NOT NULL,
   progress       INTEGER NOT NULL,
   status_message TEXT,
+  origin         TEXT NOT NULL,
   created_at     INTEGER NOT NULL,
-  PRIMARY KEY (job_id, seq)
-) WITHOUT ROWID;
+  UNIQUE (job_id, seq)
+);

@@ -1,0 +1,110 @@
+import { type Clock, systemClock } from '../domain/index.js';
+import { EventBus, startStoreFeed } from '../events/index.js';
+import { BUILTIN_JOB_TYPES, JobTypeRegistry } from '../jobtypes/index.js';
+import { type ServiceConfig, type ServiceDeps, defaultServiceConfig } from '../service/index.js';
+import { openStore } from '../store/index.js';
+import { loadHandlers } from './handlers.js';
+import type { Flags, ParsedFlags } from './options.js';
+
+/** RUNTIME_FLAGS are the flags every Longrun process takes, API node or worker. */
+export const RUNTIME_FLAGS: Flags = {
+  'data-dir': { env: 'LONGRUN_DATA_DIR', default: './data', kind: 'string', description: 'Where the database and output files go' },
+  db: { env: 'LONGRUN_DB', kind: 'string', description: 'sqlite:PATH or postgres://… (default sqlite:<data-dir>/longrun.db)' },
+  durability: {
+    env: 'LONGRUN_DURABILITY',
+    default: 'full',
+    kind: 'string',
+    choices: ['full', 'relaxed'],
+    description: 'full fsyncs every commit; relaxed survives a process crash, not a power loss',
+  },
+  handlers: { env: 'LONGRUN_HANDLERS', kind: 'string', description: 'A module that exports more job types' },
+  'lease-ms': { env: 'LONGRUN_LEASE_MS', default: '30000', kind: 'int', min: 100, max: 3_600_000, description: 'How long a claim lasts without a heartbeat' },
+  'grace-ms': {
+    env: 'LONGRUN_SHUTDOWN_GRACE_MS',
+    default: '10000',
+    kind: 'int',
+    min: 0,
+    max: 3_600_000,
+    description: 'On SIGTERM, how long running jobs may finish before they are handed back',
+  },
+};
+
+/** runtimeConfigFrom turns parsed RUNTIME_FLAGS into a RuntimeConfig. */
+export function runtimeConfigFrom(flags: ParsedFlags): RuntimeConfig {
+  const dataDir = String(flags['data-dir']).replace(/\/$/, '');
+  return {
+    db: flags.db === undefined ? `sqlite:${dataDir}/longrun.db` : String(flags.db),
+    durability: flags.durability as 'full' | 'relaxed',
+    handlers: flags.handlers === undefined ? undefined : String(flags.handlers),
+    service: { leaseMs: Number(flags['lease-ms']) },
+  };
+}
+
+/** RuntimeConfig is what every Longrun process needs, API node or worker. */
+export interface RuntimeConfig {
+  db: string;
+  durability: 'full' | 'relaxed';
+  handlers?: string;
+  service?: Partial<ServiceConfig>;
+  clock?: Clock;
+}
+
+/** Runtime is an open store with its registry, bus and the relay of other processes' changes. */
+export interface Runtime {
+  deps: ServiceDeps;
+  /** close stops the relay and closes the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * openRuntime loads the job types, opens the store and starts relaying changes that other
+ * processes on the same store commit, so this process's bus hears of every change.
+ */
+export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
+  const registry = new JobTypeRegistry(BUILTIN_JOB_TYPES);
+  if (config.handlers) for (const definition of await loadHandlers(config.handlers)) registry.register(definition);
+  const store = await openStore(config.db, { durability: config.durability === 'relaxed' ? 'normal' : 'full' });
+  const deps: ServiceDeps = {
+    store,
+    clock: config.clock ?? systemClock,
+    registry,
+    bus: new EventBus(),
+    config: { ...defaultServiceConfig, ...config.service },
+  };
+  let stopFeed: () => void;
+  try {
+    stopFeed = await startStoreFeed(store, deps.bus);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return {
+    deps,
+    async close() {
+      stopFeed();
+      await store.close();
+    },
+  };
+}
+
+/** installShutdown stops `close` on the first SIGTERM/SIGINT and exits 0; a second signal exits 1 at once. */
+export function installShutdown(what: string, graceMs: number, close: () => Promise<void>): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      console.error(`longrun: ${signal} again, exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    console.log(`longrun: ${signal}: stopping the ${what} (running jobs get ${graceMs} ms to finish)`);
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`longrun: shutdown failed: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
