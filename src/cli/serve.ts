@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../http/app.js';
+import { RateLimiter } from '../http/rateLimit.js';
 import { type ServiceDeps, ensureDefaultAccount } from '../service/index.js';
 import type { Store } from '../store/index.js';
 import { WorkerPool } from '../worker/index.js';
@@ -12,6 +13,8 @@ export const SERVE_FLAGS: Flags = {
   port: { env: 'PORT', default: '8080', kind: 'int', min: 0, max: 65535, description: 'Port; 0 picks a free one' },
   ...RUNTIME_FLAGS,
   workers: { env: 'LONGRUN_WORKERS', default: '4', kind: 'int', min: 0, max: 1000, description: 'In-process workers; 0 serves the API alone' },
+  'rate-limit': { env: 'LONGRUN_RATE_LIMIT', default: '100', kind: 'int', min: 0, max: 1_000_000, description: 'Requests per second per API key; 0 turns the limit off' },
+  'rate-burst': { env: 'LONGRUN_RATE_BURST', default: '200', kind: 'int', min: 1, max: 10_000_000, description: 'Requests a key may send at once before the rate applies' },
   'body-limit': { env: 'LONGRUN_BODY_LIMIT', default: String(10 * 1024 * 1024), kind: 'int', min: 1024, max: 1024 * 1024 * 1024, description: 'Largest request body, in bytes' },
   'log-level': { env: 'LONGRUN_LOG_LEVEL', default: 'warn', kind: 'string', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], description: 'Log level' },
   help: { kind: 'boolean', description: 'Show this help' },
@@ -26,6 +29,9 @@ export interface ServeConfig extends RuntimeConfig {
   bodyLimit: number;
   logLevel: string;
   adminKey: string | null;
+  /** rateLimit is requests per second per key (0: off); rateBurst the bucket size. */
+  rateLimit?: number;
+  rateBurst?: number;
   /** sweepMs is the workers' safety sweep (default 1000). */
   sweepMs?: number;
 }
@@ -54,6 +60,7 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
       service: deps,
       adminKey: config.adminKey,
       bodyLimit: config.bodyLimit,
+      rateLimiter: config.rateLimit ? new RateLimiter(deps.clock, config.rateLimit, Math.max(1, config.rateBurst ?? config.rateLimit * 2)) : null,
       logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     });
     await app.listen({ host: config.host, port: config.port });
@@ -98,6 +105,8 @@ export async function serveCommand(args: string[]): Promise<void> {
     graceMs: Number(flags['grace-ms']),
     bodyLimit: Number(flags['body-limit']),
     logLevel: String(flags['log-level']),
+    rateLimit: Number(flags['rate-limit']),
+    rateBurst: Number(flags['rate-burst']),
     adminKey: process.env.LONGRUN_ADMIN_KEY || null,
   });
   console.log(`listening on ${server.url}`);

@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { NotFoundError, ulid } from '../domain/index.js';
 import type { ServiceDeps } from '../service/index.js';
 import { errorHandler, sendProblem } from './problem.js';
+import type { RateLimiter } from './rateLimit.js';
 import { accountRoutes } from './routes/account.js';
 import { adminRoutes } from './routes/admin.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -21,6 +22,8 @@ export interface AppDeps {
   bodyLimit?: number;
   /** logger is Fastify's logger option (false in tests). */
   logger?: FastifyServerOptions['logger'];
+  /** rateLimiter is the per-key request budget; null or absent turns it off. */
+  rateLimiter?: RateLimiter | null;
   /** version is shown in /openapi.json. */
   version?: string;
 }

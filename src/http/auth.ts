@@ -1,6 +1,7 @@
-import type { FastifyRequest } from 'fastify';
-import { ForbiddenError, UnauthorizedError } from '../domain/index.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../domain/index.js';
 import { type Principal, type ServiceDeps, authenticate, secretsEqual } from '../service/index.js';
+import type { RateLimiter } from './rateLimit.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,10 +22,22 @@ export function presentedSecret(request: FastifyRequest): string | undefined {
   return undefined;
 }
 
-/** requireAccount is the preHandler of account routes: it sets `request.principal` or answers 401. */
-export function requireAccount(deps: ServiceDeps) {
-  return async (request: FastifyRequest) => {
+/**
+ * requireAccount is the onRequest hook of account routes: it sets `request.principal` or answers
+ * 401, then spends one request of the key's rate budget (429 when spent, before any work is
+ * done, so a refused request is never charged). RateLimit-* headers go on every answer.
+ */
+export function requireAccount(deps: ServiceDeps, limiter: RateLimiter | null) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
     request.principal = await authenticate(deps, presentedSecret(request));
+    if (!limiter) return;
+    const decision = limiter.take(request.principal.apiKeyId ?? request.principal.accountId);
+    reply.headers({
+      'ratelimit-limit': decision.limit,
+      'ratelimit-remaining': decision.remaining,
+      'ratelimit-reset': decision.resetSeconds,
+    });
+    if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds);
   };
 }
 

@@ -22,7 +22,7 @@ const processTime = {
 /** accountRoutes: the caller's account, usage, and the job types it can create. */
 export const accountRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
   const service = deps.service;
-  app.addHook('onRequest', requireAccount(service));
+  app.addHook('onRequest', requireAccount(service, deps.rateLimiter ?? null));
 
   app.get(
     '/v1/account',

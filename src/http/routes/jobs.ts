@@ -19,7 +19,7 @@ const MAX_WAIT_S = 60;
 /** jobRoutes: create, get (long-poll), list, cancel and rerun jobs. */
 export const jobRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
   const service = deps.service;
-  app.addHook('onRequest', requireAccount(service));
+  app.addHook('onRequest', requireAccount(service, deps.rateLimiter ?? null));
 
   app.post<{ Body: CreateJobRequest }>(
     '/v1/jobs',
