@@ -19,6 +19,10 @@ const MAX_WAIT_S = 60;
 /** jobRoutes: create, get (long-poll), list, cancel and rerun jobs. */
 export const jobRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
   const service = deps.service;
+  // Long-polls end early when the server shuts down, so a close never waits out a 60 s wait.
+  const shutdown = new AbortController();
+  app.addHook('preClose', async () => shutdown.abort());
+  const closed = (reply: FastifyReply) => AbortSignal.any([clientGone(reply), shutdown.signal]);
   app.addHook('onRequest', requireAccount(service, deps.rateLimiter ?? null));
 
   app.post<{ Body: CreateJobRequest }>(
@@ -132,8 +136,8 @@ function preferWait(request: FastifyRequest): number {
   return Math.min(MAX_WAIT_S, Math.max(1, Number(match[1])));
 }
 
-/** closed is a signal that fires when the client goes away, so a long-poll stops waiting. */
-function closed(reply: FastifyReply): AbortSignal {
+/** clientGone is a signal that fires when the client goes away, so a long-poll stops waiting. */
+function clientGone(reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
   reply.raw.once('close', () => controller.abort());
   return controller.signal;
