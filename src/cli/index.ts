@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { jobsCommand } from './jobs.js';
 import { serveCommand } from './serve.js';
 import { workerCommand } from './worker.js';
 import { UsageError } from './options.js';
@@ -6,6 +7,7 @@ import { UsageError } from './options.js';
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   serve: serveCommand,
   worker: workerCommand,
+  jobs: jobsCommand,
 };
 
 const HELP = `Usage: longrun <command> [flags]
@@ -13,6 +15,7 @@ const HELP = `Usage: longrun <command> [flags]
 Commands:
   serve    Serve the API with in-process workers (longrun serve --help)
   worker   Run workers alone on the same database as an API (longrun worker --help)
+  jobs     Create, get, list, wait for and cancel jobs on a server (longrun jobs --help)
 
 Docs: README.md, and GET /docs on a running server.`;
 
