@@ -1,0 +1,48 @@
+// Store test plumbing: a fresh store per test, and assertions for the store's typed errors.
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach } from 'node:test';
+import type { LongrunError } from '../../src/domain/index.js';
+import type { Store } from '../../src/store/index.js';
+
+/** OpenStore opens a fresh, empty store; the contract suite calls it before every test. */
+export type OpenStore = () => Promise<Store>;
+
+/**
+ * useFreshStore opens a store before each test of the enclosing describe and closes it after;
+ * the returned function gives the current test's store.
+ */
+export function useFreshStore(open: OpenStore): () => Store {
+  let store: Store | undefined;
+  beforeEach(async () => {
+    store = await open();
+  });
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+  });
+  return () => {
+    if (!store) throw new Error('no store: useFreshStore opens one per test');
+    return store;
+  };
+}
+
+type ErrorClass<E> = abstract new (...args: never[]) => E;
+
+/** rejectsWith asserts that `promise` rejects with an instance of `type` carrying `code`, and returns the error. */
+export async function rejectsWith<E extends LongrunError>(promise: Promise<unknown>, type: ErrorClass<E>, code: string): Promise<E> {
+  let caught: unknown;
+  await assert.rejects(promise, (error: unknown) => {
+    caught = error;
+    return true;
+  });
+  assert.ok(caught instanceof type, `expected ${type.name}, got ${String(caught)}`);
+  assert.equal((caught as E).code, code);
+  return caught as E;
+}
+
+/** balanceOf returns the account's credit balance (null: unlimited). */
+export async function balanceOf(store: Store, accountId: string): Promise<number | null> {
+  const account = await store.accountGet({ id: accountId });
+  assert.ok(account, `account ${accountId} exists`);
+  return account.creditBalance;
+}

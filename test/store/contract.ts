@@ -1,0 +1,32 @@
+// The store contract: every driver must pass this suite unchanged (see STYLE.md, "Test every
+// store with one contract suite"). Each area lives in contract/ and gets a fresh store per test.
+import { describe } from 'node:test';
+import type { OpenStore } from '../helpers/store.js';
+import { describeAccounts } from './contract/accounts.js';
+import { describeCancel } from './contract/cancel.js';
+import { describeClaim } from './contract/claim.js';
+import { describeEvents } from './contract/events.js';
+import { describeExpired } from './contract/expired.js';
+import { describeJobsInsert } from './contract/jobs-insert.js';
+import { describeLease } from './contract/lease.js';
+import { describeLedger } from './contract/ledger.js';
+import { describeList } from './contract/list.js';
+import { describeTransitions } from './contract/transitions.js';
+import { describeUsage } from './contract/usage.js';
+
+/** describeStoreContract runs the whole contract against the stores `open` makes (one per test). */
+export function describeStoreContract(name: string, open: OpenStore): void {
+  describe(`store contract: ${name}`, () => {
+    describeAccounts(open);
+    describeJobsInsert(open);
+    describeList(open);
+    describeClaim(open);
+    describeLease(open);
+    describeTransitions(open);
+    describeCancel(open);
+    describeLedger(open);
+    describeExpired(open);
+    describeUsage(open);
+    describeEvents(open);
+  });
+}

@@ -1,0 +1,129 @@
+// The SQLite driver: the whole store contract on `:memory:`, plus what only SQLite has: a file
+// that reopens without re-running migrations, WAL and durability pragmas, group commit, and
+// several processes (store instances) sharing one file.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { InsufficientCreditsError } from '../../src/domain/index.js';
+import { type SqliteStore, openSqlite } from '../../src/store/sqlite/index.js';
+import { migrateSqlite } from '../../src/store/sqlite/migrate.js';
+import { at, buildJob, makeAccount, makeJob } from '../helpers/factories.js';
+import { balanceOf } from '../helpers/store.js';
+import { describeStoreContract } from './contract.js';
+
+describeStoreContract('sqlite', async () => openSqlite(':memory:'));
+
+describe('sqlite driver', () => {
+  let dir: string;
+  const opened: SqliteStore[] = [];
+  const open = (options?: Parameters<typeof openSqlite>[1]) => {
+    const store = openSqlite(join(dir, 'longrun.db'), options);
+    opened.push(store);
+    return store;
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'longrun-sqlite-'));
+  });
+  afterEach(async () => {
+    for (const store of opened.splice(0)) await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const migrations = (store: SqliteStore) => store.db.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all();
+
+  it('reopens a file database with its data and does not apply migrations again', async () => {
+    const first = open();
+    const account = await makeAccount(first, { creditBalance: 5 });
+    const job = await makeJob(first, { accountId: account.id });
+    const applied = migrations(first);
+    assert.deepEqual(applied.map((m) => (m as { version: number; name: string }).name), ['0001_create_core.sql']);
+    await first.close();
+
+    const second = open();
+    assert.deepEqual(migrations(second), applied);
+    assert.deepEqual(migrateSqlite(second.db), []);
+    assert.deepEqual(await second.accountGet({ id: account.id }), { ...account, creditBalance: 4 });
+    assert.deepEqual(await second.jobGet({ id: job.id }), job);
+    assert.equal((await second.jobList({ accountId: account.id, limit: 10 })).total, 1);
+  });
+
+  it('uses WAL and synchronous=FULL by default', () => {
+    const store = open();
+    assert.equal(store.db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(store.db.pragma('synchronous', { simple: true }), 2); // FULL
+    assert.equal(store.db.pragma('foreign_keys', { simple: true }), 1);
+  });
+
+  it('uses synchronous=NORMAL with durability "normal"', () => {
+    const store = open({ durability: 'normal' });
+    assert.equal(store.db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(store.db.pragma('synchronous', { simple: true }), 1); // NORMAL
+  });
+
+  it('commits writes issued in the same tick together, and one that fails does not fail the others', async () => {
+    const store = open();
+    const account = await makeAccount(store, { creditBalance: 3 });
+    const jobs = [1, 5, 1, 1].map((creditsCharged, i) => buildJob({ accountId: account.id, creditsCharged, createdAt: at(i) }));
+    // The twin fails halfway (after its charge, on the duplicate id): its savepoint must undo the charge.
+    const twin = { ...jobs[0]!, type: 'other/type' };
+    const batch = [jobs[0]!, twin, jobs[1]!, jobs[2]!, jobs[3]!];
+    const outcomes = await Promise.allSettled(batch.map((job) => store.jobInsert({ job, idempotency: null })));
+    assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'rejected', 'rejected', 'fulfilled', 'fulfilled']);
+    assert.ok(!((outcomes[1] as PromiseRejectedResult).reason instanceof InsufficientCreditsError));
+    assert.ok((outcomes[2] as PromiseRejectedResult).reason instanceof InsufficientCreditsError);
+    assert.equal(await balanceOf(store, account.id), 0);
+    assert.equal(await store.jobGet({ id: jobs[1]!.id }), null);
+    const listed = await store.jobList({ accountId: account.id, limit: 10 });
+    assert.deepEqual(listed, { jobs: [jobs[3], jobs[2], jobs[0]], total: 3 });
+    assert.equal(store.db.inTransaction, false);
+  });
+
+  it('flushes queued writes on close', async () => {
+    const first = open();
+    const account = await makeAccount(first);
+    const job = buildJob({ accountId: account.id });
+    const inserted = first.jobInsert({ job, idempotency: null });
+    await first.close();
+    assert.deepEqual(await inserted, { job, replayed: false });
+    const second = open();
+    assert.deepEqual(await second.jobGet({ id: job.id }), job);
+  });
+
+  it('keeps one charge and at most one refund per job in the ledger', async () => {
+    const store = open();
+    const account = await makeAccount(store, { creditBalance: 10 });
+    const job = await makeJob(store, { accountId: account.id, status: 'running', creditsCharged: 3 });
+    await store.jobCancel({ id: job.id, accountId: account.id, now: at(1_000) });
+    await assert.rejects(store.jobCancel({ id: job.id, accountId: account.id, now: at(2_000) }));
+    const rows = store.db.prepare('SELECT kind, amount FROM ledger WHERE job_id = ? ORDER BY kind').all(job.id);
+    assert.deepEqual(rows, [{ kind: 'charge', amount: -3 }, { kind: 'refund', amount: 3 }]);
+    const total = store.db.prepare('SELECT SUM(amount) AS sum FROM ledger WHERE account_id = ?').get(account.id) as { sum: number };
+    assert.equal(total.sum, await balanceOf(store, account.id));
+  });
+
+  it('feeds one instance the changes another instance commits to the same file, and signals them', async () => {
+    const reader = open();
+    const writer = open();
+    assert.notEqual(reader.instanceId, writer.instanceId);
+    const from = await reader.eventLatestId();
+    let stop = () => {};
+    const signalled = new Promise<void>((resolve, reject) => {
+      const guard = setTimeout(() => reject(new Error('watch never signalled')), 5_000);
+      stop = reader.watch(() => {
+        clearTimeout(guard);
+        resolve();
+      });
+    });
+    const job = await makeJob(writer, { status: 'running' });
+    await signalled;
+    stop();
+    const feed = await reader.eventFeed({ afterId: from, limit: 100 });
+    assert.deepEqual(feed.map((e) => [e.kind, e.job.id]), [['created', job.id], ['started', job.id]]);
+    assert.deepEqual(feed[1]!.job, job);
+    assert.ok(feed[0]!.id < feed[1]!.id);
+    assert.deepEqual(await writer.eventFeed({ afterId: from, limit: 100 }), []);
+  });
+});
