@@ -2,16 +2,8 @@ import { InvalidRequestError } from '../domain/index.js';
 import type { UsageRow } from '../store/index.js';
 import type { Principal, ServiceDeps } from './deps.js';
 
-/** UsageTotals are the sums over a set of jobs. */
-export interface UsageTotals {
-  jobs: number;
-  completed: number;
-  failed: number;
-  cancelled: number;
-  creditsCharged: number;
-  creditsRefunded: number;
-  bytes: number;
-}
+/** UsageTotals are the sums over a set of jobs: a usage row without its type and day. */
+export type UsageTotals = Omit<UsageRow, 'type' | 'day'>;
 
 /** Usage is an account's use over a window: totals, per type (with process-time figures) and per day. */
 export interface Usage {

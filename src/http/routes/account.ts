@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { getAccount, getUsage } from '../../service/index.js';
 import type { AppDeps } from '../app.js';
 import { requireAccount } from '../auth.js';
+import { accountView } from '../views.js';
 import { problemResponses } from '../schemas.js';
 
 const totals = {
@@ -28,14 +29,7 @@ export const accountRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, 
     '/v1/account',
     { schema: { summary: 'The caller’s account', tags: ['account'], response: { 200: { $ref: 'Account#' }, ...problemResponses } } },
     async (request) => {
-      const account = await getAccount(service, request.principal.accountId);
-      return {
-        id: account.id,
-        name: account.name,
-        credits: { balance: account.creditBalance },
-        webhookSecret: account.webhookSecret,
-        createdAt: account.createdAt.toISOString(),
-      };
+      return accountView(await getAccount(service, request.principal.accountId));
     },
   );
 

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { adjustCredits, createAccount, createApiKey, revokeApiKey } from '../../service/index.js';
 import type { AppDeps } from '../app.js';
 import { requireAdmin } from '../auth.js';
+import { accountView } from '../views.js';
 import { problemResponses } from '../schemas.js';
 
 const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] } as const;
@@ -37,13 +38,7 @@ export const adminRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
     async (request, reply) => {
       const { account, apiKey } = await createAccount(service, { name: request.body.name, credits: request.body.credits ?? null });
       return reply.code(201).send({
-        account: {
-          id: account.id,
-          name: account.name,
-          credits: { balance: account.creditBalance },
-          webhookSecret: account.webhookSecret,
-          createdAt: account.createdAt.toISOString(),
-        },
+        account: accountView(account),
         apiKey,
       });
     },
@@ -81,14 +76,7 @@ export const adminRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
       },
     },
     async (request) => {
-      const account = await adjustCredits(service, { accountId: request.params.id, amount: request.body.amount });
-      return {
-        id: account.id,
-        name: account.name,
-        credits: { balance: account.creditBalance },
-        webhookSecret: account.webhookSecret,
-        createdAt: account.createdAt.toISOString(),
-      };
+      return accountView(await adjustCredits(service, { accountId: request.params.id, amount: request.body.amount }));
     },
   );
 };

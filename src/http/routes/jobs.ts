@@ -3,7 +3,7 @@ import { InvalidRequestError, type JobStatus } from '../../domain/index.js';
 import { type CreateJobRequest, cancelJob, createJob, listJobs, rerunJob, waitForJob } from '../../service/index.js';
 import type { AppDeps } from '../app.js';
 import { requireAccount } from '../auth.js';
-import { jobView } from '../jobView.js';
+import { jobView } from '../views.js';
 import {
   createJobBodySchema,
   jobIdParamsSchema,

@@ -1,4 +1,4 @@
-import type { Job } from '../domain/index.js';
+import type { Account, Job } from '../domain/index.js';
 
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());
 
@@ -40,5 +40,16 @@ export function jobView(job: Job) {
     cancelledAt: iso(job.cancelledAt),
     updatedAt: job.updatedAt.toISOString(),
     _links: { self, events: `${self}/events`, cancel: `${self}/cancel`, rerun: `${self}/rerun` },
+  };
+}
+
+/** accountView is an account as the API shows it (`GET /v1/account`, the admin routes). */
+export function accountView(account: Account) {
+  return {
+    id: account.id,
+    name: account.name,
+    credits: { balance: account.creditBalance },
+    webhookSecret: account.webhookSecret,
+    createdAt: account.createdAt.toISOString(),
   };
 }
