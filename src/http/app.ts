@@ -5,7 +5,7 @@ import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { NotFoundError, ulid } from '../domain/index.js';
 import type { ServiceDeps } from '../service/index.js';
-import { errorHandler, sendProblem } from './problem.js';
+import { errorHandler, sendProblem, toLongrunError } from './problem.js';
 import type { RateLimiter } from './rateLimit.js';
 import { accountRoutes } from './routes/account.js';
 import { adminRoutes } from './routes/admin.js';
@@ -44,7 +44,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : `req_${ulid()}`;
     },
     requestIdHeader: false,
+    // Errors the router meets before any hook runs still answer as problems, with a request id.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-request-id', request.id);
+      // An over-long path segment can only be an id that does not exist.
+      const mapped = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? new NotFoundError('Not found') : toLongrunError(error);
+      return sendProblem(reply, mapped);
+    },
   });
+  // Only JSON bodies: a text/plain body is 415, not a string that fails the schema.
+  app.removeContentTypeParser('text/plain');
 
   // Bodies are JSON and must match exactly: no coercion, no silently dropped fields.
   // Query strings are text, so numbers and booleans there are coerced.

@@ -22,7 +22,8 @@ export function toLongrunError(error: unknown): LongrunError {
     const where = WHERE[fastifyError.validationContext as keyof typeof WHERE];
     const errors = fastifyError.validation.map((e) => fieldProblem(e, where));
     const first = errors[0]!;
-    return new InvalidRequestError(`${where ? `${where} ` : ''}${first.path}: ${first.message}`, errors);
+    const field = first.path === '' ? (where ?? 'body') : `${where ? `${where} ` : ''}${first.path}`;
+    return new InvalidRequestError(`${field}: ${first.message}`, errors);
   }
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
