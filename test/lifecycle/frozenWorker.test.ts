@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { startServer } from '../../src/cli/serve.js';
+import { startTestServer } from '../helpers/server.js';
 import type { Job } from '../../src/domain/index.js';
 import type { JobChangeKind } from '../../src/events/index.js';
 import { createJob } from '../../src/service/index.js';
@@ -19,18 +19,7 @@ describe('a frozen worker', { timeout: 60_000 }, () => {
   it('loses its job when its lease runs out, and its late writes change nothing', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'longrun-frozen-'));
     const db = `sqlite:${join(dir, 'longrun.db')}`;
-    const server = await startServer({
-      host: '127.0.0.1',
-      port: 0,
-      db,
-      durability: 'full',
-      workers: 0,
-      graceMs: 0,
-      bodyLimit: 65536,
-      logLevel: 'silent',
-      adminKey: null,
-      service: { retryBaseMs: 10 },
-    });
+    const server = await startTestServer({ db, adminKey: null });
     let frozen: ChildProcess | null = null;
     let rescuer: WorkerPool | null = null;
     t.after(async () => {

@@ -2,21 +2,11 @@
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, it } from 'node:test';
-import { startServer } from '../../src/cli/serve.js';
+import { startTestServer } from '../helpers/server.js';
 
 describe('server shutdown', () => {
   it('answers a pending long-poll with the job as it stands when the server closes', async () => {
-    const server = await startServer({
-      host: '127.0.0.1',
-      port: 0,
-      db: 'sqlite::memory:',
-      durability: 'full',
-      workers: 0,
-      graceMs: 0,
-      bodyLimit: 65536,
-      logLevel: 'silent',
-      adminKey: null,
-    });
+    const server = await startTestServer({ adminKey: null });
     const headers = { 'x-api-key': server.firstStart!.key, 'content-type': 'application/json' };
     const created = await fetch(`${server.url}/v1/jobs`, {
       method: 'POST',

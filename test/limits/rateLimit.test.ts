@@ -1,7 +1,7 @@
 // The per-key token bucket, on a clock moved by hand; and the 429 it causes over real HTTP.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { startServer } from '../../src/cli/serve.js';
+import { startTestServer } from '../helpers/server.js';
 import { ManualClock } from '../../src/domain/index.js';
 import { RateLimiter } from '../../src/http/rateLimit.js';
 
@@ -40,20 +40,7 @@ describe('RateLimiter', () => {
 describe('rate limits over HTTP', () => {
   it('answers 429 rate_limited with Retry-After and RateLimit headers, and creates no job', async (t) => {
     const clock = new ManualClock();
-    const server = await startServer({
-      host: '127.0.0.1',
-      port: 0,
-      db: 'sqlite::memory:',
-      durability: 'full',
-      workers: 0,
-      graceMs: 0,
-      bodyLimit: 65536,
-      logLevel: 'silent',
-      adminKey: null,
-      rateLimit: 1,
-      rateBurst: 2,
-      clock,
-    });
+    const server = await startTestServer({ adminKey: null, rateLimit: 1, rateBurst: 2, clock });
     t.after(() => server.close());
     const key = server.firstStart!.key;
     const create = () =>
