@@ -9,5 +9,7 @@ const root = new URL('..', import.meta.url).pathname;
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 rmSync(`${root}dist`, { recursive: true, force: true });
 execFileSync(process.execPath, [tsc, '-p', `${root}tsconfig.build.json`], { stdio: 'inherit' });
-cpSync(`${root}src/store/sqlite/migrations`, `${root}dist/store/sqlite/migrations`, { recursive: true });
+for (const driver of ['sqlite', 'postgres']) {
+  cpSync(`${root}src/store/${driver}/migrations`, `${root}dist/store/${driver}/migrations`, { recursive: true });
+}
 chmodSync(`${root}dist/cli/index.js`, 0o755);

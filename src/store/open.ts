@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { DEFAULT_SCHEMA } from './postgres/names.js';
 import { openSqlite, type SqliteDurability } from './sqlite/index.js';
 import type { Store } from './types.js';
 
@@ -27,13 +28,45 @@ export interface OpenStoreOptions {
 }
 
 /**
- * openStore opens the store a `--db` value names, creating the SQLite file's folder if needed.
+ * splitPostgresUrl takes Longrun's own `?schema=` parameter off a PostgreSQL URL (default
+ * `longrun`); the rest of the URL goes to node-postgres as it is.
+ */
+export function splitPostgresUrl(value: string): { url: string; schema: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new Error(`--db ${redactUrl(value)}: not a valid URL`);
+  }
+  const schema = parsed.searchParams.get('schema');
+  if (schema === null) return { url: value, schema: DEFAULT_SCHEMA };
+  parsed.searchParams.delete('schema');
+  return { url: parsed.toString(), schema };
+}
+
+/** redactUrl hides the password of a database URL, for messages. */
+function redactUrl(value: string): string {
+  return value.replace(/^(postgres(?:ql)?:\/\/[^:/@]*:)[^@]*@/, '$1***@');
+}
+
+/**
+ * openStore opens the store a `--db` value names, creating the SQLite file's folder if needed,
+ * or connecting to PostgreSQL and migrating the schema named by `?schema=` (default `longrun`).
  * Throws with a one-line reason when it cannot.
  */
 export async function openStore(db: string, options: OpenStoreOptions = {}): Promise<Store> {
   const target = parseDbUrl(db);
   if (target.driver === 'postgres') {
-    throw new Error('--db postgres://…: the PostgreSQL driver is not part of this build yet; use sqlite:PATH');
+    const { url, schema } = splitPostgresUrl(target.url);
+    try {
+      // Loaded on demand: a SQLite deployment never loads node-postgres.
+      const { openPostgres } = await import('./postgres/index.js');
+      return await openPostgres(url, { schema });
+    } catch (error) {
+      // A translated error keeps the driver's reason as its cause; the operator wants that one.
+      const reason = ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message;
+      throw new Error(`cannot open the database ${redactUrl(target.url)}: ${reason}`);
+    }
   }
   if (target.path !== ':memory:') {
     const path = resolve(target.path);

@@ -1,0 +1,153 @@
+import type pg from 'pg';
+import { InvalidRequestError, LongrunError, NotFoundError, ServiceUnavailableError } from '../../domain/index.js';
+
+/**
+ * The driver's way into PostgreSQL: single reads straight on the pool, and every write (and every
+ * read that needs more than one statement) as one transaction on one pooled client, committed or
+ * rolled back as a whole. Driver errors leave here translated into domain errors.
+ */
+
+// Errors that mean "the database is not reachable right now", not "this request is wrong":
+// class 08 (connection exception), 57P01–57P03 (shutdown, crash, not yet accepting),
+// 53300 (too many connections), and the socket errors Node reports before PostgreSQL can answer.
+const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '53300', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+
+/**
+ * translateError maps a node-postgres error to the domain error a caller can act on, keeping the
+ * original as `cause`; anything else (including a LongrunError thrown inside a transaction) passes
+ * through unchanged.
+ */
+export function translateError(error: unknown): unknown {
+  if (error instanceof LongrunError || !(error instanceof Error)) return error;
+  const { code, detail } = error as Error & { code?: string; detail?: string };
+  let translated: LongrunError | undefined;
+  if ((code !== undefined && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) || /Connection terminated|timeout exceeded when trying to connect/i.test(error.message)) {
+    translated = new ServiceUnavailableError();
+  } else if (code === '40001' || code === '40P01') {
+    // Serialization failures and deadlocks are transient; the lock order in the migration is meant
+    // to make deadlocks impossible, but a client may always retry.
+    translated = new ServiceUnavailableError('The store was busy; retry shortly');
+  } else if (code === '23503') {
+    // A foreign key to an account that does not exist (a job or key for an unknown account).
+    const account = /\(account_id\)=\(([^)]*)\)/.exec(detail ?? '')?.[1];
+    translated = new NotFoundError(account ? `Account ${account} not found` : 'A referenced object was not found');
+  } else if (code === '22P05' || code === '22021') {
+    // jsonb and text cannot hold U+0000 (SQLite can): refuse the request rather than fail with 500.
+    translated = new InvalidRequestError('Text and JSON values cannot contain the character U+0000 on this store');
+  }
+  if (!translated) return error;
+  translated.cause = error;
+  return translated;
+}
+
+/** Tx is one open transaction: its queries and whether it wrote events (then it notifies on commit). */
+export class Tx {
+  /** wroteEvents makes the commit also NOTIFY the schema's channel; set it after inserting events. */
+  wroteEvents = false;
+
+  constructor(private readonly client: pg.PoolClient) {}
+
+  /** rows runs `sql` and returns its rows. */
+  async rows<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.client.query(sql, params)).rows as T[];
+  }
+
+  /** one runs `sql` and returns its first row, if any. */
+  async one<T>(sql: string, params: unknown[] = []): Promise<T | undefined> {
+    return (await this.rows<T>(sql, params))[0];
+  }
+
+  /** run runs `sql` and returns how many rows it changed. */
+  async run(sql: string, params: unknown[] = []): Promise<number> {
+    return (await this.client.query(sql, params)).rowCount ?? 0;
+  }
+}
+
+/** TxKind picks how a transaction begins: a plain write, a write of job events, or a consistent read. */
+export type TxKind = 'write' | 'events' | 'snapshot';
+
+/** Db runs the driver's statements and transactions on a pool. */
+export class Db {
+  /** inFlight holds every statement and transaction not yet settled (see drain). */
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  /**
+   * @param begin maps each TxKind to the text that opens it. An `events` transaction takes the
+   *   shared writer lock in the same round trip as BEGIN (see event_horizon in the migration).
+   * @param notifyAndCommit is `SELECT pg_notify(…); COMMIT`, one round trip: the notification is
+   *   delivered only if the commit succeeds, and after it is visible.
+   */
+  constructor(
+    readonly pool: pg.Pool,
+    private readonly begin: Record<TxKind, string>,
+    private readonly notifyAndCommit: string,
+  ) {}
+
+  /** rows runs one statement outside an explicit transaction (a single statement is atomic). */
+  rows<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.track(async () => {
+      try {
+        return (await this.pool.query(sql, params)).rows as T[];
+      } catch (error) {
+        throw translateError(error);
+      }
+    });
+  }
+
+  /** one runs one statement and returns its first row, if any. */
+  async one<T>(sql: string, params: unknown[] = []): Promise<T | undefined> {
+    return (await this.rows<T>(sql, params))[0];
+  }
+
+  /** tx runs `fn` in one transaction on one pooled client: COMMIT when it returns, ROLLBACK when it throws. */
+  tx<T>(kind: TxKind, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.track(() => this.transaction(kind, fn));
+  }
+
+  /**
+   * drain settles once every statement and transaction started so far has. pg.Pool#end never
+   * serves a request still queued for a client, so close() drains first: that is how "pending
+   * writes are flushed first" holds even when every pooled connection was busy.
+   */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track<T>(run: () => Promise<T>): Promise<T> {
+    const promise = run();
+    this.inFlight.add(promise);
+    promise.then(
+      () => this.inFlight.delete(promise),
+      () => this.inFlight.delete(promise),
+    );
+    return promise;
+  }
+
+  private async transaction<T>(kind: TxKind, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw translateError(error);
+    }
+    let broken: Error | undefined;
+    try {
+      await client.query(this.begin[kind]);
+      const tx = new Tx(client);
+      const result = await fn(tx);
+      await client.query(tx.wroteEvents ? this.notifyAndCommit : 'COMMIT');
+      return result;
+    } catch (error) {
+      // A client whose ROLLBACK fails is broken (its socket died): release it to be destroyed.
+      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+      throw translateError(error);
+    } finally {
+      client.release(broken);
+    }
+  }
+}
+
+/** quoteLiteral quotes a string constant for SQL text (only for values the driver made itself). */
+export function quoteLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}

@@ -1,0 +1,3 @@
+/** The PostgreSQL driver (scale-out): `openPostgres` and its store. */
+export { openPostgres, PostgresStore, type PostgresOptions } from './postgresStore.js';
+export { DEFAULT_SCHEMA } from './names.js';

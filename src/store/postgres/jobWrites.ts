@@ -1,0 +1,151 @@
+import {
+  type Job,
+  type JobError,
+  type JsonValue,
+  IdempotencyKeyReusedError,
+  InsufficientCreditsError,
+  JobNotCancellableError,
+  JobNotFoundError,
+  LeaseLostError,
+  NotFoundError,
+  newId,
+} from '../../domain/index.js';
+import type { JobInsertParams, LeaseParams } from '../types.js';
+import type { Tx } from './db.js';
+import { SQL } from './queries.js';
+import { type AccountRow, type JobRow, jobFromRow, jobInsertParams, jsonParam } from './rows.js';
+
+/**
+ * The job writes of the PostgreSQL driver, each the body of one transaction (see PostgresStore).
+ *
+ * Lock order. Under READ COMMITTED two transactions deadlock only when they wait for each other's
+ * locks taken in opposite orders, so every transaction here takes its locks in one order:
+ * idempotency key → job rows → job_counters rows (the statement trigger, in key order) → account.
+ * Hence a job insert writes the job before it charges the account (SQLite checks the balance
+ * first; the outcome is the same, the whole transaction rolls back), and a refund is its own
+ * statement after the status change rather than a CTE of it (triggers fire at statement end).
+ */
+
+/** origin is the store instance's id; every event a write records carries it. */
+type Origin = string;
+
+/** insertJob writes the job, its first event, its counters, its charge and its idempotency record. */
+export async function insertJob(tx: Tx, p: JobInsertParams, origin: Origin): Promise<{ job: Job; replayed: boolean }> {
+  const { job, idempotency } = p;
+  if (idempotency) {
+    const key = [job.accountId, idempotency.key];
+    const taken = await tx.rows(SQL.idempotencyClaim, [...key, idempotency.requestHash, job.id, idempotency.expiresAt, job.createdAt]);
+    if (taken.length === 0) {
+      // A live record: replay its job, or refuse another body under the same key.
+      const seen = (await tx.one<{ request_hash: string; job_id: string }>(SQL.idempotencyGet, key))!;
+      if (seen.request_hash !== idempotency.requestHash) throw new IdempotencyKeyReusedError();
+      const first = await tx.one<JobRow>(SQL.jobGet, [seen.job_id]);
+      if (first) return { job: jobFromRow(first), replayed: true };
+      // Its job is gone: the key is free again, as on SQLite.
+      await tx.run(SQL.idempotencyReplace, [...key, idempotency.requestHash, job.id, idempotency.expiresAt]);
+    }
+  }
+  await tx.run(SQL.jobInsert, [...jobInsertParams(job), origin]);
+  tx.wroteEvents = true;
+  if (job.creditsCharged > 0) {
+    const account = await tx.one<AccountRow>(SQL.accountLock, [job.accountId]);
+    if (!account) throw new NotFoundError(`Account ${job.accountId} not found`);
+    if (account.credit_balance !== null && account.credit_balance < job.creditsCharged) {
+      throw new InsufficientCreditsError(job.creditsCharged, account.credit_balance);
+    }
+  }
+  await ledgerApply(tx, job.accountId, job.id, 'charge', -job.creditsCharged, job.createdAt);
+  return { job, replayed: false };
+}
+
+/** claimJobs takes up to `limit` due pending jobs of `types` under fresh leases, in claim order. */
+export async function claimJobs(
+  tx: Tx,
+  p: { workerId: string; types: readonly string[]; now: Date; leaseMs: number; limit: number },
+  origin: Origin,
+): Promise<Job[]> {
+  const rows = await tx.rows<JobRow>(SQL.jobClaim, [p.workerId, p.now, new Date(p.now.getTime() + p.leaseMs), p.types, p.limit, origin]);
+  if (rows.length > 0) tx.wroteEvents = true;
+  // RETURNING keeps no order; hand the jobs out in claim order (ids compare as bytes, as COLLATE "C").
+  rows.sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return rows.map(jobFromRow);
+}
+
+/** heartbeatJob pushes the lease to now + leaseMs. */
+export async function heartbeatJob(tx: Tx, p: LeaseParams & { leaseMs: number }): Promise<Job> {
+  return leased(p.id, await tx.one<JobRow>(SQL.jobHeartbeat, [p.id, p.leaseToken, new Date(p.now.getTime() + p.leaseMs)]));
+}
+
+/** progressJob records progress and message. */
+export async function progressJob(tx: Tx, p: LeaseParams & { progress: number; statusMessage: string | null }, origin: Origin): Promise<Job> {
+  return evented(tx, p.id, await tx.one<JobRow>(SQL.jobProgress, [p.id, p.leaseToken, p.now, p.progress, p.statusMessage, origin]));
+}
+
+/** completeJob moves a running job to completed with its output. */
+export async function completeJob(
+  tx: Tx,
+  p: LeaseParams & { output: JsonValue | null; size: number; processTime: number },
+  origin: Origin,
+): Promise<Job> {
+  const row = await tx.one<JobRow>(SQL.jobComplete, [p.id, p.leaseToken, p.now, jsonParam(p.output), p.size, p.processTime, origin]);
+  return evented(tx, p.id, row);
+}
+
+/** failJob ends an attempt: back to pending at retryAt, or failed and refunded when retryAt is null. */
+export async function failJob(
+  tx: Tx,
+  p: LeaseParams & { error: JobError; processTime: number; retryAt: Date | null; leaseExpiredBy?: Date },
+  origin: Origin,
+): Promise<Job> {
+  const params = [p.id, p.leaseToken, p.now, jsonParam(p.error), p.processTime, p.leaseExpiredBy ?? null];
+  const row = p.retryAt === null
+    ? await tx.one<JobRow>(SQL.jobFail, [...params, origin])
+    : await tx.one<JobRow>(SQL.jobRetry, [...params, p.retryAt, origin]);
+  const job = evented(tx, p.id, row);
+  if (p.retryAt === null) await refund(tx, job, p.now);
+  return job;
+}
+
+/** releaseJob hands a running job back to pending without counting the attempt. */
+export async function releaseJob(tx: Tx, p: LeaseParams, origin: Origin): Promise<Job> {
+  return evented(tx, p.id, await tx.one<JobRow>(SQL.jobRelease, [p.id, p.leaseToken, p.now, origin]));
+}
+
+/** cancelJob moves a pending or running job of the account to cancelled and refunds it. */
+export async function cancelJob(tx: Tx, p: { id: string; accountId: string; now: Date }, origin: Origin): Promise<Job> {
+  const row = await tx.one<JobRow>(SQL.jobCancel, [p.id, p.accountId, p.now, origin]);
+  if (!row) {
+    // READ COMMITTED: this statement sees what a concurrent cancel or completion committed while
+    // the update above waited for the row, so the reason given is the current one.
+    const current = await tx.one<JobRow>(SQL.jobGet, [p.id]);
+    if (!current || current.account_id !== p.accountId) throw new JobNotFoundError(p.id);
+    throw new JobNotCancellableError(p.id, current.status);
+  }
+  tx.wroteEvents = true;
+  const job = jobFromRow(row);
+  await refund(tx, job, p.now);
+  return job;
+}
+
+/** ledgerApply records a credit movement and applies it to the account's balance (see SQL.ledgerApply). */
+export async function ledgerApply(tx: Tx, accountId: string, jobId: string | null, kind: 'charge' | 'refund' | 'grant', amount: number, at: Date): Promise<void> {
+  await tx.run(SQL.ledgerApply, [newId('led', at.getTime()), accountId, jobId, kind, amount, at]);
+}
+
+/** refund returns a failed or cancelled job's charge, at most once (the ledger's unique index). */
+function refund(tx: Tx, job: Job, now: Date): Promise<void> {
+  return ledgerApply(tx, job.accountId, job.id, 'refund', job.creditsCharged, now);
+}
+
+/** leased maps the row of a lease-guarded update, or throws LeaseLostError when the guard failed. */
+function leased(id: string, row: JobRow | undefined): Job {
+  if (!row) throw new LeaseLostError(id);
+  return jobFromRow(row);
+}
+
+/** evented is `leased` for an update that also recorded an event: the commit will notify. */
+function evented(tx: Tx, id: string, row: JobRow | undefined): Job {
+  const job = leased(id, row);
+  tx.wroteEvents = true;
+  return job;
+}

@@ -1,0 +1,118 @@
+import pg from 'pg';
+import { quoteIdent } from './names.js';
+
+/** ListenerOptions say where to listen and which notifications are this store's own. */
+export interface ListenerOptions {
+  /** config opens the dedicated connection (the pool's settings; LISTEN needs a session of its own). */
+  config: pg.ClientConfig;
+  channel: string;
+  /** origin is this store instance's id: notifications carrying it are its own commits. */
+  origin: string;
+  /** minBackoffMs is the first reconnect delay; it doubles up to maxBackoffMs. */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+/**
+ * Listener holds one dedicated connection that LISTENs on the schema's channel and calls its
+ * callbacks when another store instance commits events. NOTIFY is a hint, never the only path:
+ * when the connection errors or ends, it reconnects with backoff and then calls every callback
+ * once, since commits made while it was away sent notifications nobody heard (the catch-up).
+ * The connection exists only while someone watches, and `close` ends it and any pending retry,
+ * so it never keeps the process alive after the store is closed.
+ */
+export class Listener {
+  private readonly callbacks = new Set<() => void>();
+  private client: pg.Client | null = null;
+  private retry: NodeJS.Timeout | null = null;
+  private failures = 0;
+  /** missed is set once a connection was lost (or never made): the next LISTEN is followed by a catch-up. */
+  private missed = false;
+  private closed = false;
+
+  constructor(private readonly options: ListenerOptions) {}
+
+  /** add calls `onChange` on other instances' commits until the returned function is called. */
+  add(onChange: () => void): () => void {
+    if (this.closed) return () => {};
+    const callback = () => onChange(); // a fresh function, so the same onChange may be added twice
+    this.callbacks.add(callback);
+    if (this.callbacks.size === 1) this.connect();
+    return () => {
+      if (!this.callbacks.delete(callback) || this.callbacks.size > 0) return;
+      this.disconnect();
+    };
+  }
+
+  /** close stops listening for good and ends the connection. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.callbacks.clear();
+    await this.disconnect();
+  }
+
+  /** pid is the listening connection's backend pid, when connected (for tests and diagnostics). */
+  get pid(): number | undefined {
+    return (this.client as (pg.Client & { processID?: number }) | null)?.processID;
+  }
+
+  private connect(): void {
+    const client = new pg.Client(this.options.config);
+    this.client = client;
+    client.on('error', () => this.lost(client));
+    client.on('end', () => this.lost(client));
+    client.on('notification', (message) => {
+      if (message.channel === this.options.channel && message.payload !== this.options.origin) this.fire();
+    });
+    client
+      .connect()
+      .then(() => client.query(`LISTEN ${quoteIdent(this.options.channel)}`))
+      .then(() => {
+        if (this.client !== client) return;
+        this.failures = 0;
+        if (this.missed) {
+          this.missed = false;
+          this.fire();
+        }
+      })
+      .catch(() => this.lost(client));
+  }
+
+  /** lost drops a failed connection and schedules the next attempt; later signals of it are ignored. */
+  private lost(client: pg.Client): void {
+    if (this.client !== client) return;
+    this.client = null;
+    client.end().catch(() => {});
+    if (this.closed || this.callbacks.size === 0) return;
+    this.missed = true;
+    const min = this.options.minBackoffMs ?? 100;
+    const delay = Math.min(this.options.maxBackoffMs ?? 5_000, min * 2 ** this.failures++);
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      if (!this.closed && this.callbacks.size > 0) this.connect();
+    }, delay);
+    this.retry.unref();
+  }
+
+  private async disconnect(): Promise<void> {
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+    this.missed = false;
+    const client = this.client;
+    this.client = null; // from here on its 'end' and 'error' are ignored
+    if (client) await client.end().catch(() => {});
+  }
+
+  private fire(): void {
+    for (const callback of [...this.callbacks]) {
+      try {
+        callback();
+      } catch (error) {
+        // One watcher that throws must not silence the others; surface it as the bus does.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  }
+}

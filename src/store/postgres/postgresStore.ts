@@ -1,0 +1,278 @@
+import pg from 'pg';
+import {
+  type Account,
+  type ApiKey,
+  type Job,
+  type JobError,
+  type JsonValue,
+  InvalidRequestError,
+  NotFoundError,
+  idFloor,
+  newId,
+  ulid,
+} from '../../domain/index.js';
+import type { FeedEvent, JobInsertParams, JobListParams, LeaseParams, Store, UsageRow } from '../types.js';
+import { Db, quoteLiteral, translateError } from './db.js';
+import * as jobs from './jobWrites.js';
+import { Listener } from './listener.js';
+import { migratePostgres } from './migrate.js';
+import { DEFAULT_SCHEMA, LOCK_CLASS_EVENTS, checkSchema, connectionConfig, eventChannel, schemaKey } from './names.js';
+import { SQL, jobListSql } from './queries.js';
+import { type AccountRow, type ApiKeyRow, type JobRow, accountFromRow, apiKeyFromRow, jobFromRow, pgTypes } from './rows.js';
+
+/** PostgresOptions tune the PostgreSQL store. */
+export interface PostgresOptions {
+  /** schema holds Longrun's tables (default `longrun`); it is created and migrated on open. */
+  schema?: string;
+  /** poolSize is the most pooled connections the store opens at once (default 10), besides the listener's. */
+  poolSize?: number;
+  /** feedWaitMs bounds how long a feed read waits for event writers in flight (default 250). */
+  feedWaitMs?: number;
+  /** listenRetryMs is the listener's first reconnect delay (default 100); it doubles up to 5 s. */
+  listenRetryMs?: number;
+}
+
+/**
+ * openPostgres connects to the database at `url`, creates and migrates the schema (once, however
+ * many processes start together), and returns the store. Throws when it cannot.
+ */
+export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<PostgresStore> {
+  const schema = checkSchema(options.schema ?? DEFAULT_SCHEMA);
+  const config: pg.PoolConfig = {
+    // Every session resolves the driver's unqualified names in the schema (see queries.ts).
+    ...connectionConfig(url, schema),
+    max: options.poolSize ?? 10,
+    types: pgTypes,
+    application_name: 'longrun',
+    // Idle pooled connections never hold the process open; close() ends them all anyway.
+    allowExitOnIdle: true,
+  };
+  const pool = new pg.Pool(config);
+  // An idle client that dies (a server restart) is dropped by the pool; the next query reconnects.
+  pool.on('error', () => {});
+  try {
+    const client = await pool.connect();
+    try {
+      await migratePostgres(client, schema);
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw translateError(error);
+  }
+  return new PostgresStore(pool, config, schema, options);
+}
+
+/**
+ * PostgresStore is the scale-out driver: node-postgres with a pool, every method one statement or
+ * one transaction on one pooled client, claims with `FOR UPDATE SKIP LOCKED`, and LISTEN/NOTIFY
+ * to tell other processes that something changed.
+ */
+export class PostgresStore implements Store {
+  readonly driver = 'postgres' as const;
+  readonly instanceId = ulid();
+  private readonly db: Db;
+  private readonly listener: Listener;
+  private readonly writerKey: number;
+  private readonly feedWaitMs: number;
+  /** settledEventId is the highest event horizon seen: the feed never hands out events past it. */
+  private settledEventId = 0;
+  private closed = false;
+
+  constructor(readonly pool: pg.Pool, config: pg.ClientConfig, readonly schema: string, options: PostgresOptions = {}) {
+    const channel = eventChannel(schema);
+    this.writerKey = schemaKey(schema);
+    this.feedWaitMs = options.feedWaitMs ?? 250;
+    this.db = new Db(
+      pool,
+      {
+        write: 'BEGIN',
+        events: `BEGIN; SELECT pg_advisory_xact_lock_shared(${LOCK_CLASS_EVENTS}, ${this.writerKey})`,
+        snapshot: 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+      },
+      `SELECT pg_notify(${quoteLiteral(channel)}, ${quoteLiteral(this.instanceId)}); COMMIT`,
+    );
+    const listenConfig = { ...config, application_name: `longrun listener ${this.instanceId}` };
+    this.listener = new Listener({ config: listenConfig, channel, origin: this.instanceId, minBackoffMs: options.listenRetryMs ?? 100 });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.listener.close();
+    await this.db.drain(); // what was asked before close still runs (see Db.drain)
+    await this.pool.end();
+  }
+
+  async ping(): Promise<void> {
+    await this.db.rows('SELECT 1');
+  }
+
+  // ---- accounts and keys
+
+  accountInsert(p: { account: Account }): Promise<Account> {
+    const a = p.account;
+    return this.db.tx('write', async (tx) => {
+      await tx.run(SQL.accountInsert, [a.id, a.name, a.creditBalance, a.webhookSecret, a.createdAt]);
+      if (a.creditBalance !== null) await tx.run(SQL.ledgerInsert, [newId('led', a.createdAt.getTime()), a.id, null, 'grant', a.creditBalance, a.createdAt]);
+      return a;
+    });
+  }
+
+  async accountGet(p: { id: string }): Promise<Account | null> {
+    const row = await this.db.one<AccountRow>(SQL.accountGet, [p.id]);
+    return row ? accountFromRow(row) : null;
+  }
+
+  async accountCount(): Promise<number> {
+    return (await this.db.one<{ n: number }>(SQL.accountCount))!.n;
+  }
+
+  accountAdjustCredits(p: { accountId: string; amount: number; now: Date }): Promise<Account> {
+    return this.db.tx('write', async (tx) => {
+      const row = await tx.one<AccountRow>(SQL.accountLock, [p.accountId]);
+      if (!row) throw new NotFoundError(`Account ${p.accountId} not found`);
+      if (row.credit_balance !== null && row.credit_balance + p.amount < 0) {
+        throw InvalidRequestError.field('/amount', `would take the balance (${row.credit_balance}) below zero`);
+      }
+      await jobs.ledgerApply(tx, p.accountId, null, 'grant', p.amount, p.now);
+      return accountFromRow((await tx.one<AccountRow>(SQL.accountGet, [p.accountId]))!);
+    });
+  }
+
+  apiKeyInsert(p: { key: ApiKey }): Promise<ApiKey> {
+    const k = p.key;
+    return this.db.tx('write', async (tx) => {
+      await tx.run(SQL.apiKeyInsert, [k.id, k.accountId, k.secretHash, k.last4, k.createdAt]);
+      return k;
+    });
+  }
+
+  async apiKeyGet(p: { id: string }): Promise<ApiKey | null> {
+    const row = await this.db.one<ApiKeyRow>(SQL.apiKeyGet, [p.id]);
+    return row ? apiKeyFromRow(row) : null;
+  }
+
+  apiKeyRevoke(p: { id: string; now: Date }): Promise<boolean> {
+    return this.db.tx('write', async (tx) => (await tx.run(SQL.apiKeyRevoke, [p.id, p.now])) === 1);
+  }
+
+  // ---- jobs
+
+  jobInsert(p: JobInsertParams): Promise<{ job: Job; replayed: boolean }> {
+    return this.db.tx('events', (tx) => jobs.insertJob(tx, p, this.instanceId));
+  }
+
+  async jobGet(p: { id: string; accountId?: string }): Promise<Job | null> {
+    const row = await this.db.one<JobRow>(SQL.jobGet, [p.id]);
+    if (!row || (p.accountId !== undefined && row.account_id !== p.accountId)) return null;
+    return jobFromRow(row);
+  }
+
+  jobList(p: JobListParams): Promise<{ jobs: Job[]; total: number }> {
+    const q = jobListSql({ ...p, statuses: p.statuses ?? [], offset: p.offset ?? 0 });
+    // One snapshot for the page and its total, so they agree with each other.
+    return this.db.tx('snapshot', async (tx) => {
+      const rows = await tx.rows<JobRow>(q.listSql, q.listParams);
+      const total = (await tx.one<{ total: number }>(q.totalSql, q.totalParams))!.total;
+      return { jobs: rows.map(jobFromRow), total };
+    });
+  }
+
+  jobClaim(p: { workerId: string; types: readonly string[]; now: Date; leaseMs: number; limit: number }): Promise<Job[]> {
+    if (p.types.length === 0 || p.limit < 1) return Promise.resolve([]);
+    return this.db.tx('events', (tx) => jobs.claimJobs(tx, p, this.instanceId));
+  }
+
+  jobHeartbeat(p: LeaseParams & { leaseMs: number }): Promise<Job> {
+    return this.db.tx('write', (tx) => jobs.heartbeatJob(tx, p));
+  }
+
+  jobProgress(p: LeaseParams & { progress: number; statusMessage: string | null }): Promise<Job> {
+    return this.db.tx('events', (tx) => jobs.progressJob(tx, p, this.instanceId));
+  }
+
+  jobComplete(p: LeaseParams & { output: JsonValue | null; size: number; processTime: number }): Promise<Job> {
+    return this.db.tx('events', (tx) => jobs.completeJob(tx, p, this.instanceId));
+  }
+
+  jobFail(p: LeaseParams & { error: JobError; processTime: number; retryAt: Date | null; leaseExpiredBy?: Date }): Promise<Job> {
+    return this.db.tx('events', (tx) => jobs.failJob(tx, p, this.instanceId));
+  }
+
+  jobRelease(p: LeaseParams): Promise<Job> {
+    return this.db.tx('events', (tx) => jobs.releaseJob(tx, p, this.instanceId));
+  }
+
+  jobCancel(p: { id: string; accountId: string; now: Date }): Promise<Job> {
+    return this.db.tx('events', (tx) => jobs.cancelJob(tx, p, this.instanceId));
+  }
+
+  async jobListExpired(p: { now: Date; limit: number }): Promise<Job[]> {
+    return (await this.db.rows<JobRow>(SQL.jobListExpired, [p.now, p.limit])).map(jobFromRow);
+  }
+
+  // ---- the feed of other processes' changes
+
+  /**
+   * eventLatestId returns the newest settled event: every event up to it is committed or rolled
+   * back for good, so a feed that starts there misses nothing committed later. Falls back to the
+   * newest visible event when writers in flight do not finish within feedWaitMs.
+   */
+  async eventLatestId(): Promise<number> {
+    const horizon = await this.eventHorizon();
+    if (horizon === null) return (await this.db.one<{ id: number }>(SQL.eventLatestId))!.id;
+    return (await this.db.one<{ id: number }>(SQL.eventLatestSettled, [horizon]))!.id;
+  }
+
+  /**
+   * eventFeed returns other instances' events after `afterId` up to the settled horizon (see
+   * event_horizon in the migration): an event whose id was taken before a later one committed
+   * is handed out only once it is visible, never skipped. What lies past the horizon is read
+   * next time; its writer's commit sends a NOTIFY, so a watcher is told to read again.
+   */
+  async eventFeed(p: { afterId: number; limit: number }): Promise<FeedEvent[]> {
+    const horizon = Math.max(this.settledEventId, (await this.eventHorizon()) ?? 0);
+    if (horizon <= p.afterId) return [];
+    const rows = await this.db.rows<JobRow & { event_id: number; event_kind: FeedEvent['kind'] }>(SQL.eventFeed, [
+      p.afterId, horizon, this.instanceId, p.limit,
+    ]);
+    return rows.map((row) => ({ id: row.event_id, kind: row.event_kind, job: jobFromRow(row) }));
+  }
+
+  /** eventHorizon asks the database for the settled end of the event log, or null when it timed out. */
+  private async eventHorizon(): Promise<number | null> {
+    const row = await this.db.one<{ id: number | null }>(SQL.eventHorizon, [LOCK_CLASS_EVENTS, this.writerKey, this.feedWaitMs]);
+    const id = row?.id ?? null;
+    if (id !== null && id > this.settledEventId) this.settledEventId = id;
+    return id;
+  }
+
+  /** watch calls `onChange` when another instance commits events (LISTEN/NOTIFY; see Listener). */
+  watch(onChange: () => void): () => void {
+    if (this.closed) return () => {};
+    return this.listener.add(onChange);
+  }
+
+  /** listenerPid is the backend pid of the LISTEN connection, while there is one. */
+  get listenerPid(): number | undefined {
+    return this.listener.pid;
+  }
+
+  // ---- usage
+
+  async usageSummary(p: { accountId: string; from: Date; to: Date }): Promise<UsageRow[]> {
+    return this.db.rows<UsageRow>(SQL.usageSummary, this.window(p));
+  }
+
+  async usageProcessTimes(p: { accountId: string; from: Date; to: Date; type?: string }): Promise<number[]> {
+    const rows = await this.db.rows<{ t: number }>(SQL.usageProcessTimes, [...this.window(p), p.type ?? null]);
+    return rows.map((r) => r.t);
+  }
+
+  /** window is an account's time window as usage queries take it (see SQL.usageSummary). */
+  private window(p: { accountId: string; from: Date; to: Date }): unknown[] {
+    return [p.accountId, idFloor('job', p.from.getTime() - 1), idFloor('job', p.to.getTime() + 1), p.from, p.to];
+  }
+}

@@ -1,0 +1,213 @@
+import type { JobEventKind } from '../../domain/index.js';
+
+/**
+ * The PostgreSQL driver's queries, one per store method, with positional parameters. Names are
+ * unqualified: every connection runs with `search_path` set to the store's schema. The lease guard
+ * `id = $1 AND status = 'running' AND lease_token = $2` fences every worker write.
+ *
+ * Times are the `now` the caller passes (tests inject clocks). DESIGN.md wants leases and runAt
+ * judged by the database's clock on PostgreSQL; production may later pass `now()` here instead.
+ */
+
+const JOB_COLUMNS = [
+  'id', 'account_id', 'type', 'status', 'progress', 'status_message', 'priority', 'input', 'private_input',
+  'output', 'error', 'attempts', 'max_attempts', 'timeout_ms', 'api_key_id', 'api_key_used', 'worker', 'size',
+  'process_time', 'credits_charged', 'credits_refunded', 'original_job_id', 'webhook_url', 'webhook_events',
+  'metadata', 'run_at', 'created_at', 'started_at', 'completed_at', 'failed_at', 'cancelled_at', 'updated_at',
+  'lease_token', 'lease_expires_at', 'event_seq',
+] as const;
+const JSONB_COLUMNS = new Set<string>(['input', 'private_input', 'output', 'error', 'webhook_events', 'metadata']);
+
+const EVENT_INSERT = 'INSERT INTO job_events (job_id, seq, account_id, kind, status, progress, status_message, origin, created_at)';
+
+/**
+ * withEvent wraps a job UPDATE so the same statement records the change in `job_events`, as the
+ * job is after it (`kind` is a constant; `originParam` names the parameter holding the origin).
+ * The rows come back from `changed`; no row means the guard did not hold and nothing was written.
+ */
+function withEvent(update: string, kind: JobEventKind, originParam: string): string {
+  return `
+    WITH changed AS (${update} RETURNING *),
+    event AS (${EVENT_INSERT}
+      SELECT id, event_seq, account_id, '${kind}', status, progress, status_message, ${originParam}, updated_at FROM changed)
+    SELECT * FROM changed`;
+}
+
+const LEASED = `id = $1 AND status = 'running' AND lease_token = $2`;
+const LEASE_CLEARED = 'lease_token = NULL, lease_expires_at = NULL';
+// $6 is the reaper's re-check: only a lease that really ran out by then may be failed by it.
+const EXPIRED_BY = '($6::timestamptz IS NULL OR lease_expires_at <= $6::timestamptz)';
+
+/** SQL holds the driver's fixed queries, by store method; the comment above each gives its parameters. */
+export const SQL = {
+  // $1 id, $2 name, $3 balance, $4 webhook secret, $5 created at
+  accountInsert: 'INSERT INTO accounts (id, name, credit_balance, webhook_secret, created_at) VALUES ($1, $2, $3, $4, $5)',
+  accountGet: 'SELECT * FROM accounts WHERE id = $1',
+  // NO KEY UPDATE, not UPDATE: it does not block the KEY SHARE locks that foreign keys to the
+  // account take, so inserting another job of the account never waits on a balance change.
+  accountLock: 'SELECT * FROM accounts WHERE id = $1 FOR NO KEY UPDATE',
+  accountCount: 'SELECT count(*) AS n FROM accounts',
+
+  // $1 id, $2 account, $3 secret hash, $4 last4, $5 created at
+  apiKeyInsert: 'INSERT INTO api_keys (id, account_id, secret_hash, last4, created_at) VALUES ($1, $2, $3, $4, $5)',
+  apiKeyGet: 'SELECT * FROM api_keys WHERE id = $1',
+  apiKeyRevoke: 'UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL',
+
+  // $1 id, $2 account, $3 job or NULL, $4 kind, $5 amount, $6 created at
+  ledgerInsert: 'INSERT INTO ledger (id, account_id, job_id, kind, amount, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
+  // Records a movement and applies it to the balance in one statement. ON CONFLICT DO NOTHING on
+  // the unique (job_id, kind) index turns a second refund into a no-op: no entry, so no credit.
+  // An unlimited (NULL) balance stays unlimited.
+  ledgerApply: `
+    WITH entry AS (
+      INSERT INTO ledger (id, account_id, job_id, kind, amount, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+      ON CONFLICT (job_id, kind) WHERE job_id IS NOT NULL DO NOTHING
+      RETURNING account_id, amount)
+    UPDATE accounts a SET credit_balance = a.credit_balance + entry.amount FROM entry
+    WHERE a.id = entry.account_id AND a.credit_balance IS NOT NULL AND entry.amount <> 0`,
+
+  // Takes the key for this job: $1 account, $2 key, $3 request hash, $4 job, $5 expires at, $6 now.
+  // A live key's row is left as it is but locked (ON CONFLICT DO UPDATE locks the row it meets),
+  // so two requests with one key queue up and the second replays the first, as on SQLite.
+  idempotencyClaim: `
+    INSERT INTO idempotency_keys AS k (account_id, key, request_hash, job_id, expires_at) VALUES ($1, $2, $3, $4, $5)
+    ON CONFLICT (account_id, key) DO UPDATE
+      SET request_hash = EXCLUDED.request_hash, job_id = EXCLUDED.job_id, expires_at = EXCLUDED.expires_at
+      WHERE k.expires_at <= $6
+    RETURNING job_id`,
+  idempotencyGet: 'SELECT request_hash, job_id FROM idempotency_keys WHERE account_id = $1 AND key = $2',
+  // $1 account, $2 key, $3 request hash, $4 job, $5 expires at
+  idempotencyReplace: 'UPDATE idempotency_keys SET request_hash = $3, job_id = $4, expires_at = $5 WHERE account_id = $1 AND key = $2',
+
+  // The job, its first event; its counters follow from the insert trigger. $36 is the origin.
+  jobInsert: `
+    WITH job AS (
+      INSERT INTO jobs (${JOB_COLUMNS.join(', ')})
+      VALUES (${JOB_COLUMNS.map((c, i) => `$${i + 1}${JSONB_COLUMNS.has(c) ? '::jsonb' : ''}`).join(', ')})
+      RETURNING *)
+    ${EVENT_INSERT} SELECT id, event_seq, account_id, 'created', status, progress, status_message, $${JOB_COLUMNS.length + 1}, updated_at FROM job`,
+  jobGet: 'SELECT * FROM jobs WHERE id = $1',
+
+  // $1 worker, $2 now, $3 lease until, $4 types, $5 limit, $6 origin.
+  // `picked` walks the partial pending index in claim order and locks what it takes; SKIP LOCKED
+  // passes over rows another claim holds instead of queueing behind it. It is a MATERIALIZED CTE
+  // rather than `id IN (subquery)` so that the locking subquery runs exactly once: as a join's
+  // inner side it could be rescanned and hand out more than LIMIT rows.
+  jobClaim: `
+    WITH picked AS MATERIALIZED (
+      SELECT id FROM jobs
+      WHERE status = 'pending' AND run_at <= $2 AND type = ANY ($4::text[])
+      ORDER BY priority DESC, id LIMIT $5
+      FOR UPDATE SKIP LOCKED),
+    claimed AS (
+      UPDATE jobs j SET status = 'running', attempts = j.attempts + 1, worker = $1, started_at = $2, updated_at = $2,
+        lease_token = replace(gen_random_uuid()::text, '-', ''), lease_expires_at = $3, event_seq = j.event_seq + 1
+      FROM picked WHERE j.id = picked.id
+      RETURNING j.*),
+    event AS (${EVENT_INSERT}
+      SELECT id, event_seq, account_id, 'started', status, progress, status_message, $6, updated_at FROM claimed
+      ORDER BY priority DESC, id)
+    SELECT * FROM claimed`,
+  // $1 id, $2 token, $3 lease until. A heartbeat is not a change: no event, no eventSeq.
+  jobHeartbeat: `UPDATE jobs SET lease_expires_at = $3 WHERE ${LEASED} RETURNING *`,
+  // $1 id, $2 token, $3 now, $4 progress, $5 message, $6 origin
+  jobProgress: withEvent(
+    `UPDATE jobs SET progress = $4, status_message = $5, updated_at = $3, event_seq = event_seq + 1 WHERE ${LEASED}`,
+    'progress',
+    '$6',
+  ),
+  // $1 id, $2 token, $3 now, $4 output, $5 size, $6 process time, $7 origin
+  jobComplete: withEvent(
+    `UPDATE jobs SET status = 'completed', progress = 100, output = $4::jsonb, error = NULL, size = $5,
+       process_time = $6, completed_at = $3, updated_at = $3, ${LEASE_CLEARED}, event_seq = event_seq + 1
+     WHERE ${LEASED}`,
+    'completed',
+    '$7',
+  ),
+  // $1 id, $2 token, $3 now, $4 error, $5 process time, $6 expired by (or NULL), $7 origin
+  jobFail: withEvent(
+    `UPDATE jobs SET status = 'failed', error = $4::jsonb, process_time = $5, failed_at = $3, updated_at = $3,
+       credits_refunded = credits_charged, ${LEASE_CLEARED}, event_seq = event_seq + 1
+     WHERE ${LEASED} AND ${EXPIRED_BY}`,
+    'failed',
+    '$7',
+  ),
+  // As jobFail, and $7 run at, $8 origin
+  jobRetry: withEvent(
+    `UPDATE jobs SET status = 'pending', error = $4::jsonb, process_time = $5, run_at = $7, updated_at = $3,
+       ${LEASE_CLEARED}, event_seq = event_seq + 1
+     WHERE ${LEASED} AND ${EXPIRED_BY}`,
+    'retrying',
+    '$8',
+  ),
+  // $1 id, $2 token, $3 now, $4 origin. A hand-back does not count as an attempt.
+  jobRelease: withEvent(
+    `UPDATE jobs SET status = 'pending', attempts = attempts - 1, updated_at = $3, ${LEASE_CLEARED}, event_seq = event_seq + 1
+     WHERE ${LEASED}`,
+    'released',
+    '$4',
+  ),
+  // $1 id, $2 account, $3 now, $4 origin. In SET, `status` is still the old value: a running job
+  // records that it was stopped.
+  jobCancel: withEvent(
+    `UPDATE jobs SET status = 'cancelled', cancelled_at = $3, updated_at = $3,
+       error = CASE WHEN status = 'running' THEN '{"code":"cancelled"}'::jsonb ELSE NULL END,
+       credits_refunded = credits_charged, ${LEASE_CLEARED}, event_seq = event_seq + 1
+     WHERE id = $1 AND account_id = $2 AND status IN ('pending', 'running')`,
+    'cancelled',
+    '$4',
+  ),
+  // $1 now, $2 limit; walks the partial running index by expiry.
+  jobListExpired: `SELECT * FROM jobs WHERE status = 'running' AND lease_expires_at <= $1 ORDER BY lease_expires_at LIMIT $2`,
+
+  eventLatestId: 'SELECT COALESCE(max(id), 0) AS id FROM job_events',
+  // $1 horizon: the newest event at or below it (ids past the newest event were rolled back)
+  eventLatestSettled: 'SELECT COALESCE(max(id), 0) AS id FROM job_events WHERE id <= $1',
+  // $1 writer lock class, $2 writer lock key, $3 wait ms (see event_horizon in the migration)
+  eventHorizon: 'SELECT event_horizon($1, $2, $3) AS id',
+  // Other writers' changes in (after, horizon], each with its job as it is now:
+  // $1 after, $2 horizon, $3 own origin, $4 limit
+  eventFeed: `
+    SELECT e.id AS event_id, e.kind AS event_kind, j.* FROM job_events e JOIN jobs j ON j.id = e.job_id
+    WHERE e.id > $1 AND e.id <= $2 AND e.origin <> $3 ORDER BY e.id LIMIT $4`,
+
+  // The id range lets the primary key's order find the window; created_at then trims it exactly.
+  // $1 account, $2 id from, $3 id to, $4 from, $5 to
+  usageSummary: `
+    SELECT type, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*) AS jobs,
+      count(*) FILTER (WHERE status = 'completed') AS completed, count(*) FILTER (WHERE status = 'failed') AS failed,
+      count(*) FILTER (WHERE status = 'cancelled') AS cancelled, sum(credits_charged)::bigint AS "creditsCharged",
+      sum(credits_refunded)::bigint AS "creditsRefunded", sum(size)::bigint AS bytes
+    FROM jobs
+    WHERE account_id = $1 AND id >= $2 AND id < $3 AND created_at >= $4 AND created_at < $5
+    GROUP BY type, day ORDER BY day, type`,
+  // As usageSummary, and $6 type or NULL
+  usageProcessTimes: `
+    SELECT process_time AS t FROM jobs
+    WHERE account_id = $1 AND id >= $2 AND id < $3 AND created_at >= $4 AND created_at < $5
+      AND status IN ('completed', 'failed') AND ($6::text IS NULL OR type = $6::text)
+    ORDER BY process_time`,
+} as const;
+
+/**
+ * jobListSql builds the list and total queries for one filter shape, and their parameters. One
+ * status uses the (account, status, id) index in order; a status list or a type filter narrows by
+ * index then sorts. Totals come from the counters, never from count(*) over jobs.
+ */
+export function jobListSql(p: { accountId: string; statuses: readonly string[]; type?: string; beforeId?: string; limit: number; offset: number }) {
+  const params: unknown[] = [p.accountId];
+  const filters = ['account_id = $1'];
+  if (p.statuses.length === 1) filters.push(`status = $${params.push(p.statuses[0])}`);
+  if (p.statuses.length > 1) filters.push(`status = ANY ($${params.push(p.statuses)}::text[])`);
+  if (p.type !== undefined) filters.push(`type = $${params.push(p.type)}`);
+  const where = filters.join(' AND ');
+  const totalParams = params.slice();
+  const before = p.beforeId !== undefined ? ` AND id < $${params.push(p.beforeId)}` : '';
+  const page = ` LIMIT $${params.push(p.limit)} OFFSET $${params.push(p.offset)}`;
+  return {
+    listSql: `SELECT * FROM jobs WHERE ${where}${before} ORDER BY id DESC${page}`,
+    listParams: params,
+    totalSql: `SELECT COALESCE(sum(count), 0)::bigint AS total FROM job_counters WHERE ${where}`,
+    totalParams,
+  };
+}

@@ -1,0 +1,166 @@
+import pg from 'pg';
+import type { Account, ApiKey, Job, JobError, JobStatus, JsonObject, JsonValue, WebhookEvent } from '../../domain/index.js';
+
+/**
+ * Row mapping for the PostgreSQL driver. node-postgres already turns timestamptz into Date and
+ * jsonb into parsed values; bigint (int8) arrives as a string unless told otherwise, so
+ * `pgTypes` parses it to a number, as SQLite's integers are.
+ */
+
+const INT8_OID = 20;
+
+function parseInt8(text: string): number {
+  const n = Number(text);
+  // Counts, credits, bytes and ids stay far below 2^53; failing loudly beats a silent rounding.
+  if (!Number.isSafeInteger(n)) throw new RangeError(`bigint ${text} does not fit a JavaScript number`);
+  return n;
+}
+
+/** pgTypes are the type parsers every connection of the driver uses: int8 → number, the rest as pg does. */
+export const pgTypes: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary' ? parseInt8 : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** JobRow is a `jobs` row as node-postgres returns it (with pgTypes). */
+export interface JobRow {
+  id: string;
+  account_id: string;
+  type: string;
+  status: JobStatus;
+  progress: number;
+  status_message: string | null;
+  priority: number;
+  input: JsonObject;
+  private_input: JsonObject | null;
+  output: JsonValue | null;
+  error: JobError | null;
+  attempts: number;
+  max_attempts: number;
+  timeout_ms: number;
+  api_key_id: string | null;
+  api_key_used: string | null;
+  worker: string | null;
+  size: number;
+  process_time: number;
+  credits_charged: number;
+  credits_refunded: number;
+  original_job_id: string | null;
+  webhook_url: string | null;
+  webhook_events: WebhookEvent[];
+  metadata: JsonObject;
+  run_at: Date;
+  created_at: Date;
+  started_at: Date | null;
+  completed_at: Date | null;
+  failed_at: Date | null;
+  cancelled_at: Date | null;
+  updated_at: Date;
+  lease_token: string | null;
+  lease_expires_at: Date | null;
+  event_seq: number;
+}
+
+/** jobFromRow maps a row to the domain job. */
+export function jobFromRow(row: JobRow): Job {
+  return {
+    id: row.id,
+    type: row.type,
+    status: row.status,
+    progress: row.progress,
+    statusMessage: row.status_message,
+    priority: row.priority,
+    input: row.input,
+    privateInput: row.private_input,
+    output: row.output,
+    error: row.error,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    timeoutMs: row.timeout_ms,
+    accountId: row.account_id,
+    apiKeyId: row.api_key_id,
+    apiKeyUsed: row.api_key_used,
+    worker: row.worker,
+    size: row.size,
+    processTime: row.process_time,
+    creditsCharged: row.credits_charged,
+    creditsRefunded: row.credits_refunded,
+    originalJobId: row.original_job_id,
+    webhookUrl: row.webhook_url,
+    webhookEvents: row.webhook_events,
+    metadata: row.metadata,
+    runAt: row.run_at,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    completedAt: row.completed_at,
+    failedAt: row.failed_at,
+    cancelledAt: row.cancelled_at,
+    updatedAt: row.updated_at,
+    leaseToken: row.lease_token,
+    leaseExpiresAt: row.lease_expires_at,
+    eventSeq: row.event_seq,
+  };
+}
+
+/**
+ * jsonParam serialises a JSON value for a `$n::jsonb` parameter. Always by hand: node-postgres
+ * would send a JavaScript array as a PostgreSQL array literal, not as JSON.
+ */
+export function jsonParam(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+/** jobInsertParams are the parameters of `jobInsertSql`, in JOB_COLUMNS order. */
+export function jobInsertParams(job: Job): unknown[] {
+  return [
+    job.id, job.accountId, job.type, job.status, job.progress, job.statusMessage, job.priority,
+    jsonParam(job.input), jsonParam(job.privateInput), jsonParam(job.output), jsonParam(job.error),
+    job.attempts, job.maxAttempts, job.timeoutMs, job.apiKeyId, job.apiKeyUsed, job.worker, job.size,
+    job.processTime, job.creditsCharged, job.creditsRefunded, job.originalJobId, job.webhookUrl,
+    jsonParam(job.webhookEvents), jsonParam(job.metadata), job.runAt, job.createdAt, job.startedAt,
+    job.completedAt, job.failedAt, job.cancelledAt, job.updatedAt, job.leaseToken, job.leaseExpiresAt,
+    job.eventSeq,
+  ];
+}
+
+/** AccountRow is an `accounts` row. */
+export interface AccountRow {
+  id: string;
+  name: string;
+  credit_balance: number | null;
+  webhook_secret: string;
+  created_at: Date;
+}
+
+/** accountFromRow maps a row to the domain account. */
+export function accountFromRow(row: AccountRow): Account {
+  return {
+    id: row.id,
+    name: row.name,
+    creditBalance: row.credit_balance,
+    webhookSecret: row.webhook_secret,
+    createdAt: row.created_at,
+  };
+}
+
+/** ApiKeyRow is an `api_keys` row. */
+export interface ApiKeyRow {
+  id: string;
+  account_id: string;
+  secret_hash: string;
+  last4: string;
+  created_at: Date;
+  revoked_at: Date | null;
+}
+
+/** apiKeyFromRow maps a row to the domain key. */
+export function apiKeyFromRow(row: ApiKeyRow): ApiKey {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    secretHash: row.secret_hash,
+    last4: row.last4,
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+  };
+}

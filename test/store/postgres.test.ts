@@ -1,0 +1,312 @@
+// The PostgreSQL driver: the whole store contract, each test on a schema of its own, plus what only
+// PostgreSQL has: several processes migrating and claiming at once, LISTEN/NOTIFY, a feed that
+// never skips an event committed out of id order, and the plans of the hot queries.
+// Needs LONGRUN_TEST_POSTGRES_URL (a database the tests may create and drop schemas in).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, it } from 'node:test';
+import pg from 'pg';
+import { InvalidRequestError, type Job, NotFoundError, newId } from '../../src/domain/index.js';
+import { openStore } from '../../src/store/index.js';
+import { type PostgresOptions, type PostgresStore, openPostgres } from '../../src/store/postgres/index.js';
+import { migratePostgres } from '../../src/store/postgres/migrate.js';
+import { LOCK_CLASS_EVENTS, schemaKey } from '../../src/store/postgres/names.js';
+import { SQL, jobListSql } from '../../src/store/postgres/queries.js';
+import { at, buildApiKey, buildJob, idempotency, makeAccount, makeJob } from '../helpers/factories.js';
+import { balanceOf, rejectsWith } from '../helpers/store.js';
+import { describeStoreContract } from './contract.js';
+
+const url = process.env.LONGRUN_TEST_POSTGRES_URL;
+
+/** freshSchema names a schema no other test uses. */
+const freshSchema = () => `longrun_test_${randomBytes(6).toString('hex')}`;
+
+/** connect opens a plain client, optionally with `search_path` set to `schema`. */
+async function connect(schema?: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
+  await client.connect();
+  return client;
+}
+
+async function dropSchema(schema: string): Promise<void> {
+  const client = await connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** openFresh opens a store on a new schema of its own; closing the store drops the schema. */
+async function openFresh(): Promise<PostgresStore> {
+  const schema = freshSchema();
+  const store = await openPostgres(url!, { schema });
+  const close = store.close.bind(store);
+  store.close = async () => {
+    await close();
+    await dropSchema(schema);
+  };
+  return store;
+}
+
+/** signals counts calls of a watch callback and lets a test wait for the nth, failing after 5 s. */
+function signals() {
+  let count = 0;
+  const waiters: { n: number; resolve: () => void }[] = [];
+  return {
+    get count() {
+      return count;
+    },
+    fn: () => {
+      count++;
+      for (const waiter of waiters.filter((w) => w.n <= count)) waiter.resolve();
+    },
+    reach: (n: number) =>
+      new Promise<void>((resolve, reject) => {
+        if (count >= n) return resolve();
+        const guard = setTimeout(() => reject(new Error(`watch called ${count} times, waited for ${n}`)), 5_000);
+        waiters.push({ n, resolve: () => (clearTimeout(guard), resolve()) });
+      }),
+  };
+}
+
+const plan = (rows: { 'QUERY PLAN': string }[]) => rows.map((r) => r['QUERY PLAN']).join('\n');
+
+describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }, () => {
+  describeStoreContract('postgres', openFresh);
+
+  describe('postgres driver', () => {
+    const stores: PostgresStore[] = [];
+    const clients: pg.Client[] = [];
+    const schemas: string[] = [];
+    const newSchema = () => {
+      const schema = freshSchema();
+      schemas.push(schema);
+      return schema;
+    };
+    /** openShared opens `n` stores on one schema at once (as n processes starting together would). */
+    const openShared = async (schema: string, n: number, options: PostgresOptions = {}, target = url!) => {
+      const opened = await Promise.all(Array.from({ length: n }, () => openPostgres(target, { ...options, schema })));
+      stores.push(...opened);
+      return opened;
+    };
+    const raw = async (schema: string) => {
+      const client = await connect(schema);
+      clients.push(client);
+      return client;
+    };
+
+    afterEach(async () => {
+      for (const client of clients.splice(0)) await client.end().catch(() => {});
+      for (const store of stores.splice(0)) await store.close();
+      for (const schema of schemas.splice(0)) await dropSchema(schema);
+    });
+
+    it('migrates a schema once when several stores open it at the same time', async () => {
+      const schema = newSchema();
+      const [first, second] = await openShared(schema, 4);
+      const applied = (await first!.pool.query('SELECT version, name FROM schema_migrations ORDER BY version')).rows;
+      assert.deepEqual(applied, [{ version: 1, name: '0001_create_core.sql' }]);
+      const client = await first!.pool.connect();
+      try {
+        assert.deepEqual(await migratePostgres(client, schema), []);
+      } finally {
+        client.release();
+      }
+      const job = await makeJob(first!);
+      assert.deepEqual(await second!.jobGet({ id: job.id }), job);
+    });
+
+    it('opens the schema a ?schema= parameter names, keeps the URL\'s own options, and says why it cannot connect', async () => {
+      const schema = newSchema();
+      const store = (await openStore(`${url}${url!.includes('?') ? '&' : '?'}schema=${schema}`)) as PostgresStore;
+      stores.push(store);
+      assert.equal(store.driver, 'postgres');
+      assert.equal(store.schema, schema);
+      await makeJob(store);
+      // The URL's own startup options still apply, next to the driver's search_path.
+      const [tuned] = await openShared(schema, 1, {}, `${url}${url!.includes('?') ? '&' : '?'}options=-c%20statement_timeout%3D5000`);
+      assert.deepEqual((await tuned!.pool.query('SHOW statement_timeout')).rows, [{ statement_timeout: '5s' }]);
+      assert.equal(await tuned!.accountCount(), 1);
+      await assert.rejects(openStore('postgres://postgres:secret@127.0.0.1:1/test'), (error: Error) => {
+        assert.match(error.message, /^cannot open the database postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/test: .*ECONNREFUSED/);
+        return true;
+      });
+    });
+
+    it('never hands a job to two holders when several stores claim and release at once, and never deadlocks', async () => {
+      const schema = newSchema();
+      const all = await openShared(schema, 4);
+      const accounts = [await makeAccount(all[0]!, { creditBalance: null }), await makeAccount(all[0]!, { creditBalance: null })];
+      const jobs = await Promise.all(
+        Array.from({ length: 120 }, (_, i) =>
+          all[i % 4]!.jobInsert({
+            job: buildJob({ accountId: accounts[i % 2]!.id, type: i % 3 === 0 ? 't/a' : 't/b', priority: i % 4, createdAt: at(i) }),
+            idempotency: null,
+          }),
+        ),
+      );
+      // A third of the jobs go back once (running→pending) while other claims move pending→running:
+      // the same counter rows locked in both directions at once.
+      const handBack = new Set(jobs.filter((_, i) => i % 3 === 1).map((r) => r.job.id));
+      const claims = new Map<string, number>();
+      const work = async (store: PostgresStore, workerId: string) => {
+        for (;;) {
+          const claimed = await store.jobClaim({ workerId, types: ['t/a', 't/b'], now: at(1_000_000), leaseMs: 60_000, limit: 3 });
+          if (claimed.length === 0) return;
+          await Promise.all(
+            claimed.map(async (job: Job) => {
+              claims.set(job.id, (claims.get(job.id) ?? 0) + 1);
+              const lease = { id: job.id, leaseToken: job.leaseToken!, now: at(1_000_001) };
+              if (handBack.delete(job.id)) await store.jobRelease(lease);
+              else await store.jobComplete({ ...lease, output: null, size: 0, processTime: 1 });
+            }),
+          );
+        }
+      };
+      await Promise.all(all.map((store, i) => work(store, `w-${i}`)));
+      for (const [i, { job }] of jobs.entries()) assert.equal(claims.get(job.id), i % 3 === 1 ? 2 : 1, `claims of job ${i}`);
+      for (const account of accounts) {
+        const total = async (status: Job['status']) => (await all[1]!.jobList({ accountId: account.id, statuses: [status], limit: 1 })).total;
+        assert.deepEqual([await total('pending'), await total('running'), await total('completed')], [0, 0, 60]);
+      }
+    });
+
+    it('replays one job to two stores that race with the same idempotency key, charging once', async () => {
+      const [a, b] = await openShared(newSchema(), 2);
+      const account = await makeAccount(a!, { creditBalance: 10 });
+      const jobs = [buildJob({ accountId: account.id, creditsCharged: 3 }), buildJob({ accountId: account.id, creditsCharged: 3, createdAt: at(1) })];
+      const [first, second] = await Promise.all([a!, b!].map((store, i) => store.jobInsert({ job: jobs[i]!, idempotency: idempotency('k', 'h') })));
+      assert.deepEqual([first!.replayed, second!.replayed].sort(), [false, true]);
+      assert.equal(first!.job.id, second!.job.id);
+      assert.equal(await balanceOf(a!, account.id), 7);
+    });
+
+    it('runs what was asked before close, even when every pooled connection was busy', async () => {
+      const [store] = await openShared(newSchema(), 1, { poolSize: 2 });
+      const account = await makeAccount(store!, { creditBalance: null });
+      const jobs = Array.from({ length: 20 }, (_, i) => buildJob({ accountId: account.id, createdAt: at(i) }));
+      const inserts = Promise.all(jobs.map((job) => store!.jobInsert({ job, idempotency: null })));
+      await store!.close();
+      assert.equal((await inserts).length, 20);
+      const [reopened] = await openShared(store!.schema, 1);
+      assert.equal((await reopened!.jobList({ accountId: account.id, limit: 1 })).total, 20);
+    });
+
+    it('turns driver errors into domain errors: an unknown account is not found, U+0000 is refused', async () => {
+      const [store] = await openShared(newSchema(), 1);
+      const ghost = newId('acct');
+      const missing = await rejectsWith(store!.apiKeyInsert({ key: buildApiKey(ghost) }), NotFoundError, 'not_found');
+      assert.equal(missing.message, `Account ${ghost} not found`);
+      const account = await makeAccount(store!);
+      const job = buildJob({ accountId: account.id, input: { text: 'a\u0000b' } });
+      await rejectsWith(store!.jobInsert({ job, idempotency: null }), InvalidRequestError, 'invalid_request');
+      assert.equal(await store!.jobGet({ id: job.id }), null);
+    });
+
+    it('signals a watcher when another store commits, and not for its own commits', async () => {
+      const [mine, theirs] = await openShared(newSchema(), 2);
+      const seen = signals();
+      const stop = mine!.watch(seen.fn);
+      await makeJob(theirs!);
+      await seen.reach(1); // the listener is up
+      for (let i = 0; i < 3; i++) await makeJob(mine!);
+      await makeJob(theirs!);
+      // Notifications arrive in commit order, so our own three came and went before this one.
+      await seen.reach(2);
+      assert.equal(seen.count, 2);
+      stop();
+    });
+
+    it('reconnects a dropped LISTEN connection and signals once to catch up', async () => {
+      const schema = newSchema();
+      const [mine, theirs] = await openShared(schema, 2, { listenRetryMs: 10 });
+      const seen = signals();
+      mine!.watch(seen.fn);
+      await makeJob(theirs!);
+      await seen.reach(1);
+      const pid = mine!.listenerPid;
+      assert.ok(pid);
+      await (await raw(schema)).query('SELECT pg_terminate_backend($1)', [pid]);
+      await seen.reach(2); // the catch-up, with no commit in between
+      assert.notEqual(mine!.listenerPid, pid);
+      await makeJob(theirs!);
+      await seen.reach(3);
+    });
+
+    it('hands out an event committed after a later one, in id order, never skipping it', async () => {
+      const schema = newSchema();
+      const [reader, writer] = await openShared(schema, 2, { feedWaitMs: 20 });
+      const job = await makeJob(writer!);
+      const from = await reader!.eventLatestId();
+      // A writer in flight, as the driver writes: the shared writer lock first, then its event.
+      const slow = await raw(schema);
+      await slow.query('BEGIN');
+      await slow.query('SELECT pg_advisory_xact_lock_shared($1, $2)', [LOCK_CLASS_EVENTS, schemaKey(schema)]);
+      await slow.query('UPDATE jobs SET status_message = $2, event_seq = event_seq + 1 WHERE id = $1', [job.id, 'slow']);
+      const slowEvent = (await slow.query(
+        `INSERT INTO job_events (job_id, seq, account_id, kind, status, progress, status_message, origin, created_at)
+         SELECT id, event_seq, account_id, 'progress', status, progress, status_message, 'slow-writer', updated_at FROM jobs WHERE id = $1
+         RETURNING id`,
+        [job.id],
+      )).rows[0].id;
+      const fast = await makeJob(writer!);
+      assert.deepEqual(await reader!.eventFeed({ afterId: from, limit: 100 }), []);
+      await slow.query('COMMIT');
+      const feed = await reader!.eventFeed({ afterId: from, limit: 100 });
+      assert.deepEqual(feed.map((e) => [e.kind, e.job.id]), [['progress', job.id], ['created', fast.id]]);
+      assert.equal(feed[0]!.id, Number(slowEvent)); // a plain client reads bigint as text
+      assert.equal(feed[0]!.job.statusMessage, 'slow');
+      assert.equal(await reader!.eventLatestId(), feed[1]!.id);
+    });
+
+    it('claims through the partial pending index and lists a page through an account index', async () => {
+      const schema = newSchema();
+      const [store] = await openShared(schema, 1);
+      const client = await raw(schema);
+      await client.query(`INSERT INTO accounts (id, name, credit_balance, webhook_secret, created_at)
+        SELECT 'acct_' || lpad(a::text, 4, '0'), 'a', NULL, 'whsec_x', now() FROM generate_series(1, 10) a`);
+      // 5,000 jobs: a small account with one in a hundred of them, the rest over nine big ones;
+      // one in a hundred still pending.
+      await client.query(`INSERT INTO jobs (id, account_id, type, status, progress, priority, input, attempts, max_attempts,
+          timeout_ms, size, process_time, credits_charged, credits_refunded, webhook_events, metadata, run_at, created_at,
+          updated_at, completed_at, event_seq)
+        SELECT 'job_' || lpad(i::text, 8, '0'), 'acct_' || lpad((CASE WHEN i % 100 = 7 THEN 1 ELSE i % 9 + 2 END)::text, 4, '0'), 'test/echo',
+          CASE WHEN i % 100 = 0 THEN 'pending' ELSE 'completed' END, CASE WHEN i % 100 = 0 THEN 0 ELSE 100 END, i % 3,
+          '{}', 0, 3, 60000, 0, 0, 0, 0, '[]', '{}', now(), now(), now(), CASE WHEN i % 100 = 0 THEN NULL ELSE now() END, 1
+        FROM generate_series(1, 5000) i`);
+      await client.query('ANALYZE jobs');
+      const claimPlan = plan((await client.query(`EXPLAIN ${SQL.jobClaim}`, ['w', new Date(), new Date(), ['test/echo'], 10, 'x'])).rows);
+      assert.match(claimPlan, /Index Scan using jobs_pending on jobs/);
+      const listPlan = async (accountId: string, statuses: string[]) => {
+        const q = jobListSql({ accountId, statuses, limit: 20, offset: 0 });
+        return plan((await client.query(`EXPLAIN ${q.listSql}`, q.listParams)).rows);
+      };
+      // The small account's page comes from its own index, not from walking everyone's jobs.
+      assert.match(await listPlan('acct_0001', []), /Index Scan Backward using jobs_account on jobs/);
+      assert.match(await listPlan('acct_0001', ['completed']), /Index Scan Backward using jobs_account_status on jobs/);
+      // A big account's page may walk the primary key instead (its rows are everywhere): still an index.
+      for (const statuses of [[], ['completed']]) assert.match(await listPlan('acct_0003', statuses), /^Limit.*\n\s+->\s+Index Scan Backward using jobs_\w+ on jobs/);
+      assert.equal((await store!.jobList({ accountId: 'acct_0001', limit: 1 })).total, 50);
+    });
+
+    it('lets the process exit once the store is closed, listener included', () => {
+      const schema = newSchema();
+      const script = `
+        import { openPostgres } from './src/store/postgres/index.ts';
+        const store = await openPostgres(process.env.LONGRUN_TEST_POSTGRES_URL, { schema: '${schema}' });
+        store.watch(() => {});
+        await store.ping();
+        await store.close();`;
+      const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        cwd: new URL('../..', import.meta.url).pathname,
+        env: process.env,
+        timeout: 20_000,
+        encoding: 'utf8',
+      });
+      assert.equal(child.signal, null, 'the process had to be killed: something kept it alive');
+      assert.equal(child.status, 0, child.stderr);
+    });
+  });
+});
