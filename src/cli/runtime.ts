@@ -2,7 +2,7 @@ import { type Clock, systemClock } from '../domain/index.js';
 import { EventBus, startStoreFeed } from '../events/index.js';
 import { BUILTIN_JOB_TYPES, JobTypeRegistry } from '../jobtypes/index.js';
 import { type ServiceConfig, type ServiceDeps, defaultServiceConfig } from '../service/index.js';
-import { openStore } from '../store/index.js';
+import { DatabaseClock, openStore } from '../store/index.js';
 import { loadHandlers } from './handlers.js';
 import type { Flags, ParsedFlags } from './options.js';
 
@@ -64,9 +64,22 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
   const registry = new JobTypeRegistry(BUILTIN_JOB_TYPES);
   if (config.handlers) for (const definition of await loadHandlers(config.handlers)) registry.register(definition);
   const store = await openStore(config.db, { durability: config.durability === 'relaxed' ? 'normal' : 'full' });
+  // Processes that share a database server agree on its clock; an embedded one is this machine's.
+  let clock = config.clock ?? systemClock;
+  let databaseClock: DatabaseClock | null = null;
+  if (!config.clock && store.driver === 'postgres') {
+    databaseClock = new DatabaseClock(store);
+    try {
+      await databaseClock.start();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    clock = databaseClock;
+  }
   const deps: ServiceDeps = {
     store,
-    clock: config.clock ?? systemClock,
+    clock,
     registry,
     bus: new EventBus(),
     config: { ...defaultServiceConfig, ...config.service },
@@ -82,6 +95,7 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
     deps,
     async close() {
       stopFeed();
+      databaseClock?.stop();
       await store.close();
     },
   };

@@ -1,3 +1,4 @@
-/** Store: the interface every driver implements, and `openStore` to pick a driver by URL. */
+/** Store: the interface every driver implements, `openStore` to pick a driver by URL, and the database clock. */
 export type * from './types.js';
 export { openStore, parseDbUrl } from './open.js';
+export { DatabaseClock } from './databaseClock.js';

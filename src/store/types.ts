@@ -20,6 +20,11 @@ export interface Store {
   close(): Promise<void>;
   /** ping answers once the store can serve a read; it throws when it cannot. */
   ping(): Promise<void>;
+  /**
+   * clockNow reads the database's clock. Processes that share a server database judge leases and
+   * `runAt` by it (see DatabaseClock), so a worker with a skewed clock cannot steal or keep a lease.
+   */
+  clockNow(): Promise<Date>;
 
   /** accountInsert adds an account; a non-null starting balance is recorded as a grant. */
   accountInsert(p: { account: Account }): Promise<Account>;

@@ -5,6 +5,7 @@ import type { OpenStore } from '../helpers/store.js';
 import { describeAccounts } from './contract/accounts.js';
 import { describeCancel } from './contract/cancel.js';
 import { describeClaim } from './contract/claim.js';
+import { describeClock } from './contract/clock.js';
 import { describeEvents } from './contract/events.js';
 import { describeExpired } from './contract/expired.js';
 import { describeJobsInsert } from './contract/jobs-insert.js';
@@ -28,5 +29,6 @@ export function describeStoreContract(name: string, open: OpenStore): void {
     describeExpired(open);
     describeUsage(open);
     describeEvents(open);
+    describeClock(open);
   });
 }

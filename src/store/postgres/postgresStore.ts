@@ -109,6 +109,12 @@ export class PostgresStore implements Store {
     await this.db.rows('SELECT 1');
   }
 
+  async clockNow(): Promise<Date> {
+    // clock_timestamp(), not now(): now() is the start of the transaction.
+    const [row] = await this.db.rows<{ now: Date }>('SELECT clock_timestamp() AS now');
+    return row!.now;
+  }
+
   // ---- accounts and keys
 
   accountInsert(p: { account: Account }): Promise<Account> {

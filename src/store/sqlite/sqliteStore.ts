@@ -95,6 +95,11 @@ export class SqliteStore implements Store {
     this.db.close();
   }
 
+  /** clockNow is the machine's clock: an embedded database has no other. */
+  clockNow(): Promise<Date> {
+    return Promise.resolve(new Date());
+  }
+
   ping(): Promise<void> {
     return this.read(() => {
       this.stmt('SELECT 1').get();

@@ -1,0 +1,30 @@
+// DatabaseClock follows a database clock that runs ahead of or behind this machine's.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DatabaseClock } from '../../src/store/index.js';
+
+describe('DatabaseClock', () => {
+  it('adds the measured offset of a skewed database clock', async () => {
+    const skewMs = 90_000;
+    const clock = new DatabaseClock({ clockNow: async () => new Date(Date.now() + skewMs) });
+    await clock.sync();
+    assert.ok(Math.abs(clock.offset - skewMs) < 1_000, `offset ${clock.offset}`);
+    assert.ok(Math.abs(clock.now().getTime() - (Date.now() + skewMs)) < 1_000);
+  });
+
+  it('keeps the last offset when a re-measure fails', async () => {
+    let reachable = true;
+    const clock = new DatabaseClock({
+      clockNow: async () => {
+        if (!reachable) throw new Error('down');
+        return new Date(Date.now() - 5_000);
+      },
+    });
+    await clock.start();
+    const offset = clock.offset;
+    reachable = false;
+    await assert.rejects(clock.sync());
+    assert.equal(clock.offset, offset);
+    clock.stop();
+  });
+});
