@@ -1,0 +1,105 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { InvalidRequestError, isFinalStatus, type Job } from '../../domain/index.js';
+import { getJob } from '../../service/index.js';
+import type { AppDeps } from '../app.js';
+import { requireAccount } from '../auth.js';
+import { jobIdParamsSchema, problemResponses } from '../schemas.js';
+import { SseStream } from '../sse.js';
+import { jobView } from '../views.js';
+
+/**
+ * eventRoutes: Server-Sent Events. A job's stream starts with the job as it is, sends it again on
+ * every change (`id:` is its eventSeq), pings every 15 s and ends after a final status.
+ * `Last-Event-ID` resumes: nothing already seen is sent again, and the next message is the job's
+ * newest state, so a client that reconnects always converges on the truth. Bursts a slow client
+ * cannot take are coalesced to the newest state, never reordered.
+ */
+export const eventRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
+  const service = deps.service;
+  const streams = new Set<SseStream>();
+  app.addHook('preClose', async () => {
+    for (const stream of streams) stream.end();
+  });
+  app.addHook('onRequest', requireAccount(service, deps.rateLimiter ?? null));
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/jobs/:id/events',
+    {
+      schema: {
+        summary: 'Follow a job as a text/event-stream',
+        description: 'Each message: `event: job`, `id: <eventSeq>`, `data: <job>`. Send `Last-Event-ID` to resume.',
+        tags: ['jobs'],
+        params: jobIdParamsSchema,
+        response: { ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const lastSeen = lastEventId(request.headers['last-event-id']);
+      let sentSeq = lastSeen ?? 0;
+      let stream: SseStream | null = null;
+      const early: Job[] = [];
+      const deliver = (job: Job) => {
+        if (!stream) return void early.push(job);
+        if (job.eventSeq <= sentSeq) return; // already seen: never repeat, never go back
+        sentSeq = job.eventSeq;
+        stream.send({ event: 'job', id: String(job.eventSeq), data: jobView(job) }, job.id);
+        if (isFinalStatus(job.status)) stream.end();
+      };
+      // Listen before reading, so no change between the read and the subscription is lost.
+      const stop = service.bus.onJob(request.params.id, (change) => deliver(change.job));
+      let job: Job;
+      try {
+        job = await getJob(service, request.principal, request.params.id);
+      } catch (error) {
+        stop();
+        throw error;
+      }
+      const opened = new SseStream(request, reply, {
+        onClose: () => {
+          stop();
+          streams.delete(opened);
+        },
+      });
+      streams.add(opened);
+      stream = opened;
+      if (lastSeen === undefined) {
+        sentSeq = job.eventSeq - 1; // the first message is the job as it is now
+      }
+      deliver(job);
+      for (const later of early) deliver(later);
+      if (isFinalStatus(job.status) && !opened.isClosed && sentSeq >= job.eventSeq) opened.end();
+    },
+  );
+
+  app.get(
+    '/v1/events',
+    {
+      schema: {
+        summary: 'Follow all the account’s jobs as a text/event-stream',
+        description: 'Each message: `event: job`, `id: <jobId>/<eventSeq>`, `data: <job>`. Starts with changes from now on.',
+        tags: ['jobs'],
+        response: { ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      let stop = () => undefined as void;
+      const stream = new SseStream(request, reply, {
+        onClose: () => {
+          stop();
+          streams.delete(stream);
+        },
+      });
+      streams.add(stream);
+      stop = service.bus.onAccount(request.principal.accountId, (change) =>
+        stream.send({ event: 'job', id: `${change.job.id}/${change.job.eventSeq}`, data: jobView(change.job) }, change.job.id),
+      );
+    },
+  );
+};
+
+function lastEventId(header: string | string[] | undefined): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d{1,15}$/.test(value.trim())) throw InvalidRequestError.field('Last-Event-ID', 'must be an event id this stream sent', 'header');
+  return Number(value.trim());
+}

@@ -1,0 +1,144 @@
+// Server-Sent Events over real HTTP: a job's stream, resuming with Last-Event-ID, the account
+// stream, and the errors. The job is moved by hand through the worker use cases, so every step
+// happens exactly when the test says; nothing sleeps.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { claimJobs, completeAttempt, createJob, reportProgress, type Principal } from '../../src/service/index.js';
+import { type TestServer, startTestServer } from '../helpers/server.js';
+
+interface SseEvent {
+  event: string;
+  id: string;
+  data: any;
+}
+
+/** openStream connects and returns a reader of parsed messages, resolved one at a time. */
+async function openStream(server: TestServer, path: string, key: string, headers: Record<string, string> = {}) {
+  const controller = new AbortController();
+  const response = await fetch(`${server.url}${path}`, { headers: { 'x-api-key': key, ...headers }, signal: controller.signal });
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let ended = false;
+  async function next(): Promise<SseEvent | null> {
+    for (;;) {
+      const cut = buffer.indexOf('\n\n');
+      if (cut >= 0) {
+        const block = buffer.slice(0, cut);
+        buffer = buffer.slice(cut + 2);
+        if (block.startsWith(':')) continue; // a ping
+        const fields = Object.fromEntries(block.split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]));
+        return { event: fields.event!, id: fields.id!, data: JSON.parse(fields.data!) };
+      }
+      if (ended) return null;
+      const chunk = await reader.read();
+      if (chunk.done) ended = true;
+      else buffer += decoder.decode(chunk.value, { stream: true });
+    }
+  }
+  return { response, next, close: () => controller.abort() };
+}
+
+describe('GET /v1/jobs/:id/events', () => {
+  let server: TestServer;
+  let key: string;
+  let principal: Principal;
+  before(async () => {
+    server = await startTestServer();
+    const account = await server.createAccount();
+    key = account.key;
+    principal = { accountId: account.accountId, apiKeyId: account.keyId, apiKeyUsed: null };
+  });
+  after(() => server.close());
+
+  const runTo = async (steps: number[]) => {
+    const { job } = await createJob(server.deps, principal, { type: 'demo/sleep', input: { durationMs: 0 } });
+    return { job, drive: async () => {
+      const [claimed] = await claimJobs(server.deps, { workerId: 'test-worker', types: ['demo/sleep'], limit: 1 });
+      const attempt = { id: claimed!.id, leaseToken: claimed!.leaseToken! };
+      for (const progress of steps) await reportProgress(server.deps, attempt, { progress, message: `at ${progress}` });
+      return attempt;
+    } };
+  };
+
+  it('starts with the job as it is, sends every change in order, and ends after the final one', async () => {
+    const { job, drive } = await runTo([25, 50]);
+    const stream = await openStream(server, `/v1/jobs/${job.id}/events`, key);
+    assert.equal(stream.response.status, 200);
+    assert.match(stream.response.headers.get('content-type')!, /^text\/event-stream/);
+    const first = await stream.next();
+    assert.deepEqual([first!.event, first!.id, first!.data.status], ['job', '1', 'pending']);
+    const attempt = await drive();
+    await completeAttempt(server.deps, attempt, { output: { ok: true }, size: 0, processTime: 1 });
+    const rest: SseEvent[] = [];
+    for (let message = await stream.next(); message; message = await stream.next()) rest.push(message);
+    assert.deepEqual(rest.map((m) => [m.id, m.data.status, m.data.progress]), [
+      ['2', 'running', 0],
+      ['3', 'running', 25],
+      ['4', 'running', 50],
+      ['5', 'completed', 100],
+    ]);
+    assert.deepEqual(rest.at(-1)!.data.output, { ok: true });
+  });
+
+  it('resumes after a dropped connection from Last-Event-ID without losing or repeating a change', async () => {
+    const { job, drive } = await runTo([10]);
+    const firstStream = await openStream(server, `/v1/jobs/${job.id}/events`, key);
+    assert.equal((await firstStream.next())!.id, '1');
+    const attempt = await drive();
+    assert.equal((await firstStream.next())!.id, '2');
+    firstStream.close(); // dropped while the job runs on
+    await reportProgress(server.deps, attempt, { progress: 60 });
+    const resumed = await openStream(server, `/v1/jobs/${job.id}/events`, key, { 'last-event-id': '2' });
+    const caughtUp = await resumed.next();
+    assert.equal(caughtUp!.data.progress, 60);
+    assert.ok(Number(caughtUp!.id) > 2);
+    await completeAttempt(server.deps, attempt, { output: null, size: 0, processTime: 1 });
+    const last = await resumed.next();
+    assert.equal(last!.data.status, 'completed');
+    assert.ok(Number(last!.id) > Number(caughtUp!.id));
+    assert.equal(await resumed.next(), null, 'the stream ends after the final status');
+  });
+
+  it('sends a final job once and ends, and sends nothing to a client that already saw it', async () => {
+    const { job, drive } = await runTo([]);
+    const attempt = await drive();
+    const done = await completeAttempt(server.deps, attempt, { output: null, size: 0, processTime: 1 });
+    const stream = await openStream(server, `/v1/jobs/${job.id}/events`, key);
+    assert.equal((await stream.next())!.data.status, 'completed');
+    assert.equal(await stream.next(), null);
+    const seen = await openStream(server, `/v1/jobs/${job.id}/events`, key, { 'last-event-id': String(done.eventSeq) });
+    assert.equal(seen.response.status, 200);
+    assert.equal(await seen.next(), null);
+  });
+
+  it('answers 404 for another account’s job and 400 for a malformed Last-Event-ID, as problems', async () => {
+    const { job } = await runTo([]);
+    const other = await server.createAccount();
+    const foreign = await server.request('GET', `/v1/jobs/${job.id}/events`, { key: other.key });
+    assert.equal(foreign.status, 404);
+    assert.equal(foreign.json.code, 'not_found');
+    const bad = await server.request('GET', `/v1/jobs/${job.id}/events`, { key, headers: { 'last-event-id': 'abc' } });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.json.errors[0].path, 'Last-Event-ID');
+    const anonymous = await server.request('GET', `/v1/jobs/${job.id}/events`);
+    assert.equal(anonymous.status, 401);
+  });
+});
+
+describe('GET /v1/events', () => {
+  it('streams changes of the account’s jobs only', async (t) => {
+    const server = await startTestServer();
+    t.after(() => server.close());
+    const mine = await server.createAccount();
+    const theirs = await server.createAccount();
+    const stream = await openStream(server, '/v1/events', mine.key);
+    assert.equal(stream.response.status, 200);
+    await server.request('POST', '/v1/jobs', { key: theirs.key, body: { type: 'demo/sleep', input: { durationMs: 0 } } });
+    const created = await server.request('POST', '/v1/jobs', { key: mine.key, body: { type: 'demo/sleep', input: { durationMs: 0 } } });
+    const message = await stream.next();
+    assert.equal(message!.data.id, created.json.id);
+    assert.equal(message!.id, `${created.json.id}/1`);
+    stream.close();
+  });
+});
