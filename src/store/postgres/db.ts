@@ -21,7 +21,7 @@ export function translateError(error: unknown): unknown {
   if (error instanceof LongrunError || !(error instanceof Error)) return error;
   const { code, detail } = error as Error & { code?: string; detail?: string };
   let translated: LongrunError | undefined;
-  if ((code !== undefined && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) || /Connection terminated|timeout exceeded when trying to connect/i.test(error.message)) {
+  if ((code !== undefined && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) || /Connection terminated|timeout exceeded when trying to connect|not queryable/i.test(error.message)) {
     translated = new ServiceUnavailableError();
   } else if (code === '40001' || code === '40P01') {
     // Serialization failures and deadlocks are transient; the lock order in the migration is meant
@@ -131,6 +131,10 @@ export class Db {
       throw translateError(error);
     }
     let broken: Error | undefined;
+    // A checked-out client has no pool listener: a backend killed between two statements would
+    // emit an unhandled 'error' and crash the process. Note it; the next query fails anyway.
+    const onError = (error: Error) => (broken = error);
+    client.on('error', onError);
     try {
       await client.query(this.begin[kind]);
       const tx = new Tx(client);
@@ -142,6 +146,7 @@ export class Db {
       await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
       throw translateError(error);
     } finally {
+      client.removeListener('error', onError);
       client.release(broken);
     }
   }
