@@ -1,0 +1,210 @@
+/**
+ * The outbound URL guard (DESIGN.md, "Untrusted targets"). Every request Longrun makes to a URL a
+ * client gave it (webhook deliveries, URL render jobs and each sub-request of their pages) goes:
+ *
+ *   const target = await checkUrl(url, { allowPrivate });     // throws UnsafeTargetError
+ *   const req = https.request({ ...guardedRequestOptions(target), method: 'POST' });
+ *
+ * checkUrl resolves the host once and refuses it if any address is non-global; the request then
+ * connects to the very address that was checked, so a DNS answer that changes between check and
+ * connect (DNS rebinding) cannot move the connection. Users of the guard never follow redirects
+ * on their own: a `Location` is a new URL and goes through checkUrl again before any request.
+ */
+import { promises as dns } from 'node:dns';
+import { isIP, type LookupFunction } from 'node:net';
+import { nonGlobalReason } from './addresses.js';
+
+/** UnsafeTargetReason is the machine-readable cause of an UnsafeTargetError. */
+export type UnsafeTargetReason = 'invalid_url' | 'scheme' | 'credentials' | 'private_address' | 'unresolvable';
+
+/**
+ * UnsafeTargetError: the guard refused a URL. Map it to `400 invalid_request` where a client
+ * gave the URL (`/webhookUrl`), or to a failed attempt where a delivery or render tried it.
+ * The message names the host and, for private_address, the address and its range.
+ */
+export class UnsafeTargetError extends Error {
+  override readonly name = 'UnsafeTargetError';
+  constructor(
+    readonly reason: UnsafeTargetReason,
+    message: string,
+    /** host is the URL's host when the URL parsed. */
+    readonly host?: string,
+    /** address is the refused address, for private_address. */
+    readonly address?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** LookupFn resolves a host name to every address it has; the default is dns.promises.lookup. */
+export type LookupFn = (
+  hostname: string,
+  options: { all: true; verbatim: true },
+) => Promise<ReadonlyArray<{ address: string; family: number }>>;
+
+/** CheckedTarget is a URL that passed the guard and the one address requests must connect to. */
+export interface CheckedTarget {
+  url: URL;
+  address: string;
+  family: 4 | 6;
+}
+
+/** CheckUrlOptions: allowPrivate (LONGRUN_ALLOW_PRIVATE_TARGETS=1) lifts the address rules only. */
+export interface CheckUrlOptions {
+  allowPrivate: boolean;
+  lookup?: LookupFn;
+}
+
+/**
+ * GuardedRequestOptions are options for http.request / https.request that connect to the
+ * checked address while speaking to the URL's host (Host header, TLS SNI and certificate name).
+ */
+export interface GuardedRequestOptions {
+  hostname: string;
+  port: number;
+  path: string;
+  protocol: 'http:' | 'https:';
+  servername?: string;
+  lookup: LookupFunction;
+  headers: { host: string };
+}
+
+const defaultLookup: LookupFn = (hostname, options) => dns.lookup(hostname, options);
+
+// Cloud metadata services by name. Each also resolves to a link-local or private address, which
+// the address rules refuse; the names are refused first so a resolver that answers otherwise
+// (a split-horizon DNS, a hosts file) cannot open them. Azure's services have no name; its
+// addresses (169.254.169.254, 168.63.129.16) are in addresses.ts.
+const METADATA_NAMES = new Set([
+  'metadata', // GCP's short name, through the VM's search domain
+  'metadata.google.internal',
+  'metadata.goog',
+  'instance-data', // AWS
+  'instance-data.ec2.internal',
+  'metadata.tencentyun.com',
+  'metadata.platformequinix.com',
+]);
+
+/**
+ * checkUrl parses `url` and decides whether Longrun may request it: http or https only, no
+ * credentials, and (unless allowPrivate) a host whose every address is global. Literal IP hosts
+ * are judged without a lookup; names are resolved once with `lookup`. Returns the URL and the
+ * first address, which the request must use (pinnedLookup, guardedRequestOptions).
+ * Throws UnsafeTargetError.
+ */
+export async function checkUrl(url: string, options: CheckUrlOptions): Promise<CheckedTarget> {
+  let parsed: URL;
+  try {
+    // WHATWG URL turns every IPv4 spelling (2130706433, 0177.0.0.1, 0x7f.1, 127.1, full-width
+    // digits) into a dotted quad and compresses IPv6, so the checks below see one form only.
+    parsed = new URL(url);
+  } catch {
+    throw new UnsafeTargetError('invalid_url', 'The target is not a valid absolute URL');
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new UnsafeTargetError('scheme', `The scheme ${parsed.protocol} is not allowed; use http: or https:`);
+  }
+  const host = unbracket(parsed.hostname);
+  if (parsed.username !== '' || parsed.password !== '') {
+    // The message never repeats the credentials.
+    throw new UnsafeTargetError('credentials', `The URL for ${host} must not carry a user name or password`, host);
+  }
+  if (host === '' || parsed.port === '0') {
+    throw new UnsafeTargetError('invalid_url', `The URL has no usable host and port`, host);
+  }
+  // A trailing dot names the same host (`localhost.`); the name rules judge it without one.
+  if (!options.allowPrivate) refuseName(host.replace(/\.+$/, ''));
+
+  const addresses = isIP(host) ? [host] : await resolve(host, options.lookup ?? defaultLookup);
+  if (!options.allowPrivate) {
+    for (const address of addresses) {
+      const why = nonGlobalReason(address);
+      if (why !== null) {
+        const via = address === host ? '' : ` resolves to ${address}, which`;
+        throw new UnsafeTargetError('private_address', `The host ${host}${via} is not a public address: ${why}`, host, address);
+      }
+    }
+  }
+  const address = addresses[0]!;
+  return { url: parsed, address, family: isIP(address) === 6 ? 6 : 4 };
+}
+
+function unbracket(hostname: string): string {
+  return hostname.replace(/^\[(.*)\]$/, '$1');
+}
+
+function refuseName(host: string): void {
+  // RFC 6761: localhost and every name under it are loopback, whatever a resolver says.
+  if (host === 'localhost' || host.endsWith('.localhost')) {
+    throw new UnsafeTargetError('private_address', `The host ${host} is a loopback name`, host);
+  }
+  if (METADATA_NAMES.has(host)) {
+    throw new UnsafeTargetError('private_address', `The host ${host} is a cloud metadata service`, host);
+  }
+}
+
+async function resolve(host: string, lookup: LookupFn): Promise<string[]> {
+  let answers: ReadonlyArray<{ address: string }>;
+  try {
+    answers = await lookup(host, { all: true, verbatim: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'lookup failed';
+    throw new UnsafeTargetError('unresolvable', `The host ${host} could not be resolved (${code})`, host);
+  }
+  // Never trust the resolver's family field: the address text is what we connect to.
+  const addresses = answers.map((answer) => answer.address).filter((address) => isIP(address) !== 0);
+  if (addresses.length === 0 || addresses.length !== answers.length) {
+    throw new UnsafeTargetError('unresolvable', `The host ${host} did not resolve to IP addresses`, host);
+  }
+  return addresses;
+}
+
+/**
+ * pinnedLookup is a `lookup` for http.request / https.request / net.connect that always answers
+ * with the checked address, so no second DNS query happens and rebinding has nothing to act on.
+ * It answers both shapes Node asks for: one address, and `{ all: true }` (Node 20's
+ * happy-eyeballs connect). Asked about any other host it fails, so options reused for a
+ * redirect target cannot quietly reach the old address under a new name.
+ */
+export function pinnedLookup(target: CheckedTarget): LookupFunction {
+  const allowed = new Set([unbracket(target.url.hostname), target.address]);
+  return (hostname, options, callback) => {
+    // dns.lookup always calls back asynchronously; net relies on that ordering.
+    process.nextTick(() => {
+      if (!allowed.has(hostname)) {
+        const error: NodeJS.ErrnoException = new Error(`pinned lookup for ${[...allowed][0]} was asked for ${hostname}`);
+        error.code = 'ENOTFOUND';
+        callback(error, '', 0);
+      } else if (options.all) {
+        callback(null, [{ address: target.address, family: target.family }]);
+      } else {
+        callback(null, target.address, target.family);
+      }
+    });
+  };
+}
+
+/**
+ * guardedRequestOptions are http(s).request options for a checked target. `hostname` is the
+ * checked address itself, so the socket goes there even through an agent that ignores
+ * `lookup`; `lookup` is pinned as well for wrappers that re-resolve. The Host header, TLS SNI
+ * (`servername`) and certificate check use the URL's host name. Add `method`, more headers and
+ * a `timeout`; pick http or https by `protocol`. Never set a redirect-following agent.
+ */
+export function guardedRequestOptions(target: CheckedTarget): GuardedRequestOptions {
+  const { url } = target;
+  const protocol = url.protocol === 'https:' ? 'https:' : 'http:';
+  const name = unbracket(url.hostname);
+  const options: GuardedRequestOptions = {
+    hostname: target.address,
+    port: url.port === '' ? (protocol === 'https:' ? 443 : 80) : Number(url.port),
+    path: `${url.pathname}${url.search}`,
+    protocol,
+    lookup: pinnedLookup(target),
+    headers: { host: url.host },
+  };
+  // SNI carries names only, without a trailing dot (RFC 6066); for an IP literal the
+  // certificate is checked against the address, which is `hostname`.
+  if (isIP(name) === 0) options.servername = name.replace(/\.+$/, '');
+  return options;
+}
