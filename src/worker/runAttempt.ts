@@ -38,9 +38,11 @@ export function runAttempt(deps: ServiceDeps, job: Job, options: AttemptOptions)
   };
   const stopped = new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }));
 
-  // A change that carries another lease (cancel, reap) means this attempt no longer owns the job.
+  // A later change that carries another lease (cancel, reap) means this attempt no longer owns
+  // the job. Changes relayed from other processes may arrive late, carrying the job as it was
+  // before this claim (pending, no lease): those are older than the claim and say nothing.
   const stopListening = deps.bus.onJob(job.id, (change) => {
-    if (change.job.leaseToken === attempt.leaseToken) return;
+    if (change.job.eventSeq <= job.eventSeq || change.job.leaseToken === attempt.leaseToken) return;
     stop(change.job.status === 'cancelled' ? 'cancelled' : 'lease_lost');
   });
   const timeout = setTimeout(() => stop('timeout'), job.timeoutMs);
