@@ -48,7 +48,10 @@ export async function insertJob(tx: Tx, p: JobInsertParams, origin: Origin): Pro
   await tx.run(SQL.jobInsert, [...jobInsertParams(job), origin]);
   tx.wroteEvents = true;
   if (job.creditsCharged > 0) {
-    const account = await tx.one<AccountRow>(SQL.accountLock, [job.accountId]);
+    // An unlimited balance stays unlimited, so only a limited one needs the row lock (which makes
+    // every create of that account wait for the previous one's commit).
+    let account = await tx.one<AccountRow>(SQL.accountGet, [job.accountId]);
+    if (account && account.credit_balance !== null) account = await tx.one<AccountRow>(SQL.accountLock, [job.accountId]);
     if (!account) throw new NotFoundError(`Account ${job.accountId} not found`);
     if (account.credit_balance !== null && account.credit_balance < job.creditsCharged) {
       throw new InsufficientCreditsError(job.creditsCharged, account.credit_balance);

@@ -74,27 +74,32 @@ CREATE INDEX jobs_account_status ON jobs (account_id, status, id);
 CREATE INDEX jobs_account_type ON jobs (account_id, type, id);
 
 -- Totals for list pages, kept by the triggers below in the same transaction as the job change.
+-- Each bucket is split in 16 shards, and a connection writes only the shard of its backend pid:
+-- with one row per bucket, every create (or claim, or completion) of one account and type waited
+-- for the previous one's commit, fsync included (measured: about 250 creates/s, CPU idle). A
+-- shard may go negative (a job counted in by one connection and out by another); totals are sums.
 CREATE TABLE job_counters (
   account_id text COLLATE "C" NOT NULL,
   type       text COLLATE "C" NOT NULL,
   status     text COLLATE "C" NOT NULL,
-  count      bigint NOT NULL CHECK (count >= 0),
-  PRIMARY KEY (account_id, type, status)
+  shard      smallint NOT NULL,
+  count      bigint NOT NULL,
+  PRIMARY KEY (account_id, type, status, shard)
 );
 
 -- jobs_count_changes applies one statement's moves between (account, type, status) buckets.
 -- It runs once per statement (transition tables), not per row, so that it can take the bucket
 -- rows' locks in one sorted order: a claim moving pending→running and a release moving
 -- running→pending of the same bucket, or two claims over jobs of two accounts, would otherwise
--- lock the same rows in opposite orders and deadlock. Three steps, because a CHECK applies to
--- the proposed row even on the ON CONFLICT path (a negative delta cannot go through an upsert):
--- create missing buckets at 0, lock every bucket touched in key order, then add the deltas.
+-- lock the same rows in opposite orders and deadlock. Three steps: create missing buckets at 0,
+-- lock every bucket touched in key order, then add the deltas.
 CREATE FUNCTION jobs_count_changes() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 DECLARE
   k_account text[];
   k_type text[];
   k_status text[];
   k_delta bigint[];
+  my_shard smallint;
 BEGIN
   IF TG_OP = 'INSERT' THEN
     SELECT array_agg(account_id ORDER BY account_id, type, status), array_agg(type ORDER BY account_id, type, status),
@@ -122,16 +127,17 @@ BEGIN
     RETURN NULL; -- no status moved (a heartbeat, a progress report, a guard that matched nothing)
   END IF;
 
-  INSERT INTO job_counters (account_id, type, status, count)
-    SELECT a, t, s, 0 FROM unnest(k_account, k_type, k_status) AS u (a, t, s) ORDER BY a, t, s
-    ON CONFLICT (account_id, type, status) DO NOTHING;
+  my_shard := pg_backend_pid() % 16;
+  INSERT INTO job_counters (account_id, type, status, shard, count)
+    SELECT a, t, s, my_shard, 0 FROM unnest(k_account, k_type, k_status) AS u (a, t, s) ORDER BY a, t, s
+    ON CONFLICT (account_id, type, status, shard) DO NOTHING;
   -- Row locks are taken after the sort, so in key order.
   PERFORM 1 FROM job_counters c JOIN unnest(k_account, k_type, k_status) AS u (a, t, s)
-      ON c.account_id = u.a AND c.type = u.t AND c.status = u.s
+      ON c.account_id = u.a AND c.type = u.t AND c.status = u.s AND c.shard = my_shard
     ORDER BY c.account_id, c.type, c.status FOR UPDATE OF c;
   UPDATE job_counters c SET count = c.count + u.d
     FROM unnest(k_account, k_type, k_status, k_delta) AS u (a, t, s, d)
-    WHERE c.account_id = u.a AND c.type = u.t AND c.status = u.s;
+    WHERE c.account_id = u.a AND c.type = u.t AND c.status = u.s AND c.shard = my_shard;
   RETURN NULL;
 END
 $$;
