@@ -62,7 +62,7 @@ describe('an attempt and changes relayed late', () => {
       creditCost: 0,
       timeoutMs: 60_000,
       maxAttempts: 1,
-      run: ({ signal }) => new Promise((resolve) => signal.addEventListener('abort', () => resolve(null))),
+      run: ({ signal }) => new Promise<null>((resolve) => signal.addEventListener('abort', () => resolve(null))),
     });
     const deps: ServiceDeps = {
       store: openSqlite(':memory:'),

@@ -1,21 +1,15 @@
 import type { JobEventKind } from '../../domain/index.js';
+import { JOB_COLUMNS } from '../jobColumns.js';
 
 /**
  * The PostgreSQL driver's queries, one per store method, with positional parameters. Names are
  * unqualified: every connection runs with `search_path` set to the store's schema. The lease guard
  * `id = $1 AND status = 'running' AND lease_token = $2` fences every worker write.
  *
- * Times are the `now` the caller passes (tests inject clocks). DESIGN.md wants leases and runAt
- * judged by the database's clock on PostgreSQL; production may later pass `now()` here instead.
+ * Times are the `now` the caller passes: tests inject clocks, and production processes pass the
+ * database's clock through DatabaseClock, so leases and runAt are judged by one clock.
  */
 
-const JOB_COLUMNS = [
-  'id', 'account_id', 'type', 'status', 'progress', 'status_message', 'priority', 'input', 'private_input',
-  'output', 'error', 'attempts', 'max_attempts', 'timeout_ms', 'api_key_id', 'api_key_used', 'worker', 'size',
-  'process_time', 'credits_charged', 'credits_refunded', 'original_job_id', 'webhook_url', 'webhook_events',
-  'metadata', 'run_at', 'created_at', 'started_at', 'completed_at', 'failed_at', 'cancelled_at', 'updated_at',
-  'lease_token', 'lease_expires_at', 'event_seq',
-] as const;
 const JSONB_COLUMNS = new Set<string>(['input', 'private_input', 'output', 'error', 'webhook_events', 'metadata']);
 
 const EVENT_INSERT = 'INSERT INTO job_events (job_id, seq, account_id, kind, status, progress, status_message, origin, created_at)';

@@ -1,5 +1,6 @@
 import pg from 'pg';
-import type { Account, ApiKey, Job, JobError, JobStatus, JsonObject, JsonValue, WebhookEvent } from '../../domain/index.js';
+import type { Account, ApiKey, Job } from '../../domain/index.js';
+import { type ColumnDecoding, type JobRowOf, jobFromColumns } from '../jobColumns.js';
 
 /**
  * Row mapping for the PostgreSQL driver. node-postgres already turns timestamptz into Date and
@@ -22,84 +23,14 @@ export const pgTypes: pg.CustomTypesConfig = {
     oid === INT8_OID && format !== 'binary' ? parseInt8 : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
-/** JobRow is a `jobs` row as node-postgres returns it (with pgTypes). */
-export interface JobRow {
-  id: string;
-  account_id: string;
-  type: string;
-  status: JobStatus;
-  progress: number;
-  status_message: string | null;
-  priority: number;
-  input: JsonObject;
-  private_input: JsonObject | null;
-  output: JsonValue | null;
-  error: JobError | null;
-  attempts: number;
-  max_attempts: number;
-  timeout_ms: number;
-  api_key_id: string | null;
-  api_key_used: string | null;
-  worker: string | null;
-  size: number;
-  process_time: number;
-  credits_charged: number;
-  credits_refunded: number;
-  original_job_id: string | null;
-  webhook_url: string | null;
-  webhook_events: WebhookEvent[];
-  metadata: JsonObject;
-  run_at: Date;
-  created_at: Date;
-  started_at: Date | null;
-  completed_at: Date | null;
-  failed_at: Date | null;
-  cancelled_at: Date | null;
-  updated_at: Date;
-  lease_token: string | null;
-  lease_expires_at: Date | null;
-  event_seq: number;
-}
+/** JobRow is a `jobs` row as node-postgres returns it (with pgTypes): Dates and parsed JSON. */
+export type JobRow = JobRowOf<Date, unknown>;
+
+const PG_DECODING: ColumnDecoding<Date, unknown> = { time: (date) => date, json: (value) => value };
 
 /** jobFromRow maps a row to the domain job. */
 export function jobFromRow(row: JobRow): Job {
-  return {
-    id: row.id,
-    type: row.type,
-    status: row.status,
-    progress: row.progress,
-    statusMessage: row.status_message,
-    priority: row.priority,
-    input: row.input,
-    privateInput: row.private_input,
-    output: row.output,
-    error: row.error,
-    attempts: row.attempts,
-    maxAttempts: row.max_attempts,
-    timeoutMs: row.timeout_ms,
-    accountId: row.account_id,
-    apiKeyId: row.api_key_id,
-    apiKeyUsed: row.api_key_used,
-    worker: row.worker,
-    size: row.size,
-    processTime: row.process_time,
-    creditsCharged: row.credits_charged,
-    creditsRefunded: row.credits_refunded,
-    originalJobId: row.original_job_id,
-    webhookUrl: row.webhook_url,
-    webhookEvents: row.webhook_events,
-    metadata: row.metadata,
-    runAt: row.run_at,
-    createdAt: row.created_at,
-    startedAt: row.started_at,
-    completedAt: row.completed_at,
-    failedAt: row.failed_at,
-    cancelledAt: row.cancelled_at,
-    updatedAt: row.updated_at,
-    leaseToken: row.lease_token,
-    leaseExpiresAt: row.lease_expires_at,
-    eventSeq: row.event_seq,
-  };
+  return jobFromColumns(row, PG_DECODING);
 }
 
 /**

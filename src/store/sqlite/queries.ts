@@ -1,15 +1,10 @@
+import { JOB_COLUMNS } from '../jobColumns.js';
+
 /**
  * The SQLite driver's queries, one per store method. Named parameters (`@now`) where a query has
  * many; the lease guard `status = 'running' AND lease_token = @token` fences every worker write.
  */
 
-const JOB_COLUMNS = [
-  'id', 'account_id', 'type', 'status', 'progress', 'status_message', 'priority', 'input', 'private_input',
-  'output', 'error', 'attempts', 'max_attempts', 'timeout_ms', 'api_key_id', 'api_key_used', 'worker', 'size',
-  'process_time', 'credits_charged', 'credits_refunded', 'original_job_id', 'webhook_url', 'webhook_events',
-  'metadata', 'run_at', 'created_at', 'started_at', 'completed_at', 'failed_at', 'cancelled_at', 'updated_at',
-  'lease_token', 'lease_expires_at', 'event_seq',
-] as const;
 
 /** jobInsertSql inserts a whole job row from named parameters. */
 export const jobInsertSql = `INSERT INTO jobs (${JOB_COLUMNS.join(', ')}) VALUES (${JOB_COLUMNS.map((c) => `@${c}`).join(', ')})`;

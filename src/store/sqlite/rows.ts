@@ -1,86 +1,15 @@
-import type { Account, ApiKey, Job, JobError, JobStatus, JsonObject, JsonValue, WebhookEvent } from '../../domain/index.js';
+import type { Account, ApiKey, Job } from '../../domain/index.js';
+import { type ColumnDecoding, type JobRowOf, jobFromColumns } from '../jobColumns.js';
 
-/** JobRow is a `jobs` row as better-sqlite3 returns it. */
-export interface JobRow {
-  id: string;
-  account_id: string;
-  type: string;
-  status: JobStatus;
-  progress: number;
-  status_message: string | null;
-  priority: number;
-  input: string;
-  private_input: string | null;
-  output: string | null;
-  error: string | null;
-  attempts: number;
-  max_attempts: number;
-  timeout_ms: number;
-  api_key_id: string | null;
-  api_key_used: string | null;
-  worker: string | null;
-  size: number;
-  process_time: number;
-  credits_charged: number;
-  credits_refunded: number;
-  original_job_id: string | null;
-  webhook_url: string | null;
-  webhook_events: string;
-  metadata: string;
-  run_at: number;
-  created_at: number;
-  started_at: number | null;
-  completed_at: number | null;
-  failed_at: number | null;
-  cancelled_at: number | null;
-  updated_at: number;
-  lease_token: string | null;
-  lease_expires_at: number | null;
-  event_seq: number;
-}
+/** JobRow is a `jobs` row as better-sqlite3 returns it: times in epoch ms, JSON as text. */
+export type JobRow = JobRowOf<number, string>;
 
 const time = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
-const json = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
+const SQLITE_DECODING: ColumnDecoding<number, string> = { time: (ms) => new Date(ms), json: (text) => JSON.parse(text) };
 
 /** jobFromRow maps a row to the domain job. */
 export function jobFromRow(row: JobRow): Job {
-  return {
-    id: row.id,
-    type: row.type,
-    status: row.status,
-    progress: row.progress,
-    statusMessage: row.status_message,
-    priority: row.priority,
-    input: json<JsonObject>(row.input)!,
-    privateInput: json<JsonObject>(row.private_input),
-    output: json<JsonValue>(row.output),
-    error: json<JobError>(row.error),
-    attempts: row.attempts,
-    maxAttempts: row.max_attempts,
-    timeoutMs: row.timeout_ms,
-    accountId: row.account_id,
-    apiKeyId: row.api_key_id,
-    apiKeyUsed: row.api_key_used,
-    worker: row.worker,
-    size: row.size,
-    processTime: row.process_time,
-    creditsCharged: row.credits_charged,
-    creditsRefunded: row.credits_refunded,
-    originalJobId: row.original_job_id,
-    webhookUrl: row.webhook_url,
-    webhookEvents: json<WebhookEvent[]>(row.webhook_events)!,
-    metadata: json<JsonObject>(row.metadata)!,
-    runAt: new Date(row.run_at),
-    createdAt: new Date(row.created_at),
-    startedAt: time(row.started_at),
-    completedAt: time(row.completed_at),
-    failedAt: time(row.failed_at),
-    cancelledAt: time(row.cancelled_at),
-    updatedAt: new Date(row.updated_at),
-    leaseToken: row.lease_token,
-    leaseExpiresAt: time(row.lease_expires_at),
-    eventSeq: row.event_seq,
-  };
+  return jobFromColumns(row, SQLITE_DECODING);
 }
 
 const ms = (d: Date | null): number | null => (d === null ? null : d.getTime());
