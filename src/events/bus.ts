@@ -7,6 +7,8 @@ export type JobChangeKind = JobEventKind;
 export interface JobChange {
   kind: JobChangeKind;
   job: Job;
+  /** relayed is true for a change another process committed (see startStoreFeed). */
+  relayed?: boolean;
 }
 
 type Listener = (change: JobChange) => void;

@@ -30,7 +30,7 @@ export async function startStoreFeed(store: Store, bus: EventBus, options: Store
         const events = await store.eventFeed({ afterId: after, limit: PAGE });
         for (const event of events) {
           after = event.id;
-          bus.publish({ kind: event.kind, job: event.job });
+          bus.publish({ kind: event.kind, job: event.job, relayed: true });
         }
         if (events.length < PAGE) break;
       }

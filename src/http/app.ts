@@ -5,6 +5,7 @@ import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { NotFoundError, ulid } from '../domain/index.js';
 import type { ServiceDeps } from '../service/index.js';
+import { registerMetrics } from './metrics.js';
 import { errorHandler, sendProblem, toLongrunError } from './problem.js';
 import type { RateLimiter } from './rateLimit.js';
 import { accountRoutes } from './routes/account.js';
@@ -100,6 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  registerMetrics(app, deps.service.bus);
   await app.register(opsRoutes, { deps });
   await app.register(jobRoutes, { deps });
   await app.register(accountRoutes, { deps });
