@@ -19,6 +19,11 @@ export const RUNTIME_FLAGS: Flags = {
   },
   handlers: { env: 'LONGRUN_HANDLERS', kind: 'string', description: 'A module that exports more job types' },
   'lease-ms': { env: 'LONGRUN_LEASE_MS', default: '30000', kind: 'int', min: 100, max: 3_600_000, description: 'How long a claim lasts without a heartbeat' },
+  'allow-private-targets': {
+    env: 'LONGRUN_ALLOW_PRIVATE_TARGETS',
+    kind: 'boolean',
+    description: 'Let webhooks and URL jobs reach loopback and private addresses (local development only)',
+  },
   'grace-ms': {
     env: 'LONGRUN_SHUTDOWN_GRACE_MS',
     default: '10000',
@@ -36,7 +41,7 @@ export function runtimeConfigFrom(flags: ParsedFlags): RuntimeConfig {
     db: flags.db === undefined ? `sqlite:${dataDir}/longrun.db` : String(flags.db),
     durability: flags.durability as 'full' | 'relaxed',
     handlers: flags.handlers === undefined ? undefined : String(flags.handlers),
-    service: { leaseMs: Number(flags['lease-ms']) },
+    service: { leaseMs: Number(flags['lease-ms']), allowPrivateTargets: flags['allow-private-targets'] === true },
   };
 }
 

@@ -13,14 +13,23 @@ export interface ServiceConfig {
   retryBaseMs: number;
   /** retryMaxMs caps one retry delay. */
   retryMaxMs: number;
+  /**
+   * allowPrivateTargets (LONGRUN_ALLOW_PRIVATE_TARGETS=1) lets webhooks and URL jobs reach
+   * loopback and private addresses; off in production, on for local development and tests.
+   */
+  allowPrivateTargets: boolean;
 }
 
-/** defaultServiceConfig: 30 s leases, 24 h idempotency, retries from 1 s doubling up to 1 h. */
+/**
+ * defaultServiceConfig: 30 s leases, 24 h idempotency, retries from 1 s doubling up to 1 h,
+ * outbound requests to global addresses only.
+ */
 export const defaultServiceConfig: ServiceConfig = {
   leaseMs: 30_000,
   idempotencyTtlMs: 24 * 60 * 60 * 1000,
   retryBaseMs: 1_000,
   retryMaxMs: 60 * 60 * 1000,
+  allowPrivateTargets: false,
 };
 
 /** ServiceDeps is everything a use case needs; tests build it with a ManualClock and `:memory:`. */
