@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { jobsCommand } from './jobs.js';
+import { keysCommand } from './keys.js';
 import { serveCommand } from './serve.js';
 import { workerCommand } from './worker.js';
 import { UsageError } from './options.js';
@@ -8,6 +9,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   serve: serveCommand,
   worker: workerCommand,
   jobs: jobsCommand,
+  keys: keysCommand,
 };
 
 const HELP = `Usage: longrun <command> [flags]
@@ -16,6 +18,7 @@ Commands:
   serve    Serve the API with in-process workers (longrun serve --help)
   worker   Run workers alone on the same database as an API (longrun worker --help)
   jobs     Create, get, list, wait for and cancel jobs on a server (longrun jobs --help)
+  keys     Issue and revoke API keys on the store (longrun keys --help)
 
 Docs: README.md, and GET /docs on a running server.`;
 

@@ -34,12 +34,19 @@ export const RUNTIME_FLAGS: Flags = {
   },
 };
 
-/** runtimeConfigFrom turns parsed RUNTIME_FLAGS into a RuntimeConfig. */
-export function runtimeConfigFrom(flags: ParsedFlags): RuntimeConfig {
+/** storeConfigFrom reads the store's flags (`--db`, `--data-dir`, `--durability`) out of parsed RUNTIME_FLAGS. */
+export function storeConfigFrom(flags: ParsedFlags): Pick<RuntimeConfig, 'db' | 'durability'> {
   const dataDir = String(flags['data-dir']).replace(/\/$/, '');
   return {
     db: flags.db === undefined ? `sqlite:${dataDir}/longrun.db` : String(flags.db),
     durability: flags.durability as 'full' | 'relaxed',
+  };
+}
+
+/** runtimeConfigFrom turns parsed RUNTIME_FLAGS into a RuntimeConfig. */
+export function runtimeConfigFrom(flags: ParsedFlags): RuntimeConfig {
+  return {
+    ...storeConfigFrom(flags),
     handlers: flags.handlers === undefined ? undefined : String(flags.handlers),
     service: { leaseMs: Number(flags['lease-ms']), allowPrivateTargets: flags['allow-private-targets'] === true },
   };

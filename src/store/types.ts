@@ -30,6 +30,8 @@ export interface Store {
   accountInsert(p: { account: Account }): Promise<Account>;
   /** accountGet returns the account or null. */
   accountGet(p: { id: string }): Promise<Account | null>;
+  /** accountFindByName returns every account with exactly this name, oldest first (names need not be unique). */
+  accountFindByName(p: { name: string }): Promise<Account[]>;
   /** accountCount returns how many accounts exist (used to detect a first start). */
   accountCount(): Promise<number>;
   /**

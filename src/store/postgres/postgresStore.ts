@@ -131,6 +131,10 @@ export class PostgresStore implements Store {
     return row ? accountFromRow(row) : null;
   }
 
+  async accountFindByName(p: { name: string }): Promise<Account[]> {
+    return (await this.db.rows<AccountRow>(SQL.accountFindByName, [p.name])).map(accountFromRow);
+  }
+
   async accountCount(): Promise<number> {
     return (await this.db.one<{ n: number }>(SQL.accountCount))!.n;
   }

@@ -37,6 +37,7 @@ export const SQL = {
   // $1 id, $2 name, $3 balance, $4 webhook secret, $5 created at
   accountInsert: 'INSERT INTO accounts (id, name, credit_balance, webhook_secret, created_at) VALUES ($1, $2, $3, $4, $5)',
   accountGet: 'SELECT * FROM accounts WHERE id = $1',
+  accountFindByName: 'SELECT * FROM accounts WHERE name = $1 ORDER BY id',
   // NO KEY UPDATE, not UPDATE: it does not block the KEY SHARE locks that foreign keys to the
   // account take, so inserting another job of the account never waits on a balance change.
   accountLock: 'SELECT * FROM accounts WHERE id = $1 FOR NO KEY UPDATE',

@@ -16,6 +16,7 @@ const LEASE_CLEARED = `lease_token = NULL, lease_expires_at = NULL`;
 export const SQL = {
   accountInsert: 'INSERT INTO accounts (id, name, credit_balance, webhook_secret, created_at) VALUES (?, ?, ?, ?, ?)',
   accountGet: 'SELECT * FROM accounts WHERE id = ?',
+  accountFindByName: 'SELECT * FROM accounts WHERE name = ? ORDER BY id',
   // An unlimited (NULL) balance stays unlimited.
   accountAddBalance: 'UPDATE accounts SET credit_balance = credit_balance + ? WHERE id = ? AND credit_balance IS NOT NULL',
   apiKeyInsert: 'INSERT INTO api_keys (id, account_id, secret_hash, last4, created_at) VALUES (?, ?, ?, ?, ?)',

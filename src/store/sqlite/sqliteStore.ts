@@ -124,6 +124,10 @@ export class SqliteStore implements Store {
     });
   }
 
+  accountFindByName(p: { name: string }): Promise<Account[]> {
+    return this.read(() => (this.stmt(SQL.accountFindByName).all(p.name) as AccountRow[]).map(accountFromRow));
+  }
+
   accountCount(): Promise<number> {
     return this.read(() => (this.stmt('SELECT COUNT(*) AS n FROM accounts').get() as { n: number }).n);
   }

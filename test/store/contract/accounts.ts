@@ -26,6 +26,14 @@ export function describeAccounts(open: OpenStore): void {
       assert.equal(await store().accountGet({ id: newId('acct') }), null);
     });
 
+    it('finds accounts by their exact name, oldest first', async () => {
+      const first = await makeAccount(store(), { name: 'acme' });
+      await makeAccount(store(), { name: 'Acme' });
+      const second = await makeAccount(store(), { name: 'acme' });
+      assert.deepEqual(await store().accountFindByName({ name: 'acme' }), [first, second]);
+      assert.deepEqual(await store().accountFindByName({ name: 'nobody' }), []);
+    });
+
     it('counts the accounts', async () => {
       assert.equal(await store().accountCount(), 0);
       await makeAccount(store());
