@@ -60,7 +60,7 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
       service: deps,
       adminKey: config.adminKey,
       bodyLimit: config.bodyLimit,
-      rateLimiter: config.rateLimit ? new RateLimiter(deps.clock, config.rateLimit, Math.max(1, config.rateBurst ?? config.rateLimit * 2)) : null,
+      rateLimiter: config.rateLimit ? new RateLimiter(store, deps.clock, config.rateLimit, Math.max(1, config.rateBurst ?? config.rateLimit * 2)) : null,
       logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     });
     await app.listen({ host: config.host, port: config.port });

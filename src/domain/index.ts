@@ -16,3 +16,4 @@ export * from './ids.js';
 export * from './clock.js';
 export * from './account.js';
 export * from './errors.js';
+export * from './rateBucket.js';

@@ -31,7 +31,7 @@ export function requireAccount(deps: ServiceDeps, limiter: RateLimiter | null) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     request.principal = await authenticate(deps, presentedSecret(request));
     if (!limiter) return;
-    const decision = limiter.take(request.principal.apiKeyId ?? request.principal.accountId);
+    const decision = await limiter.take(request.principal.apiKeyId ?? request.principal.accountId);
     reply.headers({
       'ratelimit-limit': decision.limit,
       'ratelimit-remaining': decision.remaining,

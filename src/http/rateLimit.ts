@@ -1,6 +1,7 @@
-import type { Clock } from '../domain/index.js';
+import type { Clock, RateLimits } from '../domain/index.js';
+import type { Store } from '../store/index.js';
 
-/** RateDecision is the outcome of one request against its key's budget. */
+/** RateDecision is the outcome of one request against its key's budget, as the headers tell it. */
 export interface RateDecision {
   allowed: boolean;
   limit: number;
@@ -12,42 +13,29 @@ export interface RateDecision {
   retryAfterSeconds: number;
 }
 
-const PRUNE_AT = 10_000;
-
 /**
- * RateLimiter is a token bucket per API key: `ratePerSecond` tokens flow in continuously up to
- * `burst`, and each request takes one. Buckets of idle keys (full again) are dropped, so memory
- * stays bounded by the keys active in the last few seconds.
+ * RateLimiter spends one request of an API key's token bucket (domain/rateBucket.ts) per call.
+ * The store keeps the buckets: on PostgreSQL in the database, so every API node shares one budget
+ * per key; on SQLite in the process.
  */
 export class RateLimiter {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  readonly limits: RateLimits;
 
-  constructor(private readonly clock: Clock, readonly ratePerSecond: number, readonly burst: number) {
+  constructor(private readonly store: Store, private readonly clock: Clock, ratePerSecond: number, burst: number) {
     if (!(ratePerSecond > 0) || !(burst >= 1)) throw new Error('rate must be > 0 and burst ≥ 1');
+    this.limits = { ratePerSecond, burst };
   }
 
   /** take spends one token of `key`'s bucket if it has one. */
-  take(key: string): RateDecision {
-    const now = this.clock.now().getTime();
-    const bucket = this.buckets.get(key) ?? { tokens: this.burst, at: now };
-    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.ratePerSecond);
-    bucket.at = now;
-    const allowed = bucket.tokens >= 1;
-    if (allowed) bucket.tokens -= 1;
-    if (this.buckets.size >= PRUNE_AT && !this.buckets.has(key)) this.prune(now);
-    this.buckets.set(key, bucket);
+  async take(key: string): Promise<RateDecision> {
+    const { allowed, tokens } = await this.store.rateTake({ key, now: this.clock.now(), ...this.limits });
+    const { ratePerSecond, burst } = this.limits;
     return {
       allowed,
-      limit: this.burst,
-      remaining: Math.floor(bucket.tokens),
-      resetSeconds: Math.ceil((this.burst - bucket.tokens) / this.ratePerSecond),
-      retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil((1 - bucket.tokens) / this.ratePerSecond)),
+      limit: burst,
+      remaining: Math.floor(tokens),
+      resetSeconds: Math.ceil((burst - tokens) / ratePerSecond),
+      retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil((1 - tokens) / ratePerSecond)),
     };
-  }
-
-  private prune(now: number): void {
-    for (const [key, bucket] of this.buckets) {
-      if (bucket.tokens + ((now - bucket.at) / 1000) * this.ratePerSecond >= this.burst) this.buckets.delete(key);
-    }
   }
 }

@@ -1,4 +1,4 @@
-import type { Account, ApiKey, Job, JobError, JobEventKind, JobStatus, JsonValue } from '../domain/index.js';
+import type { Account, ApiKey, Job, JobError, JobEventKind, JobStatus, JsonValue, RateLimits } from '../domain/index.js';
 
 /**
  * The Store interface: everything Longrun keeps, behind one contract that every driver passes
@@ -100,6 +100,13 @@ export interface Store {
    * read the feed; it is a hint, never the only path. Returns a function that stops watching.
    */
   watch(onChange: () => void): () => void;
+
+  /**
+   * rateTake spends one token of `key`'s request budget (see domain/rateBucket.ts) and returns
+   * whether it was allowed and the tokens left. PostgreSQL keeps the buckets in the database, so
+   * every API node on it shares one budget per key; SQLite keeps them in the process.
+   */
+  rateTake(p: { key: string; now: Date } & RateLimits): Promise<{ allowed: boolean; tokens: number }>;
 
   /** usageSummary aggregates an account's jobs created in [from, to), by type and UTC day. */
   usageSummary(p: { accountId: string; from: Date; to: Date }): Promise<UsageRow[]>;

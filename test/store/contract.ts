@@ -12,6 +12,7 @@ import { describeJobsInsert } from './contract/jobs-insert.js';
 import { describeLease } from './contract/lease.js';
 import { describeLedger } from './contract/ledger.js';
 import { describeList } from './contract/list.js';
+import { describeRate } from './contract/rate.js';
 import { describeTransitions } from './contract/transitions.js';
 import { describeUsage } from './contract/usage.js';
 
@@ -30,5 +31,6 @@ export function describeStoreContract(name: string, open: OpenStore): void {
     describeUsage(open);
     describeEvents(open);
     describeClock(open);
+    describeRate(open);
   });
 }

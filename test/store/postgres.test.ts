@@ -107,7 +107,10 @@ describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }
       const schema = newSchema();
       const [first, second] = await openShared(schema, 4);
       const applied = (await first!.pool.query('SELECT version, name FROM schema_migrations ORDER BY version')).rows;
-      assert.deepEqual(applied, [{ version: 1, name: '0001_create_core.sql' }]);
+      assert.deepEqual(applied, [
+        { version: 1, name: '0001_create_core.sql' },
+        { version: 3, name: '0003_rate_buckets.sql' },
+      ]);
       const client = await first!.pool.connect();
       try {
         assert.deepEqual(await migratePostgres(client, schema), []);
@@ -116,6 +119,17 @@ describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }
       }
       const job = await makeJob(first!);
       assert.deepEqual(await second!.jobGet({ id: job.id }), job);
+    });
+
+    it('shares one request budget per key between stores on one schema (API nodes), serialising racing takes', async () => {
+      const [a, b] = await openShared(newSchema(), 2);
+      const limits = { ratePerSecond: 1, burst: 10 };
+      const now = at(0);
+      // Twenty requests at once through two nodes: exactly the burst is allowed, whatever the interleaving.
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a! : b!).rateTake({ key: 'key_shared', now, ...limits })));
+      assert.equal(answers.filter((x) => x.allowed).length, 10);
+      assert.equal((await a!.rateTake({ key: 'key_shared', now: at(1000), ...limits })).allowed, true, 'a second later, one token is back');
+      assert.equal((await b!.rateTake({ key: 'key_shared', now: at(1000), ...limits })).allowed, false, 'and only one, on either node');
     });
 
     it('opens the schema a ?schema= parameter names, keeps the URL\'s own options, and says why it cannot connect', async () => {

@@ -5,6 +5,7 @@ import {
   type Job,
   type JobError,
   type JsonValue,
+  type RateLimits,
   InvalidRequestError,
   NotFoundError,
   idFloor,
@@ -271,6 +272,10 @@ export class PostgresStore implements Store {
   }
 
   // ---- usage
+
+  async rateTake(p: { key: string; now: Date } & RateLimits): Promise<{ allowed: boolean; tokens: number }> {
+    return (await this.db.one<{ allowed: boolean; tokens: number }>(SQL.rateTake, [p.key, p.now, p.ratePerSecond, p.burst]))!;
+  }
 
   async usageSummary(p: { accountId: string; from: Date; to: Date }): Promise<UsageRow[]> {
     return this.db.rows<UsageRow>(SQL.usageSummary, this.window(p));

@@ -37,6 +37,15 @@ export const SQL = {
   // $1 id, $2 name, $3 balance, $4 webhook secret, $5 created at
   accountInsert: 'INSERT INTO accounts (id, name, credit_balance, webhook_secret, created_at) VALUES ($1, $2, $3, $4, $5)',
   accountGet: 'SELECT * FROM accounts WHERE id = $1',
+  // The token bucket of domain/rateBucket.ts in one statement: a new key starts full less one; a
+  // known one refills (rate_refilled, see the migration) and spends a token if it has a whole one.
+  // The row lock serialises one key's requests across nodes. $1 key, $2 now, $3 rate/s, $4 burst.
+  rateTake: `INSERT INTO rate_buckets AS b (key, tokens, at, allowed) VALUES ($1, $4::float8 - 1, $2, true)
+    ON CONFLICT (key) DO UPDATE SET
+      tokens = rate_refilled(b.tokens, b.at, $2, $3, $4) - (rate_refilled(b.tokens, b.at, $2, $3, $4) >= 1)::int,
+      allowed = rate_refilled(b.tokens, b.at, $2, $3, $4) >= 1,
+      at = greatest(b.at, $2)
+    RETURNING tokens, allowed`,
   accountFindByName: 'SELECT * FROM accounts WHERE name = $1 ORDER BY id',
   // NO KEY UPDATE, not UPDATE: it does not block the KEY SHARE locks that foreign keys to the
   // account take, so inserting another job of the account never waits on a balance change.

@@ -5,6 +5,7 @@ import {
   type Job,
   type JobError,
   type JsonValue,
+  type RateLimits,
   IdempotencyKeyReusedError,
   InsufficientCreditsError,
   InvalidRequestError,
@@ -20,6 +21,7 @@ import type { FeedEvent, JobInsertParams, JobListParams, LeaseParams, Store, Usa
 import { migrateSqlite } from './migrate.js';
 import { type AccountRow, type ApiKeyRow, type JobRow, accountFromRow, apiKeyFromRow, jobFromRow, jobToRow } from './rows.js';
 import { SQL, jobInsertSql, jobListSql } from './queries.js';
+import { RateBuckets } from './rateBuckets.js';
 import { WriteQueue } from './writeQueue.js';
 
 /** SqliteDurability: `full` fsyncs every commit (the default); `normal` survives a process crash, not a power loss. */
@@ -64,6 +66,7 @@ export class SqliteStore implements Store {
   readonly instanceId = ulid();
   private readonly writes: WriteQueue;
   private readonly statements = new Map<string, Stmt>();
+  private readonly rateBuckets = new RateBuckets();
   private closed = false;
 
   constructor(readonly db: Database.Database, private readonly watchMs = 10) {
@@ -360,6 +363,10 @@ export class SqliteStore implements Store {
   }
 
   // ---- usage
+
+  rateTake(p: { key: string; now: Date } & RateLimits): Promise<{ allowed: boolean; tokens: number }> {
+    return Promise.resolve(this.rateBuckets.take(p.key, p.now.getTime(), p));
+  }
 
   usageSummary(p: { accountId: string; from: Date; to: Date }): Promise<UsageRow[]> {
     return this.read(() => this.stmt(SQL.usageSummary).all(this.window(p)) as UsageRow[]);
