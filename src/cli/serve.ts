@@ -3,7 +3,7 @@ import { buildApp } from '../http/app.js';
 import { RateLimiter } from '../http/rateLimit.js';
 import { type ServiceDeps, ensureDefaultAccount } from '../service/index.js';
 import type { Store } from '../store/index.js';
-import { WorkerPool } from '../worker/index.js';
+import { RetentionSweep, WorkerPool } from '../worker/index.js';
 import { type Flags, flagHelp, parseFlags } from './options.js';
 import { RUNTIME_FLAGS, type RuntimeConfig, installShutdown, openRuntime, runtimeConfigFrom } from './runtime.js';
 
@@ -15,6 +15,14 @@ export const SERVE_FLAGS: Flags = {
   workers: { env: 'LONGRUN_WORKERS', default: '4', kind: 'int', min: 0, max: 1000, description: 'In-process workers; 0 serves the API alone' },
   'rate-limit': { env: 'LONGRUN_RATE_LIMIT', default: '100', kind: 'int', min: 0, max: 1_000_000, description: 'Requests per second per API key; 0 turns the limit off' },
   'rate-burst': { env: 'LONGRUN_RATE_BURST', default: '200', kind: 'int', min: 1, max: 10_000_000, description: 'Requests a key may send at once before the rate applies' },
+  'retention-days': {
+    env: 'LONGRUN_RETENTION_DAYS',
+    default: '30',
+    kind: 'int',
+    min: 0,
+    max: 36_500,
+    description: 'Days a finished job (and its files) is kept; 0 keeps jobs forever',
+  },
   'body-limit': { env: 'LONGRUN_BODY_LIMIT', default: String(10 * 1024 * 1024), kind: 'int', min: 1024, max: 1024 * 1024 * 1024, description: 'Largest request body, in bytes' },
   'log-level': { env: 'LONGRUN_LOG_LEVEL', default: 'warn', kind: 'string', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], description: 'Log level' },
   help: { kind: 'boolean', description: 'Show this help' },
@@ -34,6 +42,8 @@ export interface ServeConfig extends RuntimeConfig {
   rateBurst?: number;
   /** sweepMs is the workers' safety sweep (default 1000). */
   sweepMs?: number;
+  /** retentionDays is how long a finished job is kept (0 or absent: forever). */
+  retentionDays?: number;
 }
 
 /** RunningServer is a started server; `close` stops it gracefully. */
@@ -69,6 +79,8 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     const pool = config.workers > 0 ? new WorkerPool(deps, { concurrency: config.workers, sweepMs: config.sweepMs }) : null;
     pool?.start();
+    const retention = config.retentionDays ? new RetentionSweep(deps, { retentionMs: config.retentionDays * 86_400_000 }) : null;
+    retention?.start();
     const server = app;
     return {
       app: server,
@@ -79,6 +91,7 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
       firstStart: created ? { accountId: created.account.id, key: created.apiKey.key } : null,
       async close() {
         await pool?.stop({ graceMs: config.graceMs });
+        await retention?.stop();
         await server.close();
         await runtime.close();
       },
@@ -107,6 +120,7 @@ export async function serveCommand(args: string[]): Promise<void> {
     logLevel: String(flags['log-level']),
     rateLimit: Number(flags['rate-limit']),
     rateBurst: Number(flags['rate-burst']),
+    retentionDays: Number(flags['retention-days']),
     adminKey: process.env.LONGRUN_ADMIN_KEY || null,
   });
   console.log(`listening on ${server.url}`);

@@ -88,6 +88,20 @@ export interface Store {
   /** jobListExpired returns running jobs whose lease expired by `now`, oldest expiry first. */
   jobListExpired(p: { now: Date; limit: number }): Promise<Job[]>;
 
+  /**
+   * jobListFinishedBefore returns the ids of up to `limit` final jobs that became final before
+   * `before`, oldest first: what retention deletes next.
+   */
+  jobListFinishedBefore(p: { before: Date; limit: number }): Promise<string[]>;
+  /**
+   * jobDelete deletes those of `ids` that are final and became final before `finishedBefore`,
+   * with their events, and returns the ids it deleted. Counters follow in the same transaction;
+   * the ledger keeps its rows, so an account's credit history outlives its jobs.
+   */
+  jobDelete(p: { ids: readonly string[]; finishedBefore: Date }): Promise<string[]>;
+  /** idempotencyPurge deletes up to `limit` idempotency records expired by `now`; returns how many. */
+  idempotencyPurge(p: { now: Date; limit: number }): Promise<number>;
+
   /** eventLatestId returns the id of the newest event, 0 when there is none: where a feed starts. */
   eventLatestId(): Promise<number>;
   /**

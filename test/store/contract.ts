@@ -13,6 +13,7 @@ import { describeLease } from './contract/lease.js';
 import { describeLedger } from './contract/ledger.js';
 import { describeList } from './contract/list.js';
 import { describeRate } from './contract/rate.js';
+import { describeRetention } from './contract/retention.js';
 import { describeTransitions } from './contract/transitions.js';
 import { describeUsage } from './contract/usage.js';
 
@@ -32,5 +33,6 @@ export function describeStoreContract(name: string, open: OpenStore): void {
     describeEvents(open);
     describeClock(open);
     describeRate(open);
+    describeRetention(open);
   });
 }

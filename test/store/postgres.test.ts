@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { afterEach, describe, it } from 'node:test';
 import pg from 'pg';
 import { InvalidRequestError, type Job, NotFoundError, newId } from '../../src/domain/index.js';
@@ -107,10 +108,9 @@ describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }
       const schema = newSchema();
       const [first, second] = await openShared(schema, 4);
       const applied = (await first!.pool.query('SELECT version, name FROM schema_migrations ORDER BY version')).rows;
-      assert.deepEqual(applied, [
-        { version: 1, name: '0001_create_core.sql' },
-        { version: 3, name: '0003_rate_buckets.sql' },
-      ]);
+      const files = readdirSync(new URL('../../src/store/postgres/migrations/', import.meta.url)).filter((f) => f.endsWith('.sql')).sort();
+      assert.ok(files.length >= 1);
+      assert.deepEqual(applied, files.map((name) => ({ version: Number(name.slice(0, 4)), name })));
       const client = await first!.pool.connect();
       try {
         assert.deepEqual(await migratePostgres(client, schema), []);

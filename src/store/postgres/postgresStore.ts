@@ -224,6 +224,23 @@ export class PostgresStore implements Store {
     return (await this.db.rows<JobRow>(SQL.jobListExpired, [p.now, p.limit])).map(jobFromRow);
   }
 
+  async jobListFinishedBefore(p: { before: Date; limit: number }): Promise<string[]> {
+    return (await this.db.rows<{ id: string }>(SQL.jobListFinishedBefore, [p.before, p.limit])).map((r) => r.id);
+  }
+
+  async jobDelete(p: { ids: readonly string[]; finishedBefore: Date }): Promise<string[]> {
+    if (p.ids.length === 0) return [];
+    return this.db.tx('write', async (tx) => {
+      const deleted = (await tx.rows<{ id: string }>(SQL.jobDelete, [p.ids, p.finishedBefore])).map((r) => r.id);
+      if (deleted.length > 0) await tx.run(SQL.eventDeleteForJobs, [deleted]);
+      return deleted;
+    });
+  }
+
+  async idempotencyPurge(p: { now: Date; limit: number }): Promise<number> {
+    return this.db.tx('write', (tx) => tx.run(SQL.idempotencyPurge, [p.now, p.limit]));
+  }
+
   // ---- the feed of other processes' changes
 
   /**

@@ -162,6 +162,17 @@ export const SQL = {
     '$4',
   ),
   // $1 now, $2 limit; walks the partial running index by expiry.
+  jobListFinishedBefore: `
+    SELECT id FROM jobs WHERE status IN ('completed', 'failed', 'cancelled') AND updated_at < $1 ORDER BY updated_at LIMIT $2`,
+  // $1 ids, $2 finished before. Rows are locked in id order and skipped when another purge holds
+  // them, so two purges never wait on each other; the guard repeats the list's condition.
+  jobDelete: `
+    DELETE FROM jobs WHERE id IN (
+      SELECT id FROM jobs WHERE id = ANY ($1) AND status IN ('completed', 'failed', 'cancelled') AND updated_at < $2
+      ORDER BY id FOR UPDATE SKIP LOCKED)
+    RETURNING id`,
+  eventDeleteForJobs: 'DELETE FROM job_events WHERE job_id = ANY ($1)',
+  idempotencyPurge: `DELETE FROM idempotency_keys WHERE ctid IN (SELECT ctid FROM idempotency_keys WHERE expires_at <= $1 LIMIT $2)`,
   jobListExpired: `SELECT * FROM jobs WHERE status = 'running' AND lease_expires_at <= $1 ORDER BY lease_expires_at LIMIT $2`,
 
   eventLatestId: 'SELECT COALESCE(max(id), 0) AS id FROM job_events',

@@ -70,6 +70,18 @@ export const SQL = {
       error = CASE WHEN status = 'running' THEN '{"code":"cancelled"}' ELSE NULL END,
       credits_refunded = credits_charged, ${LEASE_CLEARED}, event_seq = event_seq + 1
     WHERE id = @id AND account_id = @account AND status IN ('pending', 'running') RETURNING *`,
+  jobListFinishedBefore: `
+    SELECT id FROM jobs INDEXED BY jobs_finished
+    WHERE status IN ('completed', 'failed', 'cancelled') AND updated_at < ? ORDER BY updated_at LIMIT ?`,
+  // $ids is a JSON array; the guard repeats the list's condition, so a job is deleted only while it holds.
+  jobDelete: `
+    DELETE FROM jobs WHERE id IN (SELECT value FROM json_each(@ids))
+      AND status IN ('completed', 'failed', 'cancelled') AND updated_at < @before
+    RETURNING id`,
+  eventDeleteForJobs: 'DELETE FROM job_events WHERE job_id IN (SELECT value FROM json_each(?))',
+  idempotencyPurge: `
+    DELETE FROM idempotency_keys WHERE (account_id, key) IN (
+      SELECT account_id, key FROM idempotency_keys WHERE expires_at <= ? LIMIT ?)`,
   jobListExpired: `
     SELECT * FROM jobs INDEXED BY jobs_running_lease
     WHERE status = 'running' AND lease_expires_at <= ? ORDER BY lease_expires_at LIMIT ?`,

@@ -329,6 +329,23 @@ export class SqliteStore implements Store {
     return this.read(() => (this.stmt(SQL.jobListExpired).all(p.now.getTime(), p.limit) as JobRow[]).map(jobFromRow));
   }
 
+  jobListFinishedBefore(p: { before: Date; limit: number }): Promise<string[]> {
+    return this.read(() => (this.stmt(SQL.jobListFinishedBefore).all(p.before.getTime(), p.limit) as { id: string }[]).map((r) => r.id));
+  }
+
+  jobDelete(p: { ids: readonly string[]; finishedBefore: Date }): Promise<string[]> {
+    if (p.ids.length === 0) return Promise.resolve([]);
+    return this.writes.run(() => {
+      const deleted = (this.stmt(SQL.jobDelete).all({ ids: JSON.stringify(p.ids), before: p.finishedBefore.getTime() }) as { id: string }[]).map((r) => r.id);
+      if (deleted.length > 0) this.stmt(SQL.eventDeleteForJobs).run(JSON.stringify(deleted));
+      return deleted;
+    });
+  }
+
+  idempotencyPurge(p: { now: Date; limit: number }): Promise<number> {
+    return this.writes.run(() => this.stmt(SQL.idempotencyPurge).run(p.now.getTime(), p.limit).changes);
+  }
+
   // ---- the feed of other processes' changes
 
   eventLatestId(): Promise<number> {

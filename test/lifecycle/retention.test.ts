@@ -1,0 +1,98 @@
+// Retention on a clock moved by hand: final jobs go once they are older than the retention, with
+// their files deleted first; running and young jobs stay; expired idempotency keys are forgotten.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ManualClock } from '../../src/domain/index.js';
+import { EventBus } from '../../src/events/index.js';
+import { BUILTIN_JOB_TYPES, JobTypeRegistry } from '../../src/jobtypes/index.js';
+import {
+  type Principal,
+  type ServiceDeps,
+  cancelJob,
+  createAccount,
+  createJob,
+  defaultServiceConfig,
+  getJob,
+  purgeExpired,
+} from '../../src/service/index.js';
+import { openSqlite } from '../../src/store/sqlite/index.js';
+import { RetentionSweep, WorkerPool } from '../../src/worker/index.js';
+
+const DAY = 86_400_000;
+
+describe('retention', () => {
+  const setUp = async () => {
+    const clock = new ManualClock(new Date('2026-03-01T00:00:00.000Z'));
+    const deps: ServiceDeps = {
+      store: openSqlite(':memory:'),
+      clock,
+      registry: new JobTypeRegistry(BUILTIN_JOB_TYPES),
+      bus: new EventBus(),
+      config: defaultServiceConfig,
+    };
+    const { account } = await createAccount(deps, { name: 'retained', credits: 100 });
+    const principal: Principal = { accountId: account.id, apiKeyId: null, apiKeyUsed: null };
+    return { deps, clock, principal };
+  };
+
+  it('deletes final jobs past the retention, files first, and keeps the rest', async (t) => {
+    const { deps, clock, principal } = await setUp();
+    t.after(() => deps.store.close());
+    const pool = new WorkerPool(deps, { concurrency: 1, sweepMs: 60_000 });
+    const create = async (idempotencyKey?: string) => (await createJob(deps, principal, { type: 'demo/sleep', input: { durationMs: 0 } }, { idempotencyKey })).job;
+
+    const completed = await create('old-key');
+    await pool.runOnce();
+    await pool.idle();
+    const cancelled = await create();
+    await cancelJob(deps, principal, cancelled.id);
+    clock.advance(DAY);
+    const young = await create();
+    await cancelJob(deps, principal, young.id);
+    const pending = await create();
+
+    const filesDeleted: string[] = [];
+    const deleteFiles = async (jobId: string) => {
+      assert.ok(await deps.store.jobGet({ id: jobId }), 'files are deleted before their job');
+      filesDeleted.push(jobId);
+    };
+    clock.advance(1);
+    const purged = await purgeExpired(deps, { retentionMs: DAY, batch: 1, maxBatches: 10, deleteFiles });
+    assert.deepEqual(purged, { jobs: 2, idempotencyKeys: 1 });
+    assert.deepEqual(filesDeleted.sort(), [completed.id, cancelled.id].sort());
+    for (const gone of [completed, cancelled]) await assert.rejects(getJob(deps, principal, gone.id), { code: 'not_found' });
+    for (const kept of [young, pending]) assert.equal((await getJob(deps, principal, kept.id)).id, kept.id);
+    // The key of the deleted job is free again: the same key makes a new job.
+    const again = await create('old-key');
+    assert.notEqual(again.id, completed.id);
+    // Credits are untouched by retention: 4 charged, 2 refunded (the cancels), 1 more charged.
+    assert.equal((await deps.store.accountGet({ id: principal.accountId }))!.creditBalance, 100 - 4 + 2 - 1);
+  });
+
+  it('sweeps on a timer and keeps sweeping after a failed pass', async (t) => {
+    const { deps, clock, principal } = await setUp();
+    t.after(() => deps.store.close());
+    const job = (await createJob(deps, principal, { type: 'demo/sleep', input: { durationMs: 0 } })).job;
+    await cancelJob(deps, principal, job.id);
+    clock.advance(2 * DAY);
+    const errors: unknown[] = [];
+    let failOnce = true;
+    const sweep = new RetentionSweep(deps, {
+      retentionMs: DAY,
+      everyMs: 60_000,
+      onError: (error) => errors.push(error),
+      deleteFiles: async () => {
+        if (failOnce) {
+          failOnce = false;
+          throw new Error('disk unavailable');
+        }
+      },
+    });
+    await sweep.runOnce();
+    assert.equal(errors.length, 1);
+    assert.ok(await deps.store.jobGet({ id: job.id }), 'a failed pass deleted the job anyway');
+    await sweep.runOnce();
+    assert.equal(await deps.store.jobGet({ id: job.id }), null);
+    await sweep.stop();
+  });
+});
