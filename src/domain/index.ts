@@ -16,3 +16,5 @@ export * from './ids.js';
 export * from './clock.js';
 export * from './account.js';
 export * from './errors.js';
+export * from './jobView.js';
+export * from './delivery.js';

@@ -107,7 +107,7 @@ describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }
       const schema = newSchema();
       const [first, second] = await openShared(schema, 4);
       const applied = (await first!.pool.query('SELECT version, name FROM schema_migrations ORDER BY version')).rows;
-      assert.deepEqual(applied, [{ version: 1, name: '0001_create_core.sql' }]);
+      assert.deepEqual(applied, [{ version: 1, name: '0001_create_core.sql' }, { version: 2, name: '0002_webhooks.sql' }]);
       const client = await first!.pool.connect();
       try {
         assert.deepEqual(await migratePostgres(client, schema), []);

@@ -39,7 +39,7 @@ describe('sqlite driver', () => {
     const account = await makeAccount(first, { creditBalance: 5 });
     const job = await makeJob(first, { accountId: account.id });
     const applied = migrations(first);
-    assert.deepEqual(applied.map((m) => (m as { version: number; name: string }).name), ['0001_create_core.sql']);
+    assert.deepEqual(applied.map((m) => (m as { version: number; name: string }).name), ['0001_create_core.sql', '0002_webhooks.sql']);
     await first.close();
 
     const second = open();
