@@ -1,4 +1,4 @@
-import type { Account } from '../domain/index.js';
+import type { Account, Delivery, DeliveryWithAttempts } from '../domain/index.js';
 
 /** jobView lives in the domain: the store snapshots it into webhook payloads as well. */
 export { jobView } from '../domain/index.js';
@@ -11,5 +11,32 @@ export function accountView(account: Account) {
     credits: { balance: account.creditBalance },
     webhookSecret: account.webhookSecret,
     createdAt: account.createdAt.toISOString(),
+  };
+}
+
+/** deliveryView is a webhook delivery as the API shows it, with its attempts when it has them listed. */
+export function deliveryView(delivery: Delivery | DeliveryWithAttempts) {
+  return {
+    id: delivery.id,
+    jobId: delivery.jobId,
+    eventType: delivery.eventType,
+    url: delivery.url,
+    state: delivery.state,
+    attemptCount: delivery.attempts,
+    nextAttemptAt: delivery.nextAttemptAt === null ? null : delivery.nextAttemptAt.toISOString(),
+    createdAt: delivery.createdAt.toISOString(),
+    updatedAt: delivery.updatedAt.toISOString(),
+    payload: JSON.parse(delivery.payload) as unknown,
+    ...('attemptLog' in delivery
+      ? {
+          attempts: delivery.attemptLog.map((a) => ({
+            attempt: a.attempt,
+            at: a.startedAt.toISOString(),
+            statusCode: a.statusCode,
+            error: a.error,
+            durationMs: a.durationMs,
+          })),
+        }
+      : {}),
   };
 }
