@@ -48,6 +48,7 @@ export class WebhookDispatcher {
   private refill = false;
   private sweepTimer: NodeJS.Timeout | null = null;
   private stopListening: (() => void)[] = [];
+  private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly deps: ServiceDeps, options: WebhookDispatcherOptions = {}) {
     this.concurrency = options.concurrency ?? 8;
@@ -84,6 +85,12 @@ export class WebhookDispatcher {
     await Promise.all([...this.sending]);
   }
 
+  /** idle resolves once nothing is being sent or claimed. For tests and shutdown. */
+  idle(): Promise<void> {
+    if (this.sending.size === 0 && !this.filling) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
   /** sendingCount is how many attempts are under way. */
   get sendingCount(): number {
     return this.sending.size;
@@ -98,6 +105,7 @@ export class WebhookDispatcher {
     }
     this.filling = this.fill().finally(() => {
       this.filling = null;
+      this.notifyIdle();
     });
   }
 
@@ -109,6 +117,11 @@ export class WebhookDispatcher {
     const started = await this.claimAndLaunch();
     await Promise.all(started);
     return started.length;
+  }
+
+  private notifyIdle(): void {
+    if (this.sending.size > 0 || this.filling) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   private async fill(): Promise<void> {
@@ -137,6 +150,7 @@ export class WebhookDispatcher {
           this.sending.delete(attempt);
           // A slot is free: anything else due goes out now rather than on the next sweep.
           this.poke();
+          this.notifyIdle();
         });
       this.sending.add(attempt);
       return attempt;
@@ -147,6 +161,18 @@ export class WebhookDispatcher {
   private async attempt(delivery: Delivery): Promise<void> {
     const { store, clock, config } = this.deps;
     const secrets = await store.accountWebhookSecrets({ accountId: delivery.accountId, now: clock.now() });
+    if (secrets.length === 0) {
+      // Nothing to sign with (the account is gone): an unsigned message must never leave.
+      const now = clock.now();
+      await store.deliveryRecord({
+        id: delivery.id,
+        leaseToken: delivery.leaseToken!,
+        attempt: { startedAt: now, statusCode: null, error: `account ${delivery.accountId} has no webhook secret`, durationMs: 0 },
+        next: { state: 'failed' },
+        now,
+      });
+      return;
+    }
     const result = await sendWebhook({
       url: delivery.url,
       body: delivery.payload,
