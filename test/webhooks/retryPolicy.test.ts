@@ -2,6 +2,8 @@
 // 410 and a manual redelivery stop, Retry-After is honoured on 429/503, jitter stays within ±10%.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { UsageError, parseFlags } from '../../src/cli/options.js';
+import { RUNTIME_FLAGS, runtimeConfigFrom } from '../../src/cli/runtime.js';
 import { DEFAULT_RETRY_SCHEDULE, nextStep, parseRetryAfter, parseRetrySchedule } from '../../src/webhooks/retryPolicy.js';
 
 const schedule = parseRetrySchedule('5s,5m');
@@ -53,5 +55,15 @@ describe('webhook retry policy', () => {
     assert.equal(parseRetryAfter('soon', now), null);
     assert.equal(parseRetryAfter('-1', now), null);
     assert.equal(parseRetryAfter(undefined, now), null);
+  });
+
+  it('reads LONGRUN_WEBHOOK_RETRY_SCHEDULE at start-up and refuses a bad one with a one-line UsageError', () => {
+    const config = (env: NodeJS.ProcessEnv) => runtimeConfigFrom(parseFlags([], RUNTIME_FLAGS, env));
+    assert.deepEqual(config({}).service?.webhookRetrySchedule, parseRetrySchedule(DEFAULT_RETRY_SCHEDULE));
+    assert.deepEqual(config({ LONGRUN_WEBHOOK_RETRY_SCHEDULE: '1s, 2m' }).service?.webhookRetrySchedule, [1_000, 120_000]);
+    assert.throws(
+      () => config({ LONGRUN_WEBHOOK_RETRY_SCHEDULE: '5s,soon' }),
+      (error: unknown) => error instanceof UsageError && error.message === '--webhook-retry-schedule (LONGRUN_WEBHOOK_RETRY_SCHEDULE): "soon" is not a delay such as 30s, 5m or 2h',
+    );
   });
 });

@@ -89,6 +89,15 @@ export function describeDeliveries(open: OpenStore): void {
       assert.deepEqual(await store().deliveryClaim({ now: at(3_000), leaseMs: LEASE, limit: 10 }), []);
     });
 
+    it('hands each due delivery to one of several concurrent claims', async () => {
+      const made: string[] = [];
+      for (let i = 0; i < 6; i++) made.push((await completedWithHook(store(), `test/c${i}`, at(1_000 + i))).delivery.id);
+      const claims = await Promise.all([1, 2, 3].map(() => store().deliveryClaim({ now: at(5_000), leaseMs: LEASE, limit: 2 })));
+      const ids = claims.flat().map((d) => d.id);
+      assert.equal(new Set(ids).size, ids.length, 'no delivery was handed out twice');
+      assert.deepEqual([...ids].sort(), [...made].sort());
+    });
+
     it('claims a delivery again once its sender\'s lease ran out, with a new token', async () => {
       const { delivery } = await completedWithHook(store());
       const [held] = await store().deliveryClaim({ now: at(2_000), leaseMs: LEASE, limit: 1 });
