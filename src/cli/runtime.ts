@@ -3,8 +3,9 @@ import { EventBus, startStoreFeed } from '../events/index.js';
 import { BUILTIN_JOB_TYPES, JobTypeRegistry } from '../jobtypes/index.js';
 import { type ServiceConfig, type ServiceDeps, defaultServiceConfig } from '../service/index.js';
 import { DatabaseClock, openStore } from '../store/index.js';
+import { parseRetrySchedule } from '../webhooks/retryPolicy.js';
 import { loadHandlers } from './handlers.js';
-import type { Flags, ParsedFlags } from './options.js';
+import { type Flags, type ParsedFlags, UsageError } from './options.js';
 
 /** RUNTIME_FLAGS are the flags every Longrun process takes, API node or worker. */
 export const RUNTIME_FLAGS: Flags = {
@@ -23,6 +24,20 @@ export const RUNTIME_FLAGS: Flags = {
     env: 'LONGRUN_ALLOW_PRIVATE_TARGETS',
     kind: 'boolean',
     description: 'Let webhooks and URL jobs reach loopback and private addresses (local development only)',
+  },
+  'webhook-retry-schedule': {
+    env: 'LONGRUN_WEBHOOK_RETRY_SCHEDULE',
+    default: '5s,5m,30m,2h,5h,10h,10h',
+    kind: 'string',
+    description: 'Delays before each webhook retry (units s, m, h, d; 1s to 7d each)',
+  },
+  'webhook-concurrency': {
+    env: 'LONGRUN_WEBHOOK_CONCURRENCY',
+    default: '8',
+    kind: 'int',
+    min: 1,
+    max: 1000,
+    description: 'Webhook deliveries sent at once by a process that runs workers',
   },
   'grace-ms': {
     env: 'LONGRUN_SHUTDOWN_GRACE_MS',
@@ -48,8 +63,21 @@ export function runtimeConfigFrom(flags: ParsedFlags): RuntimeConfig {
   return {
     ...storeConfigFrom(flags),
     handlers: flags.handlers === undefined ? undefined : String(flags.handlers),
-    service: { leaseMs: Number(flags['lease-ms']), allowPrivateTargets: flags['allow-private-targets'] === true },
+    service: {
+      leaseMs: Number(flags['lease-ms']),
+      allowPrivateTargets: flags['allow-private-targets'] === true,
+      webhookRetrySchedule: retryScheduleFlag(String(flags['webhook-retry-schedule'])),
+    },
+    webhookConcurrency: Number(flags['webhook-concurrency']),
   };
+}
+
+function retryScheduleFlag(text: string): number[] {
+  try {
+    return parseRetrySchedule(text);
+  } catch (error) {
+    throw new UsageError(`--webhook-retry-schedule (LONGRUN_WEBHOOK_RETRY_SCHEDULE): ${(error as Error).message}`);
+  }
 }
 
 /** RuntimeConfig is what every Longrun process needs, API node or worker. */
@@ -59,6 +87,8 @@ export interface RuntimeConfig {
   handlers?: string;
   service?: Partial<ServiceConfig>;
   clock?: Clock;
+  /** webhookConcurrency is how many deliveries a process that runs workers sends at once (default 8). */
+  webhookConcurrency?: number;
 }
 
 /** Runtime is an open store with its registry, bus and the relay of other processes' changes. */

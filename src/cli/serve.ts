@@ -3,6 +3,7 @@ import { buildApp } from '../http/app.js';
 import { RateLimiter } from '../http/rateLimit.js';
 import { type ServiceDeps, ensureDefaultAccount } from '../service/index.js';
 import type { Store } from '../store/index.js';
+import { WebhookDispatcher } from '../webhooks/index.js';
 import { RetentionSweep, WorkerPool } from '../worker/index.js';
 import { type Flags, flagHelp, parseFlags } from './options.js';
 import { RUNTIME_FLAGS, type RuntimeConfig, installShutdown, openRuntime, runtimeConfigFrom } from './runtime.js';
@@ -51,6 +52,8 @@ export interface RunningServer {
   app: FastifyInstance;
   deps: ServiceDeps;
   pool: WorkerPool | null;
+  /** webhooks sends webhook deliveries; it runs wherever workers run (null with `--workers 0`). */
+  webhooks: WebhookDispatcher | null;
   store: Store;
   url: string;
   /** firstStart holds the default account's key when this start created it. */
@@ -81,16 +84,21 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
     pool?.start();
     const retention = config.retentionDays ? new RetentionSweep(deps, { retentionMs: config.retentionDays * 86_400_000 }) : null;
     retention?.start();
+    const webhooks = config.workers > 0 ? new WebhookDispatcher(deps, { concurrency: config.webhookConcurrency, sweepMs: config.sweepMs }) : null;
+    webhooks?.start();
     const server = app;
     return {
       app: server,
       deps,
       pool,
+      webhooks,
       store,
       url: `http://${host}:${port}`,
       firstStart: created ? { accountId: created.account.id, key: created.apiKey.key } : null,
       async close() {
         await pool?.stop({ graceMs: config.graceMs });
+        // After the pool: the jobs it finished may still have deliveries to send.
+        await webhooks?.stop();
         await retention?.stop();
         await server.close();
         await runtime.close();

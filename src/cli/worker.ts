@@ -1,3 +1,4 @@
+import { WebhookDispatcher } from '../webhooks/index.js';
 import { WorkerPool } from '../worker/index.js';
 import { type Flags, UsageError, flagHelp, parseFlags } from './options.js';
 import { RUNTIME_FLAGS, installShutdown, openRuntime, runtimeConfigFrom } from './runtime.js';
@@ -20,7 +21,8 @@ export async function workerCommand(args: string[]): Promise<void> {
     console.log(`Usage: longrun worker [flags]\n\n${flagHelp(WORKER_FLAGS)}`);
     return;
   }
-  const runtime = await openRuntime(runtimeConfigFrom(flags));
+  const config = runtimeConfigFrom(flags);
+  const runtime = await openRuntime(config);
   let pool: WorkerPool;
   try {
     const types = flags.types === undefined ? undefined : String(flags.types).split(',').map((t) => t.trim()).filter(Boolean);
@@ -33,11 +35,15 @@ export async function workerCommand(args: string[]): Promise<void> {
     throw error;
   }
   pool.start();
+  // Processes with workers send webhooks too: deliveries are claimed under leases, so any number may.
+  const webhooks = new WebhookDispatcher(runtime.deps, { concurrency: config.webhookConcurrency });
+  webhooks.start();
   // The pool's timers do not hold the process open (so tests end cleanly); this does, until shutdown.
   const keepAlive = setInterval(() => undefined, 1 << 30);
   console.log(`worker ${pool.workerId} running ${(pool.types).join(', ')} with concurrency ${flags.concurrency}`);
   installShutdown('worker', Number(flags['grace-ms']), async () => {
     await pool.stop({ graceMs: Number(flags['grace-ms']) });
+    await webhooks.stop();
     await runtime.close();
     clearInterval(keepAlive);
   });

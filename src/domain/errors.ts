@@ -149,6 +149,16 @@ export class LeaseLostError extends LongrunError {
   }
 }
 
+/** DeliveryInProgressError: a redelivery was asked while the delivery is being sent. */
+export class DeliveryInProgressError extends LongrunError {
+  readonly code = 'delivery_in_progress';
+  readonly status = 409;
+  readonly title = 'Delivery in progress';
+  constructor(readonly deliveryId: string) {
+    super(`Delivery ${deliveryId} is being sent right now; its attempt will be in the log shortly`);
+  }
+}
+
 /** ServiceUnavailableError: the store cannot be reached right now; retry later. */
 export class ServiceUnavailableError extends LongrunError {
   readonly code = 'service_unavailable';
@@ -184,6 +194,7 @@ export const ERROR_CODES = [
   'idempotency_key_reused',
   'payload_too_large',
   'lease_lost',
+  'delivery_in_progress',
   'service_unavailable',
   'internal',
 ] as const;

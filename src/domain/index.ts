@@ -17,3 +17,5 @@ export * from './clock.js';
 export * from './account.js';
 export * from './errors.js';
 export * from './rateBucket.js';
+export * from './jobView.js';
+export * from './delivery.js';

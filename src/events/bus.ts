@@ -23,6 +23,7 @@ export class EventBus {
   private readonly byJob = new Map<string, Set<Listener>>();
   private readonly byAccount = new Map<string, Set<Listener>>();
   private readonly all = new Set<Listener>();
+  private readonly deliveryListeners = new Set<() => void>();
 
   /** publish hands a committed change to its listeners; a listener that throws cannot stop the others. */
   publish(change: JobChange): void {
@@ -54,6 +55,20 @@ export class EventBus {
   onAny(listener: Listener): () => void {
     this.all.add(listener);
     return () => this.all.delete(listener);
+  }
+
+  /**
+   * deliveriesDue tells this process's webhook dispatchers that a delivery became due without a
+   * job change (a redelivery). Other processes' dispatchers find it on their safety sweep.
+   */
+  deliveriesDue(): void {
+    for (const listener of this.deliveryListeners) listener();
+  }
+
+  /** onDeliveriesDue listens to deliveriesDue; the returned function stops listening. */
+  onDeliveriesDue(listener: () => void): () => void {
+    this.deliveryListeners.add(listener);
+    return () => this.deliveryListeners.delete(listener);
   }
 
   /** listenerCount counts listeners of all kinds (for tests and metrics). */

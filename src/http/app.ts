@@ -13,6 +13,7 @@ import { adminRoutes } from './routes/admin.js';
 import { eventRoutes } from './routes/events.js';
 import { jobRoutes } from './routes/jobs.js';
 import { opsRoutes } from './routes/ops.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { SHARED_SCHEMAS } from './schemas.js';
 
 /** AppDeps is what the HTTP app needs. */
@@ -106,6 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(jobRoutes, { deps });
   await app.register(accountRoutes, { deps });
   await app.register(eventRoutes, { deps });
+  await app.register(webhookRoutes, { deps });
   await app.register(adminRoutes, { deps });
   return app;
 }

@@ -1,4 +1,4 @@
-import { ERROR_CODES, JOB_STATUSES, WEBHOOK_EVENTS } from '../domain/index.js';
+import { DELIVERY_STATES, ERROR_CODES, JOB_STATUSES, WEBHOOK_EVENTS } from '../domain/index.js';
 
 /**
  * The JSON Schemas of the HTTP API. The same schemas validate requests, shape responses and
@@ -164,6 +164,46 @@ export const jobListSchema = {
   },
 } as const;
 
+/** deliverySchema is one webhook delivery with its attempts (`GET /v1/jobs/:id/deliveries`). */
+export const deliverySchema = {
+  $id: 'Delivery',
+  type: 'object',
+  description: 'One webhook message of one job event, and every attempt to send it.',
+  properties: {
+    id: { type: 'string', description: 'Sent as `webhook-id`; the same on every attempt and redelivery (`whd_…`).' },
+    jobId: { type: 'string' },
+    eventType: { type: 'string', enum: WEBHOOK_EVENTS },
+    url: { type: 'string' },
+    state: { type: 'string', enum: DELIVERY_STATES, description: 'pending (waiting for nextAttemptAt), delivering, succeeded or failed.' },
+    attemptCount: { type: 'integer' },
+    nextAttemptAt: { ...nullableTime, description: 'When the next attempt is due; null unless pending.' },
+    createdAt: time,
+    updatedAt: time,
+    payload: { type: 'object', additionalProperties: true, description: 'The body sent: `{ type, timestamp, data: job }`.' },
+    attempts: {
+      type: 'array',
+      description: 'Every attempt, oldest first.',
+      items: {
+        type: 'object',
+        properties: {
+          attempt: { type: 'integer', description: 'Numbered from 1.' },
+          at: { ...time, description: 'When the attempt started.' },
+          statusCode: { type: ['integer', 'null'], description: 'The receiver’s answer; null when there was none.' },
+          error: { type: ['string', 'null'], description: 'Why the attempt failed without a usable answer (timeout, refused target, redirect…).' },
+          durationMs: { type: 'integer' },
+        },
+      },
+    },
+  },
+} as const;
+
+/** deliveryParamsSchema is `:id` and `:deliveryId` in delivery routes. */
+export const deliveryParamsSchema = {
+  type: 'object',
+  properties: { id: { type: 'string', maxLength: 100 }, deliveryId: { type: 'string', maxLength: 100 } },
+  required: ['id', 'deliveryId'],
+} as const;
+
 /** problemResponses documents the error answers every route may give. */
 export const problemResponses = {
   '4xx': { $ref: 'Problem#' },
@@ -171,4 +211,4 @@ export const problemResponses = {
 } as const;
 
 /** SHARED_SCHEMAS are registered on the app so routes can `$ref` them. */
-export const SHARED_SCHEMAS = [jobSchema, problemSchema, accountSchema];
+export const SHARED_SCHEMAS = [jobSchema, problemSchema, accountSchema, deliverySchema];

@@ -1,47 +1,7 @@
-import type { Account, Job } from '../domain/index.js';
+import type { Account, Delivery, DeliveryWithAttempts } from '../domain/index.js';
 
-const iso = (d: Date | null) => (d === null ? null : d.toISOString());
-
-/**
- * jobView is a job as the API shows it: private input, lease and key id left out, times in ISO
- * 8601, and links to what a client can do next.
- */
-export function jobView(job: Job) {
-  const self = `/v1/jobs/${job.id}`;
-  return {
-    id: job.id,
-    type: job.type,
-    status: job.status,
-    progress: job.progress,
-    statusMessage: job.statusMessage,
-    priority: job.priority,
-    input: job.input,
-    output: job.output,
-    error: job.error,
-    attempts: job.attempts,
-    maxAttempts: job.maxAttempts,
-    timeoutMs: job.timeoutMs,
-    accountId: job.accountId,
-    apiKeyUsed: job.apiKeyUsed,
-    worker: job.worker,
-    size: job.size,
-    processTime: job.processTime,
-    creditsCharged: job.creditsCharged,
-    creditsRefunded: job.creditsRefunded,
-    originalJobId: job.originalJobId,
-    webhookUrl: job.webhookUrl,
-    webhookEvents: job.webhookEvents,
-    metadata: job.metadata,
-    runAt: job.runAt.toISOString(),
-    createdAt: job.createdAt.toISOString(),
-    startedAt: iso(job.startedAt),
-    completedAt: iso(job.completedAt),
-    failedAt: iso(job.failedAt),
-    cancelledAt: iso(job.cancelledAt),
-    updatedAt: job.updatedAt.toISOString(),
-    _links: { self, events: `${self}/events`, cancel: `${self}/cancel`, rerun: `${self}/rerun` },
-  };
-}
+/** jobView lives in the domain: the store snapshots it into webhook payloads as well. */
+export { jobView } from '../domain/index.js';
 
 /** accountView is an account as the API shows it (`GET /v1/account`, the admin routes). */
 export function accountView(account: Account) {
@@ -51,5 +11,32 @@ export function accountView(account: Account) {
     credits: { balance: account.creditBalance },
     webhookSecret: account.webhookSecret,
     createdAt: account.createdAt.toISOString(),
+  };
+}
+
+/** deliveryView is a webhook delivery as the API shows it, with its attempts when it has them listed. */
+export function deliveryView(delivery: Delivery | DeliveryWithAttempts) {
+  return {
+    id: delivery.id,
+    jobId: delivery.jobId,
+    eventType: delivery.eventType,
+    url: delivery.url,
+    state: delivery.state,
+    attemptCount: delivery.attempts,
+    nextAttemptAt: delivery.nextAttemptAt === null ? null : delivery.nextAttemptAt.toISOString(),
+    createdAt: delivery.createdAt.toISOString(),
+    updatedAt: delivery.updatedAt.toISOString(),
+    payload: JSON.parse(delivery.payload) as unknown,
+    ...('attemptLog' in delivery
+      ? {
+          attempts: delivery.attemptLog.map((a) => ({
+            attempt: a.attempt,
+            at: a.startedAt.toISOString(),
+            statusCode: a.statusCode,
+            error: a.error,
+            durationMs: a.durationMs,
+          })),
+        }
+      : {}),
   };
 }

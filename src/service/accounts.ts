@@ -13,12 +13,17 @@ export async function createAccount(
     id: newId('acct', now.getTime()),
     name: p.name,
     creditBalance: p.credits,
-    webhookSecret: `whsec_${randomBytes(32).toString('base64')}`,
+    webhookSecret: newWebhookSecret(),
     createdAt: now,
   };
   await deps.store.accountInsert({ account });
   const apiKey = await createApiKey(deps, account.id);
   return { account, apiKey };
+}
+
+/** newWebhookSecret makes a webhook signing secret: `whsec_` and the base64 of 32 random bytes. */
+export function newWebhookSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
 /** getAccount returns the account, or throws NotFoundError. */

@@ -6,6 +6,8 @@ import {
   InvalidRequestError,
   newId,
 } from '../domain/index.js';
+import { timedLookup } from '../webhooks/lookup.js';
+import { UnsafeTargetError, checkUrl } from '../webhooks/urlGuard.js';
 import type { Principal, ServiceDeps } from './deps.js';
 
 /** CreateJobRequest is what a client asks for (the `POST /v1/jobs` body). */
@@ -48,7 +50,7 @@ export async function createJob(
     if (Number.isNaN(runAt.getTime())) throw InvalidRequestError.field('/runAt', 'must be an ISO 8601 date-time');
     if (runAt < now) runAt = now;
   }
-  if (request.webhookUrl) assertWebhookUrl(request.webhookUrl);
+  if (request.webhookUrl) await assertWebhookUrl(deps, request.webhookUrl);
 
   const { publicInput, privateInput } = splitInput(input, jobType.privateFields ?? []);
   const job: Job = {
@@ -111,18 +113,21 @@ export function splitInput(input: JsonObject, privateFields: readonly string[]):
   return { publicInput, privateInput: Object.keys(privateInput).length > 0 ? privateInput : null };
 }
 
-function assertWebhookUrl(url: string): void {
-  let parsed: URL;
+/**
+ * assertWebhookUrl runs the URL guard on a webhook target, so a URL no delivery could ever reach
+ * (a private address, a host that does not resolve) is refused now, as `400` naming
+ * `/webhookUrl`, rather than failing every attempt later. Each delivery checks it again.
+ */
+async function assertWebhookUrl(deps: ServiceDeps, url: string): Promise<void> {
   try {
-    parsed = new URL(url);
-  } catch {
-    throw InvalidRequestError.field('/webhookUrl', 'must be an absolute http or https URL');
+    await checkUrl(url, { allowPrivate: deps.config.allowPrivateTargets, lookup: deps.lookup ?? defaultLookup });
+  } catch (error) {
+    if (error instanceof UnsafeTargetError) throw InvalidRequestError.field('/webhookUrl', error.message);
+    throw error;
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw InvalidRequestError.field('/webhookUrl', 'must use http or https');
-  }
-  if (parsed.username || parsed.password) throw InvalidRequestError.field('/webhookUrl', 'must not carry credentials');
 }
+
+const defaultLookup = timedLookup();
 
 /** requestHash fingerprints a request for idempotency: the same fields in any key order hash alike. */
 export function requestHash(request: CreateJobRequest): string {

@@ -2,6 +2,7 @@ import type { Clock } from '../domain/index.js';
 import type { EventBus } from '../events/index.js';
 import type { JobTypeRegistry } from '../jobtypes/index.js';
 import type { Store } from '../store/index.js';
+import type { LookupFn } from '../webhooks/urlGuard.js';
 
 /** ServiceConfig holds the knobs of the use cases; `defaultServiceConfig` gives production values. */
 export interface ServiceConfig {
@@ -18,11 +19,21 @@ export interface ServiceConfig {
    * loopback and private addresses; off in production, on for local development and tests.
    */
   allowPrivateTargets: boolean;
+  /**
+   * webhookRetrySchedule is the delay before each retry of a webhook delivery, in ms
+   * (LONGRUN_WEBHOOK_RETRY_SCHEDULE); its length is how many retries follow the first attempt.
+   */
+  webhookRetrySchedule: readonly number[];
+  /** webhookTimeoutMs bounds one webhook attempt, DNS to the last byte read. */
+  webhookTimeoutMs: number;
+  /** webhookSecretGraceMs is how long a rotated-out webhook secret keeps signing alongside the new one. */
+  webhookSecretGraceMs: number;
 }
 
 /**
  * defaultServiceConfig: 30 s leases, 24 h idempotency, retries from 1 s doubling up to 1 h,
- * outbound requests to global addresses only.
+ * outbound requests to global addresses only; webhooks retried on 5s,5m,30m,2h,5h,10h,10h, 10 s
+ * per attempt, and a rotated-out secret signing for 24 h more.
  */
 export const defaultServiceConfig: ServiceConfig = {
   leaseMs: 30_000,
@@ -30,6 +41,9 @@ export const defaultServiceConfig: ServiceConfig = {
   retryBaseMs: 1_000,
   retryMaxMs: 60 * 60 * 1000,
   allowPrivateTargets: false,
+  webhookRetrySchedule: [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000],
+  webhookTimeoutMs: 10_000,
+  webhookSecretGraceMs: 24 * 60 * 60 * 1000,
 };
 
 /** ServiceDeps is everything a use case needs; tests build it with a ManualClock and `:memory:`. */
@@ -41,6 +55,8 @@ export interface ServiceDeps {
   config: ServiceConfig;
   /** random returns a number in [0, 1); injected so jitter is exact in tests. */
   random?: () => number;
+  /** lookup resolves the hosts of client-given URLs for the URL guard; default: the system resolver, 2 s per lookup. */
+  lookup?: LookupFn;
 }
 
 /** Principal is who is calling: the account and the key it used. */

@@ -13,3 +13,4 @@ export * from './attempts.js';
 export * from './reapExpired.js';
 export * from './usage.js';
 export * from './purgeExpired.js';
+export * from './deliveries.js';

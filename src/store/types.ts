@@ -1,4 +1,16 @@
-import type { Account, ApiKey, Job, JobError, JobEventKind, JobStatus, JsonValue, RateLimits } from '../domain/index.js';
+import type {
+  Account,
+  ApiKey,
+  Delivery,
+  DeliveryAttempt,
+  DeliveryWithAttempts,
+  Job,
+  JobError,
+  JobEventKind,
+  JobStatus,
+  JsonValue,
+  RateLimits,
+} from '../domain/index.js';
 
 /**
  * The Store interface: everything Longrun keeps, behind one contract that every driver passes
@@ -8,6 +20,9 @@ import type { Account, ApiKey, Job, JobError, JobEventKind, JobStatus, JsonValue
  * Ledger rule, shared by every driver: a job's charge is written with the job; a move to
  * `failed` or `cancelled` refunds `creditsCharged` in the same transaction, and a uniqueness rule
  * on (job, kind) makes a second refund impossible.
+ *
+ * Webhook rule, shared by every driver: a job change that sends a webhook (see webhookEventFor)
+ * writes its delivery row, with the payload snapshot, in the same transaction as its event.
  */
 export interface Store {
   /** driver names the backend: `sqlite` or `postgres`. */
@@ -40,6 +55,18 @@ export interface Store {
    * balance would fall below zero.
    */
   accountAdjustCredits(p: { accountId: string; amount: number; now: Date }): Promise<Account>;
+
+  /**
+   * accountRotateWebhookSecret makes `secret` the account's webhook secret and keeps the one it
+   * replaces signing alongside until `previousExpiresAt` (a rotation within the grace period drops
+   * the oldest). Throws NotFoundError for an unknown account.
+   */
+  accountRotateWebhookSecret(p: { accountId: string; secret: string; previousExpiresAt: Date }): Promise<Account>;
+  /**
+   * accountWebhookSecrets returns the secrets that sign the account's webhooks at `now`: the
+   * current one, then the previous one while its grace lasts. Empty for an unknown account.
+   */
+  accountWebhookSecrets(p: { accountId: string; now: Date }): Promise<WebhookSecrets>;
 
   /** apiKeyInsert stores a key (only the hash of its secret). */
   apiKeyInsert(p: { key: ApiKey }): Promise<ApiKey>;
@@ -95,7 +122,7 @@ export interface Store {
   jobListFinishedBefore(p: { before: Date; limit: number }): Promise<string[]>;
   /**
    * jobDelete deletes those of `ids` that are final and became final before `finishedBefore`,
-   * with their events, and returns the ids it deleted. Counters follow in the same transaction;
+   * with their events and webhook deliveries, and returns the ids it deleted. Counters follow in the same transaction;
    * the ledger keeps its rows, so an account's credit history outlives its jobs.
    */
   jobDelete(p: { ids: readonly string[]; finishedBefore: Date }): Promise<string[]>;
@@ -121,6 +148,26 @@ export interface Store {
    * every API node on it shares one budget per key; SQLite keeps them in the process.
    */
   rateTake(p: { key: string; now: Date } & RateLimits): Promise<{ allowed: boolean; tokens: number }>;
+  /**
+   * deliveryClaim takes up to `limit` deliveries that are due at `now` (pending with
+   * nextAttemptAt ≤ now, or delivering under a lease that ran out), oldest due first, and makes
+   * them delivering under a fresh lease each (`leaseExpiresAt = now + leaseMs`).
+   */
+  deliveryClaim(p: { now: Date; leaseMs: number; limit: number }): Promise<Delivery[]>;
+  /**
+   * deliveryRecord writes one attempt of a delivery the caller holds and moves the delivery on:
+   * `pending` again at `nextAttemptAt`, or `succeeded`/`failed`. Returns null (writing nothing)
+   * when the lease token is stale.
+   */
+  deliveryRecord(p: DeliveryRecordParams): Promise<Delivery | null>;
+  /** deliveryListByJob returns the job's deliveries, oldest first, each with its attempts. */
+  deliveryListByJob(p: { jobId: string }): Promise<DeliveryWithAttempts[]>;
+  /**
+   * deliveryRedeliver makes a delivery of the job due at `now`. A pending one stays automatic; a
+   * succeeded or failed one gets one manual attempt. Throws NotFoundError when the job has no such
+   * delivery and DeliveryInProgressError while it is being sent.
+   */
+  deliveryRedeliver(p: { id: string; jobId: string; now: Date }): Promise<Delivery>;
 
   /** usageSummary aggregates an account's jobs created in [from, to), by type and UTC day. */
   usageSummary(p: { accountId: string; from: Date; to: Date }): Promise<UsageRow[]>;
@@ -136,6 +183,18 @@ export interface FeedEvent {
   id: number;
   kind: JobEventKind;
   job: Job;
+}
+
+/** WebhookSecrets are the `whsec_` secrets that sign an account's webhooks now, current first. */
+export type WebhookSecrets = string[];
+
+/** DeliveryRecordParams is one finished attempt of a held delivery and what happens next. */
+export interface DeliveryRecordParams {
+  id: string;
+  leaseToken: string;
+  attempt: Omit<DeliveryAttempt, 'deliveryId' | 'attempt'>;
+  next: { state: 'succeeded' | 'failed' } | { state: 'pending'; at: Date };
+  now: Date;
 }
 
 /** LeaseParams identify a running attempt: the job, the token of its lease, and the time. */

@@ -6,6 +6,7 @@ import { describeAccounts } from './contract/accounts.js';
 import { describeCancel } from './contract/cancel.js';
 import { describeClaim } from './contract/claim.js';
 import { describeClock } from './contract/clock.js';
+import { describeDeliveries } from './contract/deliveries.js';
 import { describeEvents } from './contract/events.js';
 import { describeExpired } from './contract/expired.js';
 import { describeJobsInsert } from './contract/jobs-insert.js';
@@ -34,5 +35,6 @@ export function describeStoreContract(name: string, open: OpenStore): void {
     describeClock(open);
     describeRate(open);
     describeRetention(open);
+    describeDeliveries(open);
   });
 }

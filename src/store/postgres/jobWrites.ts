@@ -1,6 +1,7 @@
 import {
   type Job,
   type JobError,
+  type JobEventKind,
   type JsonValue,
   IdempotencyKeyReusedError,
   InsufficientCreditsError,
@@ -12,6 +13,7 @@ import {
 } from '../../domain/index.js';
 import type { JobInsertParams, LeaseParams } from '../types.js';
 import type { Tx } from './db.js';
+import { addDeliveries } from './deliveryWrites.js';
 import { SQL } from './queries.js';
 import { type AccountRow, type JobRow, jobFromRow, jobInsertParams, jsonParam } from './rows.js';
 
@@ -20,7 +22,8 @@ import { type AccountRow, type JobRow, jobFromRow, jobInsertParams, jsonParam } 
  *
  * Lock order. Under READ COMMITTED two transactions deadlock only when they wait for each other's
  * locks taken in opposite orders, so every transaction here takes its locks in one order:
- * idempotency key → job rows → job_counters rows (the statement trigger, in key order) → account.
+ * idempotency key → job rows → job_counters rows (the statement trigger, in key order) → new
+ * webhook delivery rows (locks nobody can wait on) → account.
  * Hence a job insert writes the job before it charges the account (SQLite checks the balance
  * first; the outcome is the same, the whole transaction rolls back), and a refund is its own
  * statement after the status change rather than a CTE of it (triggers fire at statement end).
@@ -71,7 +74,9 @@ export async function claimJobs(
   if (rows.length > 0) tx.wroteEvents = true;
   // RETURNING keeps no order; hand the jobs out in claim order (ids compare as bytes, as COLLATE "C").
   rows.sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return rows.map(jobFromRow);
+  const claimed = rows.map(jobFromRow);
+  await addDeliveries(tx, claimed, 'started');
+  return claimed;
 }
 
 /** heartbeatJob pushes the lease to now + leaseMs. */
@@ -81,7 +86,7 @@ export async function heartbeatJob(tx: Tx, p: LeaseParams & { leaseMs: number })
 
 /** progressJob records progress and message. */
 export async function progressJob(tx: Tx, p: LeaseParams & { progress: number; statusMessage: string | null }, origin: Origin): Promise<Job> {
-  return evented(tx, p.id, await tx.one<JobRow>(SQL.jobProgress, [p.id, p.leaseToken, p.now, p.progress, p.statusMessage, origin]));
+  return evented(tx, p.id, await tx.one<JobRow>(SQL.jobProgress, [p.id, p.leaseToken, p.now, p.progress, p.statusMessage, origin]), 'progress');
 }
 
 /** completeJob moves a running job to completed with its output. */
@@ -91,7 +96,7 @@ export async function completeJob(
   origin: Origin,
 ): Promise<Job> {
   const row = await tx.one<JobRow>(SQL.jobComplete, [p.id, p.leaseToken, p.now, jsonParam(p.output), p.size, p.processTime, origin]);
-  return evented(tx, p.id, row);
+  return evented(tx, p.id, row, 'completed');
 }
 
 /** failJob ends an attempt: back to pending at retryAt, or failed and refunded when retryAt is null. */
@@ -104,14 +109,14 @@ export async function failJob(
   const row = p.retryAt === null
     ? await tx.one<JobRow>(SQL.jobFail, [...params, origin])
     : await tx.one<JobRow>(SQL.jobRetry, [...params, p.retryAt, origin]);
-  const job = evented(tx, p.id, row);
+  const job = await evented(tx, p.id, row, p.retryAt === null ? 'failed' : 'retrying');
   if (p.retryAt === null) await refund(tx, job, p.now);
   return job;
 }
 
 /** releaseJob hands a running job back to pending without counting the attempt. */
 export async function releaseJob(tx: Tx, p: LeaseParams, origin: Origin): Promise<Job> {
-  return evented(tx, p.id, await tx.one<JobRow>(SQL.jobRelease, [p.id, p.leaseToken, p.now, origin]));
+  return evented(tx, p.id, await tx.one<JobRow>(SQL.jobRelease, [p.id, p.leaseToken, p.now, origin]), 'released');
 }
 
 /** cancelJob moves a pending or running job of the account to cancelled and refunds it. */
@@ -126,6 +131,7 @@ export async function cancelJob(tx: Tx, p: { id: string; accountId: string; now:
   }
   tx.wroteEvents = true;
   const job = jobFromRow(row);
+  await addDeliveries(tx, [job], 'cancelled');
   await refund(tx, job, p.now);
   return job;
 }
@@ -146,9 +152,13 @@ function leased(id: string, row: JobRow | undefined): Job {
   return jobFromRow(row);
 }
 
-/** evented is `leased` for an update that also recorded an event: the commit will notify. */
-function evented(tx: Tx, id: string, row: JobRow | undefined): Job {
+/**
+ * evented is `leased` for an update that also recorded a `kind` event: it writes the webhook
+ * delivery the change makes, if any, and the commit will notify.
+ */
+async function evented(tx: Tx, id: string, row: JobRow | undefined, kind: JobEventKind): Promise<Job> {
   const job = leased(id, row);
   tx.wroteEvents = true;
+  await addDeliveries(tx, [job], kind);
   return job;
 }

@@ -2,6 +2,8 @@ import pg from 'pg';
 import {
   type Account,
   type ApiKey,
+  type Delivery,
+  type DeliveryWithAttempts,
   type Job,
   type JobError,
   type JsonValue,
@@ -12,14 +14,27 @@ import {
   newId,
   ulid,
 } from '../../domain/index.js';
-import type { FeedEvent, JobInsertParams, JobListParams, LeaseParams, Store, UsageRow } from '../types.js';
+import { withAttempts } from '../deliveryColumns.js';
+import type { DeliveryRecordParams, FeedEvent, JobInsertParams, JobListParams, LeaseParams, Store, UsageRow, WebhookSecrets } from '../types.js';
 import { Db, quoteLiteral, translateError } from './db.js';
+import * as deliveries from './deliveryWrites.js';
 import * as jobs from './jobWrites.js';
 import { Listener } from './listener.js';
 import { migratePostgres } from './migrate.js';
 import { DEFAULT_SCHEMA, LOCK_CLASS_EVENTS, checkSchema, connectionConfig, eventChannel, schemaKey } from './names.js';
 import { SQL, jobListSql } from './queries.js';
-import { type AccountRow, type ApiKeyRow, type JobRow, accountFromRow, apiKeyFromRow, jobFromRow, pgTypes } from './rows.js';
+import {
+  type AccountRow,
+  type ApiKeyRow,
+  type DeliveryRow,
+  type JobRow,
+  accountFromRow,
+  apiKeyFromRow,
+  attemptFromRow,
+  deliveryFromRow,
+  jobFromRow,
+  pgTypes,
+} from './rows.js';
 
 /** PostgresOptions tune the PostgreSQL store. */
 export interface PostgresOptions {
@@ -152,6 +167,22 @@ export class PostgresStore implements Store {
     });
   }
 
+  async accountRotateWebhookSecret(p: { accountId: string; secret: string; previousExpiresAt: Date }): Promise<Account> {
+    const row = await this.db.tx('write', (tx) => tx.one<AccountRow>(SQL.accountRotateWebhookSecret, [p.accountId, p.secret, p.previousExpiresAt]));
+    if (!row) throw new NotFoundError(`Account ${p.accountId} not found`);
+    return accountFromRow(row);
+  }
+
+  async accountWebhookSecrets(p: { accountId: string; now: Date }): Promise<WebhookSecrets> {
+    const row = await this.db.one<{ webhook_secret: string; previous_webhook_secret: string | null; previous_webhook_secret_expires_at: Date | null }>(
+      SQL.accountWebhookSecrets,
+      [p.accountId],
+    );
+    if (!row) return [];
+    const previousLive = row.previous_webhook_secret !== null && (row.previous_webhook_secret_expires_at?.getTime() ?? 0) > p.now.getTime();
+    return previousLive ? [row.webhook_secret, row.previous_webhook_secret!] : [row.webhook_secret];
+  }
+
   apiKeyInsert(p: { key: ApiKey }): Promise<ApiKey> {
     const k = p.key;
     return this.db.tx('write', async (tx) => {
@@ -231,8 +262,8 @@ export class PostgresStore implements Store {
   async jobDelete(p: { ids: readonly string[]; finishedBefore: Date }): Promise<string[]> {
     if (p.ids.length === 0) return [];
     return this.db.tx('write', async (tx) => {
-      const deleted = (await tx.rows<{ id: string }>(SQL.jobDelete, [p.ids, p.finishedBefore])).map((r) => r.id);
-      if (deleted.length > 0) await tx.run(SQL.eventDeleteForJobs, [deleted]);
+      const deleted = (await tx.rows<{ id: string }>(SQL.jobLockDeletable, [p.ids, p.finishedBefore])).map((r) => r.id);
+      if (deleted.length > 0) for (const sql of SQL.jobDeleteCascade) await tx.run(sql, [deleted]);
       return deleted;
     });
   }
@@ -286,6 +317,30 @@ export class PostgresStore implements Store {
   /** listenerPid is the backend pid of the LISTEN connection, while there is one. */
   get listenerPid(): number | undefined {
     return this.listener.pid;
+  }
+
+  // ---- webhook deliveries
+
+  deliveryClaim(p: { now: Date; leaseMs: number; limit: number }): Promise<Delivery[]> {
+    if (p.limit < 1) return Promise.resolve([]);
+    return this.db.tx('write', (tx) => deliveries.claimDeliveries(tx, p));
+  }
+
+  deliveryRecord(p: DeliveryRecordParams): Promise<Delivery | null> {
+    return this.db.tx('write', (tx) => deliveries.recordDelivery(tx, p));
+  }
+
+  deliveryListByJob(p: { jobId: string }): Promise<DeliveryWithAttempts[]> {
+    // One snapshot, so every attempt listed belongs to a delivery listed and agrees with its count.
+    return this.db.tx('snapshot', async (tx) => {
+      const rows = await tx.rows<DeliveryRow>(SQL.deliveryListByJob, [p.jobId]);
+      const attempts = await tx.rows<Parameters<typeof attemptFromRow>[0]>(SQL.attemptListByJob, [p.jobId]);
+      return withAttempts(rows.map(deliveryFromRow), attempts.map(attemptFromRow));
+    });
+  }
+
+  deliveryRedeliver(p: { id: string; jobId: string; now: Date }): Promise<Delivery> {
+    return this.db.tx('write', (tx) => deliveries.redeliver(tx, p));
   }
 
   // ---- usage

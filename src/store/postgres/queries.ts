@@ -1,4 +1,5 @@
 import type { JobEventKind } from '../../domain/index.js';
+import { DELIVERY_COLUMNS } from '../deliveryColumns.js';
 import { JOB_COLUMNS } from '../jobColumns.js';
 
 /**
@@ -165,13 +166,18 @@ export const SQL = {
   jobListFinishedBefore: `
     SELECT id FROM jobs WHERE status IN ('completed', 'failed', 'cancelled') AND updated_at < $1 ORDER BY updated_at LIMIT $2`,
   // $1 ids, $2 finished before. Rows are locked in id order and skipped when another purge holds
-  // them, so two purges never wait on each other; the guard repeats the list's condition.
-  jobDelete: `
-    DELETE FROM jobs WHERE id IN (
-      SELECT id FROM jobs WHERE id = ANY ($1) AND status IN ('completed', 'failed', 'cancelled') AND updated_at < $2
-      ORDER BY id FOR UPDATE SKIP LOCKED)
-    RETURNING id`,
-  eventDeleteForJobs: 'DELETE FROM job_events WHERE job_id = ANY ($1)',
+  // them, so two purges never wait on each other; the guard repeats the list's condition. Lock
+  // order: job rows, then (below) their delivery rows, as every job write takes them.
+  jobLockDeletable: `
+    SELECT id FROM jobs WHERE id = ANY ($1) AND status IN ('completed', 'failed', 'cancelled') AND updated_at < $2
+    ORDER BY id FOR UPDATE SKIP LOCKED`,
+  // What a deleted job leaves behind, children before parents; each takes $1, the job ids.
+  jobDeleteCascade: [
+    'DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT id FROM webhook_deliveries WHERE job_id = ANY ($1))',
+    'DELETE FROM webhook_deliveries WHERE job_id = ANY ($1)',
+    'DELETE FROM job_events WHERE job_id = ANY ($1)',
+    'DELETE FROM jobs WHERE id = ANY ($1)',
+  ],
   idempotencyPurge: `DELETE FROM idempotency_keys WHERE ctid IN (SELECT ctid FROM idempotency_keys WHERE expires_at <= $1 LIMIT $2)`,
   jobListExpired: `SELECT * FROM jobs WHERE status = 'running' AND lease_expires_at <= $1 ORDER BY lease_expires_at LIMIT $2`,
 
@@ -188,6 +194,48 @@ export const SQL = {
 
   // The id range lets the primary key's order find the window; created_at then trims it exactly.
   // $1 account, $2 id from, $3 id to, $4 from, $5 to
+  // $1 id, $2 new secret, $3 when the replaced one stops signing (SET sees the old webhook_secret).
+  accountRotateWebhookSecret: `
+    UPDATE accounts SET previous_webhook_secret = webhook_secret, previous_webhook_secret_expires_at = $3, webhook_secret = $2
+    WHERE id = $1 RETURNING *`,
+  accountWebhookSecrets: 'SELECT webhook_secret, previous_webhook_secret, previous_webhook_secret_expires_at FROM accounts WHERE id = $1',
+
+  deliveryInsert: `INSERT INTO webhook_deliveries (${DELIVERY_COLUMNS.join(', ')}) VALUES (${DELIVERY_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
+  // $1 now, $2 lease until, $3 limit. Due pending rows and rows whose sender's lease ran out, each
+  // branch walking its partial index and skipping rows another dispatcher holds; `chosen` keeps
+  // the oldest due. MATERIALIZED so the locking subqueries run once (see jobClaim).
+  deliveryClaim: `
+    WITH due AS MATERIALIZED (
+      SELECT id, next_attempt_at AS at FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= $1
+      ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED),
+    expired AS MATERIALIZED (
+      SELECT id, lease_expires_at AS at FROM webhook_deliveries WHERE state = 'delivering' AND lease_expires_at <= $1
+      ORDER BY lease_expires_at LIMIT $3 FOR UPDATE SKIP LOCKED),
+    chosen AS MATERIALIZED (SELECT id FROM (SELECT * FROM due UNION ALL SELECT * FROM expired) picked ORDER BY at, id LIMIT $3)
+    UPDATE webhook_deliveries d SET state = 'delivering', next_attempt_at = NULL,
+      lease_token = replace(gen_random_uuid()::text, '-', ''), lease_expires_at = $2, updated_at = $1
+    FROM chosen WHERE d.id = chosen.id
+    RETURNING d.*`,
+  // $1 id, $2 token, $3 state, $4 next attempt at, $5 now, then the attempt: $6 started at,
+  // $7 status code, $8 error, $9 duration. A manual redelivery is one attempt: manual is cleared.
+  deliveryRecord: `
+    WITH d AS (
+      UPDATE webhook_deliveries SET state = $3, attempts = attempts + 1, next_attempt_at = $4, manual = false,
+        lease_token = NULL, lease_expires_at = NULL, updated_at = $5
+      WHERE id = $1 AND state = 'delivering' AND lease_token = $2 RETURNING *),
+    a AS (
+      INSERT INTO webhook_attempts (delivery_id, attempt, started_at, status_code, error, duration_ms)
+      SELECT id, attempts, $6, $7, $8, $9 FROM d)
+    SELECT * FROM d`,
+  deliveryListByJob: 'SELECT * FROM webhook_deliveries WHERE job_id = $1 ORDER BY id',
+  attemptListByJob: 'SELECT a.* FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id WHERE d.job_id = $1',
+  // $1 id, $2 job, $3 now. In SET, `state` is still the old value: only a finished delivery becomes a manual one.
+  deliveryRedeliver: `
+    UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = $3, updated_at = $3,
+      manual = CASE WHEN state = 'pending' THEN manual ELSE true END
+    WHERE id = $1 AND job_id = $2 AND state <> 'delivering' RETURNING *`,
+  deliveryGet: 'SELECT * FROM webhook_deliveries WHERE id = $1 AND job_id = $2',
+
   usageSummary: `
     SELECT type, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*) AS jobs,
       count(*) FILTER (WHERE status = 'completed') AS completed, count(*) FILTER (WHERE status = 'failed') AS failed,

@@ -1,5 +1,6 @@
 import pg from 'pg';
-import type { Account, ApiKey, Job } from '../../domain/index.js';
+import type { Account, ApiKey, Delivery, DeliveryAttempt, Job } from '../../domain/index.js';
+import { type AttemptRowOf, type DeliveryRowOf, attemptFromColumns, deliveryFromColumns } from '../deliveryColumns.js';
 import { type ColumnDecoding, type JobRowOf, jobFromColumns } from '../jobColumns.js';
 
 /**
@@ -94,4 +95,17 @@ export function apiKeyFromRow(row: ApiKeyRow): ApiKey {
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
   };
+}
+
+/** DeliveryRow is a `webhook_deliveries` row as node-postgres returns it. */
+export type DeliveryRow = DeliveryRowOf<Date, boolean>;
+
+/** deliveryFromRow maps a row to the domain delivery. */
+export function deliveryFromRow(row: DeliveryRow): Delivery {
+  return deliveryFromColumns(row, (date) => date);
+}
+
+/** attemptFromRow maps a `webhook_attempts` row. */
+export function attemptFromRow(row: AttemptRowOf<Date>): DeliveryAttempt {
+  return attemptFromColumns(row, (date) => date);
 }

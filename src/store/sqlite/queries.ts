@@ -1,3 +1,4 @@
+import { DELIVERY_COLUMNS } from '../deliveryColumns.js';
 import { JOB_COLUMNS } from '../jobColumns.js';
 
 /**
@@ -74,17 +75,56 @@ export const SQL = {
     SELECT id FROM jobs INDEXED BY jobs_finished
     WHERE status IN ('completed', 'failed', 'cancelled') AND updated_at < ? ORDER BY updated_at LIMIT ?`,
   // $ids is a JSON array; the guard repeats the list's condition, so a job is deleted only while it holds.
-  jobDelete: `
-    DELETE FROM jobs WHERE id IN (SELECT value FROM json_each(@ids))
-      AND status IN ('completed', 'failed', 'cancelled') AND updated_at < @before
-    RETURNING id`,
-  eventDeleteForJobs: 'DELETE FROM job_events WHERE job_id IN (SELECT value FROM json_each(?))',
+  jobListDeletable: `
+    SELECT id FROM jobs WHERE id IN (SELECT value FROM json_each(@ids))
+      AND status IN ('completed', 'failed', 'cancelled') AND updated_at < @before`,
+  // What a deleted job leaves behind, children before parents; each takes a JSON array of job ids.
+  jobDeleteCascade: [
+    'DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT id FROM webhook_deliveries WHERE job_id IN (SELECT value FROM json_each(?)))',
+    'DELETE FROM webhook_deliveries WHERE job_id IN (SELECT value FROM json_each(?))',
+    'DELETE FROM job_events WHERE job_id IN (SELECT value FROM json_each(?))',
+    'DELETE FROM jobs WHERE id IN (SELECT value FROM json_each(?))',
+  ],
   idempotencyPurge: `
     DELETE FROM idempotency_keys WHERE (account_id, key) IN (
       SELECT account_id, key FROM idempotency_keys WHERE expires_at <= ? LIMIT ?)`,
   jobListExpired: `
     SELECT * FROM jobs INDEXED BY jobs_running_lease
     WHERE status = 'running' AND lease_expires_at <= ? ORDER BY lease_expires_at LIMIT ?`,
+
+  // The replaced secret keeps signing until @expires (SET sees the old webhook_secret).
+  accountRotateWebhookSecret: `
+    UPDATE accounts SET previous_webhook_secret = webhook_secret, previous_webhook_secret_expires_at = @expires, webhook_secret = @secret
+    WHERE id = @id RETURNING *`,
+  accountWebhookSecrets: 'SELECT webhook_secret, previous_webhook_secret, previous_webhook_secret_expires_at FROM accounts WHERE id = ?',
+
+  deliveryInsert: `INSERT INTO webhook_deliveries (${DELIVERY_COLUMNS.join(', ')}) VALUES (${DELIVERY_COLUMNS.map(() => '?').join(', ')})`,
+  // Due pending rows and rows whose sender's lease ran out, oldest due first, each under a fresh lease.
+  deliveryClaim: `
+    UPDATE webhook_deliveries SET state = 'delivering', next_attempt_at = NULL, lease_token = lower(hex(randomblob(16))),
+      lease_expires_at = @lease_until, updated_at = @now
+    WHERE id IN (SELECT id FROM (
+      SELECT id, next_attempt_at AS due FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= @now
+      UNION ALL
+      SELECT id, lease_expires_at AS due FROM webhook_deliveries WHERE state = 'delivering' AND lease_expires_at <= @now
+      ORDER BY due, id LIMIT @limit))
+    RETURNING *`,
+  // A manual redelivery is one attempt: once it is recorded the delivery is automatic again.
+  deliveryRecord: `
+    UPDATE webhook_deliveries SET state = @state, attempts = attempts + 1, next_attempt_at = @next_attempt_at,
+      manual = 0, lease_token = NULL, lease_expires_at = NULL, updated_at = @now
+    WHERE id = @id AND state = 'delivering' AND lease_token = @token RETURNING *`,
+  attemptInsert: `
+    INSERT INTO webhook_attempts (delivery_id, attempt, started_at, status_code, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)`,
+  deliveryListByJob: 'SELECT * FROM webhook_deliveries WHERE job_id = ? ORDER BY id',
+  attemptListByJob: `
+    SELECT a.* FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id WHERE d.job_id = ?`,
+  // In SET, `state` is still the old value: only a finished delivery becomes a manual one.
+  deliveryRedeliver: `
+    UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = @now, updated_at = @now,
+      manual = CASE WHEN state = 'pending' THEN manual ELSE 1 END
+    WHERE id = @id AND job_id = @job AND state <> 'delivering' RETURNING *`,
+  deliveryGet: 'SELECT * FROM webhook_deliveries WHERE id = ? AND job_id = ?',
 
   usageSummary: `
     SELECT type, strftime('%Y-%m-%d', created_at / 1000, 'unixepoch') AS day, COUNT(*) AS jobs,

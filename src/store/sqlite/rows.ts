@@ -1,4 +1,6 @@
 import type { Account, ApiKey, Job } from '../../domain/index.js';
+import { type AttemptRowOf, type DeliveryRowOf, attemptFromColumns, deliveryFromColumns } from '../deliveryColumns.js';
+import type { Delivery, DeliveryAttempt } from '../../domain/index.js';
 import { type ColumnDecoding, type JobRowOf, jobFromColumns } from '../jobColumns.js';
 
 /** JobRow is a `jobs` row as better-sqlite3 returns it: times in epoch ms, JSON as text. */
@@ -96,4 +98,17 @@ export function apiKeyFromRow(row: ApiKeyRow): ApiKey {
     createdAt: new Date(row.created_at),
     revokedAt: time(row.revoked_at),
   };
+}
+
+/** DeliveryRow is a `webhook_deliveries` row: times in epoch ms, `manual` as 0 or 1. */
+export type DeliveryRow = DeliveryRowOf<number, number>;
+
+/** deliveryFromRow maps a row to the domain delivery. */
+export function deliveryFromRow(row: DeliveryRow): Delivery {
+  return deliveryFromColumns(row, (ms) => new Date(ms));
+}
+
+/** attemptFromRow maps a `webhook_attempts` row. */
+export function attemptFromRow(row: AttemptRowOf<number>): DeliveryAttempt {
+  return attemptFromColumns(row, (ms) => new Date(ms));
 }

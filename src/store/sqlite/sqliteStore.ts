@@ -2,9 +2,13 @@ import Database from 'better-sqlite3';
 import {
   type Account,
   type ApiKey,
+  type Delivery,
+  type DeliveryWithAttempts,
   type Job,
+  type JobEventKind,
   type JobError,
   type JsonValue,
+  DeliveryInProgressError,
   type RateLimits,
   IdempotencyKeyReusedError,
   InsufficientCreditsError,
@@ -17,9 +21,21 @@ import {
   newId,
   ulid,
 } from '../../domain/index.js';
-import type { FeedEvent, JobInsertParams, JobListParams, LeaseParams, Store, UsageRow } from '../types.js';
+import { deliveryInsertValues, newDeliveryFor, withAttempts } from '../deliveryColumns.js';
+import type { DeliveryRecordParams, FeedEvent, JobInsertParams, JobListParams, LeaseParams, Store, UsageRow, WebhookSecrets } from '../types.js';
 import { migrateSqlite } from './migrate.js';
-import { type AccountRow, type ApiKeyRow, type JobRow, accountFromRow, apiKeyFromRow, jobFromRow, jobToRow } from './rows.js';
+import {
+  type AccountRow,
+  type ApiKeyRow,
+  type DeliveryRow,
+  type JobRow,
+  accountFromRow,
+  apiKeyFromRow,
+  attemptFromRow,
+  deliveryFromRow,
+  jobFromRow,
+  jobToRow,
+} from './rows.js';
 import { SQL, jobInsertSql, jobListSql } from './queries.js';
 import { RateBuckets } from './rateBuckets.js';
 import { WriteQueue } from './writeQueue.js';
@@ -145,6 +161,27 @@ export class SqliteStore implements Store {
       this.stmt(SQL.accountAddBalance).run(p.amount, p.accountId);
       this.ledgerAdd(p.accountId, null, 'grant', p.amount, p.now);
       return accountFromRow(this.stmt(SQL.accountGet).get(p.accountId) as AccountRow);
+    });
+  }
+
+  accountRotateWebhookSecret(p: { accountId: string; secret: string; previousExpiresAt: Date }): Promise<Account> {
+    return this.writes.run(() => {
+      const row = this.stmt(SQL.accountRotateWebhookSecret).get({ id: p.accountId, secret: p.secret, expires: p.previousExpiresAt.getTime() }) as
+        | AccountRow
+        | undefined;
+      if (!row) throw new NotFoundError(`Account ${p.accountId} not found`);
+      return accountFromRow(row);
+    });
+  }
+
+  accountWebhookSecrets(p: { accountId: string; now: Date }): Promise<WebhookSecrets> {
+    return this.read(() => {
+      const row = this.stmt(SQL.accountWebhookSecrets).get(p.accountId) as
+        | { webhook_secret: string; previous_webhook_secret: string | null; previous_webhook_secret_expires_at: number | null }
+        | undefined;
+      if (!row) return [];
+      const previousLive = row.previous_webhook_secret !== null && (row.previous_webhook_secret_expires_at ?? 0) > p.now.getTime();
+      return previousLive ? [row.webhook_secret, row.previous_webhook_secret!] : [row.webhook_secret];
     });
   }
 
@@ -336,8 +373,9 @@ export class SqliteStore implements Store {
   jobDelete(p: { ids: readonly string[]; finishedBefore: Date }): Promise<string[]> {
     if (p.ids.length === 0) return Promise.resolve([]);
     return this.writes.run(() => {
-      const deleted = (this.stmt(SQL.jobDelete).all({ ids: JSON.stringify(p.ids), before: p.finishedBefore.getTime() }) as { id: string }[]).map((r) => r.id);
-      if (deleted.length > 0) this.stmt(SQL.eventDeleteForJobs).run(JSON.stringify(deleted));
+      const rows = this.stmt(SQL.jobListDeletable).all({ ids: JSON.stringify(p.ids), before: p.finishedBefore.getTime() }) as { id: string }[];
+      const deleted = rows.map((r) => r.id);
+      if (deleted.length > 0) for (const sql of SQL.jobDeleteCascade) this.stmt(sql).run(JSON.stringify(deleted));
       return deleted;
     });
   }
@@ -379,6 +417,50 @@ export class SqliteStore implements Store {
     return () => clearInterval(timer);
   }
 
+  // ---- webhook deliveries
+
+  deliveryClaim(p: { now: Date; leaseMs: number; limit: number }): Promise<Delivery[]> {
+    if (p.limit < 1) return Promise.resolve([]);
+    return this.writes.run(() => {
+      const now = p.now.getTime();
+      const rows = this.stmt(SQL.deliveryClaim).all({ now, lease_until: now + p.leaseMs, limit: p.limit }) as DeliveryRow[];
+      return rows.map(deliveryFromRow).sort((a, b) => (a.id < b.id ? -1 : 1));
+    });
+  }
+
+  deliveryRecord(p: DeliveryRecordParams): Promise<Delivery | null> {
+    return this.writes.run(() => {
+      const row = this.stmt(SQL.deliveryRecord).get({
+        id: p.id,
+        token: p.leaseToken,
+        state: p.next.state,
+        next_attempt_at: p.next.state === 'pending' ? p.next.at.getTime() : null,
+        now: p.now.getTime(),
+      }) as DeliveryRow | undefined;
+      if (!row) return null;
+      const a = p.attempt;
+      this.stmt(SQL.attemptInsert).run(p.id, row.attempts, a.startedAt.getTime(), a.statusCode, a.error, a.durationMs);
+      return deliveryFromRow(row);
+    });
+  }
+
+  deliveryListByJob(p: { jobId: string }): Promise<DeliveryWithAttempts[]> {
+    return this.read(() => {
+      const deliveries = (this.stmt(SQL.deliveryListByJob).all(p.jobId) as DeliveryRow[]).map(deliveryFromRow);
+      const attempts = (this.stmt(SQL.attemptListByJob).all(p.jobId) as Parameters<typeof attemptFromRow>[0][]).map(attemptFromRow);
+      return withAttempts(deliveries, attempts);
+    });
+  }
+
+  deliveryRedeliver(p: { id: string; jobId: string; now: Date }): Promise<Delivery> {
+    return this.writes.run(() => {
+      const row = this.stmt(SQL.deliveryRedeliver).get({ id: p.id, job: p.jobId, now: p.now.getTime() }) as DeliveryRow | undefined;
+      if (row) return deliveryFromRow(row);
+      if (this.stmt(SQL.deliveryGet).get(p.id, p.jobId)) throw new DeliveryInProgressError(p.id);
+      throw new NotFoundError(`Delivery ${p.id} not found`);
+    });
+  }
+
   // ---- usage
 
   rateTake(p: { key: string; now: Date } & RateLimits): Promise<{ allowed: boolean; tokens: number }> {
@@ -415,10 +497,14 @@ export class SqliteStore implements Store {
     return jobFromRow(row as JobRow);
   }
 
-  private eventAdd(row: JobRow, kind: string): void {
+  /** eventAdd records a change of the job and, when the change sends a webhook, its delivery. */
+  private eventAdd(row: JobRow, kind: JobEventKind): void {
     this.stmt(SQL.eventInsert).run(
       row.id, row.event_seq, row.account_id, kind, row.status, row.progress, row.status_message, this.instanceId, row.updated_at,
     );
+    if (row.webhook_url === null) return;
+    const delivery = newDeliveryFor(jobFromRow(row), kind);
+    if (delivery) this.stmt(SQL.deliveryInsert).run(...deliveryInsertValues(delivery, (d) => d.getTime(), (b) => (b ? 1 : 0)));
   }
 
   private ledgerAdd(accountId: string, jobId: string | null, kind: 'charge' | 'refund' | 'grant', amount: number, at: Date): number {

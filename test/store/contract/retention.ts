@@ -51,6 +51,28 @@ export function describeRetention(open: OpenStore): void {
       assert.ok(feed.every((e) => e.job.id === kept.id), 'events of deleted jobs are still in the feed');
     });
 
+    it('deletes a job\'s webhook deliveries and their attempts with it', async () => {
+      const account = await makeAccount(store(), { creditBalance: null });
+      const job = await makeJob(store(), {
+        accountId: account.id,
+        status: 'completed',
+        webhookUrl: 'https://hooks.example.com/longrun',
+        startedAt: at(0),
+        completedAt: at(1_000),
+      });
+      const [delivery] = await store().deliveryClaim({ now: at(1_000), leaseMs: 60_000, limit: 10 });
+      assert.equal(delivery?.jobId, job.id, 'the completion made a delivery');
+      await store().deliveryRecord({
+        id: delivery!.id,
+        leaseToken: delivery!.leaseToken!,
+        now: at(1_100),
+        attempt: { startedAt: at(1_000), statusCode: 200, error: null, durationMs: 100 },
+        next: { state: 'succeeded' },
+      });
+      assert.deepEqual(await store().jobDelete({ ids: [job.id], finishedBefore: at(5_000) }), [job.id]);
+      assert.deepEqual(await store().deliveryListByJob({ jobId: job.id }), []);
+    });
+
     it('deletes only what is still final and old enough, and nothing for an empty list', async () => {
       const account = await makeAccount(store());
       const pending = await makeJob(store(), { accountId: account.id, createdAt: at(1) });

@@ -1,0 +1,45 @@
+import type { Job } from './job.js';
+
+const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+
+/**
+ * jobView is a job as the API shows it (`GET /v1/jobs/:id`) and as a webhook payload carries it:
+ * private input, lease and key id left out, times in ISO 8601, and links to what a client can do
+ * next. It lives in the domain because the store drivers snapshot it into delivery rows.
+ */
+export function jobView(job: Job) {
+  const self = `/v1/jobs/${job.id}`;
+  return {
+    id: job.id,
+    type: job.type,
+    status: job.status,
+    progress: job.progress,
+    statusMessage: job.statusMessage,
+    priority: job.priority,
+    input: job.input,
+    output: job.output,
+    error: job.error,
+    attempts: job.attempts,
+    maxAttempts: job.maxAttempts,
+    timeoutMs: job.timeoutMs,
+    accountId: job.accountId,
+    apiKeyUsed: job.apiKeyUsed,
+    worker: job.worker,
+    size: job.size,
+    processTime: job.processTime,
+    creditsCharged: job.creditsCharged,
+    creditsRefunded: job.creditsRefunded,
+    originalJobId: job.originalJobId,
+    webhookUrl: job.webhookUrl,
+    webhookEvents: job.webhookEvents,
+    metadata: job.metadata,
+    runAt: job.runAt.toISOString(),
+    createdAt: job.createdAt.toISOString(),
+    startedAt: iso(job.startedAt),
+    completedAt: iso(job.completedAt),
+    failedAt: iso(job.failedAt),
+    cancelledAt: iso(job.cancelledAt),
+    updatedAt: job.updatedAt.toISOString(),
+    _links: { self, events: `${self}/events`, cancel: `${self}/cancel`, rerun: `${self}/rerun` },
+  };
+}

@@ -1,0 +1,203 @@
+/**
+ * The webhook dispatcher: claims due deliveries and sends them, a bounded number at a time. It
+ * wakes when a committed job change made a delivery (the event bus, fed across processes by the
+ * store's change feed) or a redelivery was asked, and otherwise on a slow safety sweep, which
+ * also picks up retries as they come due and deliveries whose sender died. Never polls on the hot
+ * path. Several dispatchers (processes) may share a store: a claim is a lease.
+ */
+import { hostname } from 'node:os';
+import { type Delivery, type Timers, systemTimers, webhookEventFor } from '../domain/index.js';
+import type { ServiceDeps } from '../service/index.js';
+import { timedLookup } from './lookup.js';
+import { nextStep } from './retryPolicy.js';
+import { sendWebhook } from './sender.js';
+import { webhookHeaders } from './signature.js';
+import type { LookupFn } from './urlGuard.js';
+
+/** WebhookDispatcherOptions configure one dispatcher. */
+export interface WebhookDispatcherOptions {
+  /** concurrency is how many deliveries are sent at once (default 8). */
+  concurrency?: number;
+  /** sweepMs is the safety sweep (default 1000). */
+  sweepMs?: number;
+  /** leaseMs is how long a claim lasts: well over an attempt's timeout (default timeout × 6). */
+  leaseMs?: number;
+  /** timers run the attempts' deadlines; tests pass their ManualClock. */
+  timers?: Timers;
+  /** lookup resolves webhook hosts (default: deps.lookup, else the system resolver, 2 s per lookup). */
+  lookup?: LookupFn;
+  /** onError is told of errors the dispatcher survives (default: console.error). */
+  onError?: (error: unknown, context: string) => void;
+}
+
+let dispatcherCount = 0;
+
+/** WebhookDispatcher sends the store's due webhook deliveries; see the file comment. */
+export class WebhookDispatcher {
+  /** name identifies the dispatcher in logs. */
+  readonly name = `webhooks-${hostname()}-${process.pid}-${++dispatcherCount}`;
+  private readonly concurrency: number;
+  private readonly sweepMs: number;
+  private readonly leaseMs: number;
+  private readonly timers: Timers;
+  private readonly lookup: LookupFn;
+  private readonly onError: (error: unknown, context: string) => void;
+  private readonly sending = new Set<Promise<void>>();
+  private accepting = false;
+  private filling: Promise<void> | null = null;
+  private refill = false;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private stopListening: (() => void)[] = [];
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly deps: ServiceDeps, options: WebhookDispatcherOptions = {}) {
+    this.concurrency = options.concurrency ?? 8;
+    if (!Number.isInteger(this.concurrency) || this.concurrency < 1) throw new Error('concurrency must be a whole number ≥ 1');
+    this.sweepMs = options.sweepMs ?? 1000;
+    this.leaseMs = options.leaseMs ?? deps.config.webhookTimeoutMs * 6;
+    this.timers = options.timers ?? systemTimers;
+    this.lookup = options.lookup ?? deps.lookup ?? timedLookup();
+    this.onError = options.onError ?? ((error, context) => console.error(`longrun webhooks: ${context}:`, error));
+  }
+
+  /** start begins sending: at once, whenever a delivery is made or redelivered, and on each sweep. */
+  start(): void {
+    if (this.accepting) return;
+    this.accepting = true;
+    this.stopListening = [
+      this.deps.bus.onAny((change) => {
+        if (webhookEventFor(change.job, change.kind) !== null) this.poke();
+      }),
+      this.deps.bus.onDeliveriesDue(() => this.poke()),
+    ];
+    this.sweepTimer = setInterval(() => this.poke(), this.sweepMs);
+    this.sweepTimer.unref();
+    this.poke();
+  }
+
+  /** stop stops claiming and waits for the attempts under way (each ends within its timeout). */
+  async stop(): Promise<void> {
+    this.accepting = false;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    for (const stop of this.stopListening) stop();
+    this.stopListening = [];
+    await this.filling;
+    await Promise.all([...this.sending]);
+  }
+
+  /** idle resolves once nothing is being sent or claimed. For tests and shutdown. */
+  idle(): Promise<void> {
+    if (this.sending.size === 0 && !this.filling) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** sendingCount is how many attempts are under way. */
+  get sendingCount(): number {
+    return this.sending.size;
+  }
+
+  /** poke asks the dispatcher to fill its free slots; calls that arrive while it is claiming coalesce. */
+  poke(): void {
+    if (!this.accepting) return;
+    if (this.filling) {
+      this.refill = true;
+      return;
+    }
+    this.filling = this.fill().finally(() => {
+      this.filling = null;
+      this.notifyIdle();
+    });
+  }
+
+  /**
+   * runOnce claims due deliveries for the free slots, sends them, and resolves with how many once
+   * every one of them is recorded. For tests, which drive it on a ManualClock.
+   */
+  async runOnce(): Promise<number> {
+    const started = await this.claimAndLaunch();
+    await Promise.all(started);
+    return started.length;
+  }
+
+  private notifyIdle(): void {
+    if (this.sending.size > 0 || this.filling) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private async fill(): Promise<void> {
+    do {
+      this.refill = false;
+      try {
+        const free = this.concurrency - this.sending.size;
+        if (free <= 0) return;
+        const started = await this.claimAndLaunch();
+        if (started.length === free) this.refill = true; // maybe more are due
+      } catch (error) {
+        this.onError(error, 'claiming deliveries');
+        return;
+      }
+    } while (this.refill && this.accepting);
+  }
+
+  private async claimAndLaunch(): Promise<Promise<void>[]> {
+    const free = this.concurrency - this.sending.size;
+    if (free <= 0) return [];
+    const claimed = await this.deps.store.deliveryClaim({ now: this.deps.clock.now(), leaseMs: this.leaseMs, limit: free });
+    return claimed.map((delivery) => {
+      const attempt = this.attempt(delivery)
+        .catch((error: unknown) => this.onError(error, `delivering ${delivery.id}`))
+        .finally(() => {
+          this.sending.delete(attempt);
+          // A slot is free: anything else due goes out now rather than on the next sweep.
+          this.poke();
+          this.notifyIdle();
+        });
+      this.sending.add(attempt);
+      return attempt;
+    });
+  }
+
+  /** attempt sends one claimed delivery, signed with the account's live secrets, and records the outcome. */
+  private async attempt(delivery: Delivery): Promise<void> {
+    const { store, clock, config } = this.deps;
+    const secrets = await store.accountWebhookSecrets({ accountId: delivery.accountId, now: clock.now() });
+    if (secrets.length === 0) {
+      // Nothing to sign with (the account is gone): an unsigned message must never leave.
+      const now = clock.now();
+      await store.deliveryRecord({
+        id: delivery.id,
+        leaseToken: delivery.leaseToken!,
+        attempt: { startedAt: now, statusCode: null, error: `account ${delivery.accountId} has no webhook secret`, durationMs: 0 },
+        next: { state: 'failed' },
+        now,
+      });
+      return;
+    }
+    const result = await sendWebhook({
+      url: delivery.url,
+      body: delivery.payload,
+      // The timestamp is the attempt's, as Standard Webhooks asks, so receivers can refuse replays.
+      headers: webhookHeaders({ id: delivery.id, timestamp: Math.floor(clock.now().getTime() / 1000), body: delivery.payload, secrets }),
+      allowPrivate: config.allowPrivateTargets,
+      timeoutMs: config.webhookTimeoutMs,
+      clock,
+      timers: this.timers,
+      lookup: this.lookup,
+    });
+    const step = nextStep({
+      outcome: result,
+      attempt: delivery.attempts + 1,
+      manual: delivery.manual,
+      schedule: config.webhookRetrySchedule,
+      random: this.deps.random ?? Math.random,
+    });
+    const now = clock.now();
+    await store.deliveryRecord({
+      id: delivery.id,
+      leaseToken: delivery.leaseToken!,
+      attempt: { startedAt: result.startedAt, statusCode: result.statusCode, error: result.error, durationMs: result.durationMs },
+      next: step.state === 'pending' ? { state: 'pending', at: new Date(now.getTime() + step.delayMs) } : step,
+      now,
+    });
+  }
+}

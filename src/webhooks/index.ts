@@ -1,0 +1,1 @@
+export { WebhookDispatcher, type WebhookDispatcherOptions } from './dispatcher.js';
