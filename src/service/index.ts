@@ -12,3 +12,4 @@ export * from './rerunJob.js';
 export * from './attempts.js';
 export * from './reapExpired.js';
 export * from './usage.js';
+export * from './jobFiles.js';
