@@ -1,6 +1,11 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Clock, systemClock } from '../domain/index.js';
 import { EventBus, startStoreFeed } from '../events/index.js';
+import { LocalFileStore } from '../files/index.js';
 import { BUILTIN_JOB_TYPES, JobTypeRegistry } from '../jobtypes/index.js';
+import { DEFAULT_RENDER_SETTINGS, type RenderSettings, renderEnvironment, renderJobTypes } from '../jobtypes/render/index.js';
 import { type ServiceConfig, type ServiceDeps, defaultServiceConfig } from '../service/index.js';
 import { DatabaseClock, openStore } from '../store/index.js';
 import { loadHandlers } from './handlers.js';
@@ -24,6 +29,31 @@ export const RUNTIME_FLAGS: Flags = {
     kind: 'boolean',
     description: 'Let webhooks and URL jobs reach loopback and private addresses (local development only)',
   },
+  chromium: { env: 'LONGRUN_CHROMIUM', kind: 'string', description: 'The Chromium render jobs run (default: the one in the @sparticuz/chromium npm package)' },
+  'render-max-bytes': {
+    env: 'LONGRUN_RENDER_MAX_BYTES',
+    default: String(DEFAULT_RENDER_SETTINGS.maxOutputBytes),
+    kind: 'int',
+    min: 1024,
+    max: 2 ** 40,
+    description: 'Largest file a render job may produce, in bytes (else output_too_large)',
+  },
+  'render-max-pages': {
+    env: 'LONGRUN_RENDER_MAX_PAGES',
+    default: String(DEFAULT_RENDER_SETTINGS.maxPdfPages),
+    kind: 'int',
+    min: 1,
+    max: 1_000_000,
+    description: 'Most pages a rendered PDF may have (else output_too_large)',
+  },
+  'render-recycle-after': {
+    env: 'LONGRUN_RENDER_RECYCLE_AFTER',
+    default: String(DEFAULT_RENDER_SETTINGS.recycleAfter),
+    kind: 'int',
+    min: 1,
+    max: 1_000_000,
+    description: 'Renders a browser serves before it is replaced by a fresh one',
+  },
   'grace-ms': {
     env: 'LONGRUN_SHUTDOWN_GRACE_MS',
     default: '10000',
@@ -41,6 +71,13 @@ export function runtimeConfigFrom(flags: ParsedFlags): RuntimeConfig {
     db: flags.db === undefined ? `sqlite:${dataDir}/longrun.db` : String(flags.db),
     durability: flags.durability as 'full' | 'relaxed',
     handlers: flags.handlers === undefined ? undefined : String(flags.handlers),
+    dataDir,
+    render: {
+      chromiumPath: flags.chromium === undefined ? undefined : String(flags.chromium),
+      maxOutputBytes: Number(flags['render-max-bytes']),
+      maxPdfPages: Number(flags['render-max-pages']),
+      recycleAfter: Number(flags['render-recycle-after']),
+    },
     service: { leaseMs: Number(flags['lease-ms']), allowPrivateTargets: flags['allow-private-targets'] === true },
   };
 }
@@ -50,6 +87,13 @@ export interface RuntimeConfig {
   db: string;
   durability: 'full' | 'relaxed';
   handlers?: string;
+  /**
+   * dataDir holds output files (`<dataDir>/files`); without one, files go to a temporary folder
+   * removed on close (tests and `sqlite::memory:`).
+   */
+  dataDir?: string;
+  /** render tunes the render job types; DEFAULT_RENDER_SETTINGS fill in the rest. */
+  render?: Partial<RenderSettings>;
   service?: Partial<ServiceConfig>;
   clock?: Clock;
 }
@@ -57,7 +101,7 @@ export interface RuntimeConfig {
 /** Runtime is an open store with its registry, bus and the relay of other processes' changes. */
 export interface Runtime {
   deps: ServiceDeps;
-  /** close stops the relay and closes the store. */
+  /** close stops the relay, closes the browsers and closes the store. */
   close(): Promise<void>;
 }
 
@@ -66,7 +110,10 @@ export interface Runtime {
  * processes on the same store commit, so this process's bus hears of every change.
  */
 export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
-  const registry = new JobTypeRegistry(BUILTIN_JOB_TYPES);
+  const serviceConfig = { ...defaultServiceConfig, ...config.service };
+  // The browser launches on the first render job, not here.
+  const render = renderEnvironment({ ...DEFAULT_RENDER_SETTINGS, ...config.render }, { allowPrivateTargets: serviceConfig.allowPrivateTargets });
+  const registry = new JobTypeRegistry([...BUILTIN_JOB_TYPES, ...renderJobTypes(render)]);
   if (config.handlers) for (const definition of await loadHandlers(config.handlers)) registry.register(definition);
   const store = await openStore(config.db, { durability: config.durability === 'relaxed' ? 'normal' : 'full' });
   // Processes that share a database server agree on its clock; an embedded one is this machine's.
@@ -82,12 +129,14 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
     }
     clock = databaseClock;
   }
+  const temporaryFiles = config.dataDir === undefined ? await mkdtemp(join(tmpdir(), 'longrun-files-')) : null;
   const deps: ServiceDeps = {
     store,
     clock,
     registry,
     bus: new EventBus(),
-    config: { ...defaultServiceConfig, ...config.service },
+    config: serviceConfig,
+    files: new LocalFileStore(temporaryFiles ?? join(config.dataDir!, 'files')),
   };
   let stopFeed: () => void;
   try {
@@ -101,7 +150,9 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
     async close() {
       stopFeed();
       databaseClock?.stop();
+      await render.pool.close();
       await store.close();
+      if (temporaryFiles) await rm(temporaryFiles, { recursive: true, force: true });
     },
   };
 }

@@ -155,7 +155,7 @@ async function runHandler(
 }
 
 /** attemptFiles stores an attempt's files and keeps the count of their bytes for `job.size`. */
-function attemptFiles(deps: ServiceDeps, job: Job): JobFiles & { size(): number } {
+export function attemptFiles(deps: Pick<ServiceDeps, 'files'>, job: Pick<Job, 'id'>): JobFiles & { size(): number } {
   const sizes = new Map<string, number>();
   return {
     async put(name, data) {
