@@ -10,6 +10,7 @@ import { type TestAccount, type TestServer, jobReaches, startTestServer } from '
 let server: TestServer;
 let owner: TestAccount;
 let other: TestAccount;
+let closed = false;
 
 before(async () => {
   server = await startTestServer({ workers: 1, render: { chromiumPath: process.env.LONGRUN_CHROMIUM } });
@@ -17,7 +18,7 @@ before(async () => {
   other = await server.createAccount();
 });
 after(async () => {
-  await server.close();
+  if (!closed) await server.close();
 });
 
 describe('render jobs over HTTP', () => {
@@ -82,6 +83,7 @@ describe('render jobs over HTTP', () => {
   });
 
   it('leaves no Chromium process once the server is closed', async () => {
+    closed = true;
     await server.close();
     assert.deepEqual(chromiumDescendants(), []);
   });
