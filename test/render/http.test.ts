@@ -76,6 +76,21 @@ describe('render jobs over HTTP', () => {
     assert.equal(file.json.errors[0].path, '/input/url');
   });
 
+  it('refuses what the schema cannot say, naming the field', async () => {
+    const cases: [string, Record<string, unknown>, string][] = [
+      ['html/image', { html: '<p>x</p>', quality: 50 }, '/input/quality'],
+      ['html/image', { html: '<p>x</p>', fullPage: true, selector: 'p' }, '/input/selector'],
+      ['template/pdf', { template: '<p>{{#open}}never closed</p>' }, '/input/template'],
+      ['html/pdf', { html: '<p>x</p>', cookies: [{ name: 'a', value: 'b' }] }, '/input/cookies/0'],
+      ['html/pdf', { html: '<p>x</p>', format: 'b5' }, '/input/format'],
+    ];
+    for (const [type, input, path] of cases) {
+      const answer = await server.request('POST', '/v1/jobs', { key: owner.key, body: { type, input } });
+      assert.equal(answer.status, 400, `${type} ${JSON.stringify(input)}`);
+      assert.equal(answer.json.errors[0].path, path, answer.text);
+    }
+  });
+
   it('lists the six render types with their schemas', async () => {
     const types = await server.request('GET', '/v1/job-types', { key: owner.key });
     const names = types.json.map((t: { type: string }) => t.type);
