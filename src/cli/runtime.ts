@@ -1,6 +1,11 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Clock, systemClock } from '../domain/index.js';
 import { EventBus, startStoreFeed } from '../events/index.js';
+import { LocalFileStore } from '../files/index.js';
 import { BUILTIN_JOB_TYPES, JobTypeRegistry } from '../jobtypes/index.js';
+import { DEFAULT_RENDER_SETTINGS, type RenderSettings, renderEnvironment, renderJobTypes } from '../jobtypes/render/index.js';
 import { type ServiceConfig, type ServiceDeps, defaultServiceConfig } from '../service/index.js';
 import { DatabaseClock, openStore } from '../store/index.js';
 import { parseRetrySchedule } from '../webhooks/retryPolicy.js';
@@ -39,6 +44,31 @@ export const RUNTIME_FLAGS: Flags = {
     max: 1000,
     description: 'Webhook deliveries sent at once by a process that runs workers',
   },
+  chromium: { env: 'LONGRUN_CHROMIUM', kind: 'string', description: 'The Chromium render jobs run (default: the one in the @sparticuz/chromium npm package)' },
+  'render-max-bytes': {
+    env: 'LONGRUN_RENDER_MAX_BYTES',
+    default: String(DEFAULT_RENDER_SETTINGS.maxOutputBytes),
+    kind: 'int',
+    min: 1024,
+    max: 2 ** 40,
+    description: 'Largest file a render job may produce, in bytes (else output_too_large)',
+  },
+  'render-max-pages': {
+    env: 'LONGRUN_RENDER_MAX_PAGES',
+    default: String(DEFAULT_RENDER_SETTINGS.maxPdfPages),
+    kind: 'int',
+    min: 1,
+    max: 1_000_000,
+    description: 'Most pages a rendered PDF may have (else output_too_large)',
+  },
+  'render-recycle-after': {
+    env: 'LONGRUN_RENDER_RECYCLE_AFTER',
+    default: String(DEFAULT_RENDER_SETTINGS.recycleAfter),
+    kind: 'int',
+    min: 1,
+    max: 1_000_000,
+    description: 'Renders a browser serves before it is replaced by a fresh one',
+  },
   'grace-ms': {
     env: 'LONGRUN_SHUTDOWN_GRACE_MS',
     default: '10000',
@@ -50,11 +80,12 @@ export const RUNTIME_FLAGS: Flags = {
 };
 
 /** storeConfigFrom reads the store's flags (`--db`, `--data-dir`, `--durability`) out of parsed RUNTIME_FLAGS. */
-export function storeConfigFrom(flags: ParsedFlags): Pick<RuntimeConfig, 'db' | 'durability'> {
+export function storeConfigFrom(flags: ParsedFlags): Pick<RuntimeConfig, 'db' | 'durability' | 'dataDir'> {
   const dataDir = String(flags['data-dir']).replace(/\/$/, '');
   return {
     db: flags.db === undefined ? `sqlite:${dataDir}/longrun.db` : String(flags.db),
     durability: flags.durability as 'full' | 'relaxed',
+    dataDir,
   };
 }
 
@@ -69,6 +100,12 @@ export function runtimeConfigFrom(flags: ParsedFlags): RuntimeConfig {
       webhookRetrySchedule: retryScheduleFlag(String(flags['webhook-retry-schedule'])),
     },
     webhookConcurrency: Number(flags['webhook-concurrency']),
+    render: {
+      chromiumPath: flags.chromium === undefined ? undefined : String(flags.chromium),
+      maxOutputBytes: Number(flags['render-max-bytes']),
+      maxPdfPages: Number(flags['render-max-pages']),
+      recycleAfter: Number(flags['render-recycle-after']),
+    },
   };
 }
 
@@ -85,6 +122,13 @@ export interface RuntimeConfig {
   db: string;
   durability: 'full' | 'relaxed';
   handlers?: string;
+  /**
+   * dataDir holds output files (`<dataDir>/files`); without one, files go to a temporary folder
+   * removed on close (tests and `sqlite::memory:`).
+   */
+  dataDir?: string;
+  /** render tunes the render job types; DEFAULT_RENDER_SETTINGS fill in the rest. */
+  render?: Partial<RenderSettings>;
   service?: Partial<ServiceConfig>;
   clock?: Clock;
   /** webhookConcurrency is how many deliveries a process that runs workers sends at once (default 8). */
@@ -94,7 +138,7 @@ export interface RuntimeConfig {
 /** Runtime is an open store with its registry, bus and the relay of other processes' changes. */
 export interface Runtime {
   deps: ServiceDeps;
-  /** close stops the relay and closes the store. */
+  /** close stops the relay, closes the browsers and closes the store. */
   close(): Promise<void>;
 }
 
@@ -103,7 +147,10 @@ export interface Runtime {
  * processes on the same store commit, so this process's bus hears of every change.
  */
 export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
-  const registry = new JobTypeRegistry(BUILTIN_JOB_TYPES);
+  const serviceConfig = { ...defaultServiceConfig, ...config.service };
+  // The browser launches on the first render job, not here.
+  const render = renderEnvironment({ ...DEFAULT_RENDER_SETTINGS, ...config.render }, { allowPrivateTargets: serviceConfig.allowPrivateTargets });
+  const registry = new JobTypeRegistry([...BUILTIN_JOB_TYPES, ...renderJobTypes(render)]);
   if (config.handlers) for (const definition of await loadHandlers(config.handlers)) registry.register(definition);
   const store = await openStore(config.db, { durability: config.durability === 'relaxed' ? 'normal' : 'full' });
   // Processes that share a database server agree on its clock; an embedded one is this machine's.
@@ -119,12 +166,14 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
     }
     clock = databaseClock;
   }
+  const temporaryFiles = config.dataDir === undefined ? await mkdtemp(join(tmpdir(), 'longrun-files-')) : null;
   const deps: ServiceDeps = {
     store,
     clock,
     registry,
     bus: new EventBus(),
-    config: { ...defaultServiceConfig, ...config.service },
+    config: serviceConfig,
+    files: new LocalFileStore(temporaryFiles ?? join(config.dataDir!, 'files')),
   };
   let stopFeed: () => void;
   try {
@@ -138,7 +187,9 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
     async close() {
       stopFeed();
       databaseClock?.stop();
+      await render.pool.close();
       await store.close();
+      if (temporaryFiles) await rm(temporaryFiles, { recursive: true, force: true });
     },
   };
 }

@@ -170,6 +170,17 @@ export class ServiceUnavailableError extends LongrunError {
   }
 }
 
+/** RangeNotSatisfiableError: a `Range` that starts past the end of the file. */
+export class RangeNotSatisfiableError extends LongrunError {
+  readonly code = 'range_not_satisfiable';
+  readonly status = 416;
+  readonly title = 'Range not satisfiable';
+  constructor(readonly size: number) {
+    super(`The range starts past the end of the file (${size} bytes)`);
+    this.headers = { 'content-range': `bytes */${size}` };
+  }
+}
+
 /** InternalError: a fault of ours; the detail never leaks internals. */
 export class InternalError extends LongrunError {
   readonly code = 'internal';
@@ -196,5 +207,6 @@ export const ERROR_CODES = [
   'lease_lost',
   'delivery_in_progress',
   'service_unavailable',
+  'range_not_satisfiable',
   'internal',
 ] as const;

@@ -11,6 +11,7 @@ import type { RateLimiter } from './rateLimit.js';
 import { accountRoutes } from './routes/account.js';
 import { adminRoutes } from './routes/admin.js';
 import { eventRoutes } from './routes/events.js';
+import { fileRoutes } from './routes/files.js';
 import { jobRoutes } from './routes/jobs.js';
 import { opsRoutes } from './routes/ops.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -108,6 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(accountRoutes, { deps });
   await app.register(eventRoutes, { deps });
   await app.register(webhookRoutes, { deps });
+  await app.register(fileRoutes, { deps });
   await app.register(adminRoutes, { deps });
   return app;
 }

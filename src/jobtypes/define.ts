@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from '../domain/index.js';
+import type { FieldProblem, JsonObject, JsonValue } from '../domain/index.js';
 
 /** JsonSchema is a JSON Schema (draft 2020-12 subset that Ajv understands) for a type's input. */
 export type JsonSchema = { [key: string]: unknown };
@@ -19,6 +19,32 @@ export interface JobContext<Input extends object = JsonObject> {
    * the signal fired are discarded.
    */
   progress(percent: number, message?: string): Promise<void>;
+  /** files stores the attempt's output files; list what `put` returns in the output. */
+  files: JobFiles;
+}
+
+/** OutputFile is a stored output file as a job's output lists it. */
+export type OutputFile = {
+  name: string;
+  /** url is where the owner downloads it: `/v1/jobs/:id/files/:name`. */
+  url: string;
+  contentType: string;
+  size: number;
+};
+
+/**
+ * JobFiles stores an attempt's files. The job's `size` becomes the bytes of the files stored;
+ * a file put again under the same name replaces the first, and a retry starts with none.
+ */
+export interface JobFiles {
+  /** put stores `data` whole as `name` (letters, digits, `.`, `_`, `-`); its type comes from the extension. */
+  put(name: string, data: Uint8Array): Promise<OutputFile>;
+}
+
+/** InputCheckContext is what `checkInput` may consult besides the input. */
+export interface InputCheckContext {
+  /** allowPrivateTargets mirrors LONGRUN_ALLOW_PRIVATE_TARGETS: the URL guard's address rules are off. */
+  allowPrivateTargets: boolean;
 }
 
 /** JobTypeDefinition describes one job type; `defineJobType` checks and returns it. */
@@ -36,6 +62,12 @@ export interface JobTypeDefinition<Input extends object = JsonObject, Output ext
   timeoutMs: number;
   /** maxAttempts bounds the attempts unless the job sets its own. */
   maxAttempts: number;
+  /**
+   * checkInput runs at create time after the schema check passed, for what a schema cannot say
+   * (a URL the guard refuses, fields that exclude each other). Each problem it returns names a
+   * field under `/input`; any problem refuses the job with `400 invalid_request`.
+   */
+  checkInput?(input: Input, context: InputCheckContext): Promise<FieldProblem[]> | FieldProblem[];
   /** run does the work of one attempt and returns the job's output. */
   run(ctx: JobContext<Input>): Promise<Output> | Output;
 }

@@ -2,7 +2,16 @@
 import { demoSleep } from './demo/sleep.js';
 import type { JobTypeDefinition } from './define.js';
 
-export { defineJobType, JobFailure, type JobContext, type JobTypeDefinition, type JsonSchema } from './define.js';
+export {
+  defineJobType,
+  JobFailure,
+  type InputCheckContext,
+  type JobContext,
+  type JobFiles,
+  type JobTypeDefinition,
+  type JsonSchema,
+  type OutputFile,
+} from './define.js';
 export { JobTypeRegistry, type RegisteredJobType } from './registry.js';
 
 /** BUILTIN_JOB_TYPES ship with Longrun. */

@@ -42,6 +42,8 @@ export async function createJob(
   const input = request.input ?? {};
   const checked = deps.registry.prepareInput(request.type, input);
   if (!checked.ok) throw new InvalidRequestError(`The input does not match the ${request.type} schema`, checked.errors);
+  const problems = (await jobType.checkInput?.(checked.input, { allowPrivateTargets: deps.config.allowPrivateTargets })) ?? [];
+  if (problems.length > 0) throw new InvalidRequestError(`The input is not acceptable for ${request.type}`, problems);
 
   const now = deps.clock.now();
   let runAt = now;

@@ -1,5 +1,6 @@
 import type { Clock } from '../domain/index.js';
 import type { EventBus } from '../events/index.js';
+import type { FileStore } from '../files/index.js';
 import type { JobTypeRegistry } from '../jobtypes/index.js';
 import type { Store } from '../store/index.js';
 import type { LookupFn } from '../webhooks/urlGuard.js';
@@ -53,6 +54,8 @@ export interface ServiceDeps {
   registry: JobTypeRegistry;
   bus: EventBus;
   config: ServiceConfig;
+  /** files keeps jobs' output files; without one, a job type that stores a file fails. */
+  files?: FileStore;
   /** random returns a number in [0, 1); injected so jitter is exact in tests. */
   random?: () => number;
   /** lookup resolves the hosts of client-given URLs for the URL guard; default: the system resolver, 2 s per lookup. */

@@ -14,3 +14,4 @@ export * from './reapExpired.js';
 export * from './usage.js';
 export * from './purgeExpired.js';
 export * from './deliveries.js';
+export * from './jobFiles.js';

@@ -9,7 +9,7 @@ export interface PurgeOptions {
   /** maxBatches bounds one pass, so a large backlog is worked off over several passes. */
   maxBatches: number;
   /**
-   * deleteFiles removes a job's output files. It runs before the job's row is deleted, so a crash
+   * deleteFiles removes a job's output files (default: the service's file store). It runs before the job's row is deleted, so a crash
    * in between leaves a job whose files are gone (deleted again on the next pass), never files
    * that no job owns.
    */
@@ -29,7 +29,8 @@ export async function purgeExpired(deps: ServiceDeps, p: PurgeOptions): Promise<
   for (let round = 0; round < p.maxBatches; round++) {
     const ids = await deps.store.jobListFinishedBefore({ before, limit: p.batch });
     if (ids.length === 0) break;
-    if (p.deleteFiles) for (const id of ids) await p.deleteFiles(id);
+    const deleteFiles = p.deleteFiles ?? (deps.files ? (id: string) => deps.files!.deleteJobFiles(id) : undefined);
+    if (deleteFiles) for (const id of ids) await deleteFiles(id);
     jobs += (await deps.store.jobDelete({ ids, finishedBefore: before })).length;
     if (ids.length < p.batch) break;
   }

@@ -1,4 +1,4 @@
 /** Worker: the runtime that claims jobs and runs their handlers, and the store's upkeep (retention). */
 export { WorkerPool, type WorkerPoolOptions } from './workerPool.js';
-export { runAttempt, type RunningAttempt, type StopReason } from './runAttempt.js';
+export { attemptFiles, runAttempt, type RunningAttempt, type StopReason } from './runAttempt.js';
 export { RetentionSweep, type RetentionSweepOptions } from './retentionSweep.js';

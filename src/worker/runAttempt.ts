@@ -1,5 +1,5 @@
 import { type Job, type JsonValue, LeaseLostError } from '../domain/index.js';
-import { JobFailure, type JobContext } from '../jobtypes/index.js';
+import { JobFailure, type JobContext, type JobFiles } from '../jobtypes/index.js';
 import { type Attempt, completeAttempt, failAttempt, heartbeatAttempt, releaseAttempt, reportProgress, type ServiceDeps } from '../service/index.js';
 
 /** StopReason says why an attempt was stopped before its handler finished. */
@@ -19,7 +19,7 @@ export interface AttemptOptions {
   onError: (error: unknown, context: string) => void;
 }
 
-type Outcome = { ok: true; output: unknown } | { ok: false; error: unknown };
+type Outcome = { ok: true; output: unknown; size: number } | { ok: false; error: unknown };
 
 /**
  * runAttempt runs one claimed job's handler with an AbortSignal, heartbeats its lease, enforces
@@ -65,7 +65,7 @@ export function runAttempt(deps: ServiceDeps, job: Job, options: AttemptOptions)
       ]);
       stopListening(); // our own outcome below is not a reason to stop
       if (reason !== null || outcome === null) return await afterStop(reason ?? 'lease_lost');
-      if (outcome.ok) await finishOk(outcome.output);
+      if (outcome.ok) await finishOk(outcome.output, outcome.size);
       else await finishFailed(outcome.error);
     } catch (error) {
       if (!(error instanceof LeaseLostError)) options.onError(error, `finishing ${job.id}`);
@@ -88,7 +88,7 @@ export function runAttempt(deps: ServiceDeps, job: Job, options: AttemptOptions)
     } // cancelled or lease lost: the job has moved on without us
   }
 
-  async function finishOk(output: unknown): Promise<void> {
+  async function finishOk(output: unknown, size: number): Promise<void> {
     const json = toJson(output);
     if (json === undefined) {
       await failAttempt(deps, job, {
@@ -98,7 +98,7 @@ export function runAttempt(deps: ServiceDeps, job: Job, options: AttemptOptions)
       });
       return;
     }
-    await completeAttempt(deps, attempt, { output: json, size: 0, processTime: elapsed() });
+    await completeAttempt(deps, attempt, { output: json, size, processTime: elapsed() });
   }
 
   async function finishFailed(error: unknown): Promise<void> {
@@ -129,6 +129,7 @@ async function runHandler(
     const jobType = deps.registry.get(job.type);
     const prepared = deps.registry.prepareInput(job.type, { ...job.input, ...(job.privateInput ?? {}) });
     if (!prepared.ok) throw new JobFailure('invalid_input', 'The stored input no longer matches the job type', false);
+    const files = attemptFiles(deps, job);
     const ctx: JobContext = {
       job: { id: job.id, type: job.type, attempt: job.attempts, maxAttempts: job.maxAttempts, metadata: job.metadata },
       input: prepared.input,
@@ -142,11 +143,29 @@ async function runHandler(
           else options.onError(error, `progress of ${job.id}`);
         }
       },
+      files,
     };
-    return { ok: true, output: await jobType.run(ctx) };
+    // A retry starts clean: files an earlier attempt left are not this attempt's output.
+    if (job.attempts > 1) await deps.files?.deleteJobFiles(job.id);
+    const output = await jobType.run(ctx);
+    return { ok: true, output, size: files.size() };
   } catch (error) {
     return { ok: false, error };
   }
+}
+
+/** attemptFiles stores an attempt's files and keeps the count of their bytes for `job.size`. */
+export function attemptFiles(deps: Pick<ServiceDeps, 'files'>, job: Pick<Job, 'id'>): JobFiles & { size(): number } {
+  const sizes = new Map<string, number>();
+  return {
+    async put(name, data) {
+      if (!deps.files) throw new Error('This process has no file store, so the job cannot store files');
+      const stored = await deps.files.filePut({ jobId: job.id, name, data });
+      sizes.set(name, stored.size);
+      return { ...stored, url: `/v1/jobs/${job.id}/files/${encodeURIComponent(name)}` };
+    },
+    size: () => [...sizes.values()].reduce((sum, size) => sum + size, 0),
+  };
 }
 
 function toJson(value: unknown): JsonValue | undefined {

@@ -27,6 +27,7 @@ describe('error codes', () => {
       new domain.PayloadTooLargeError('x'),
       new domain.LeaseLostError('job_x'),
       new domain.ServiceUnavailableError(),
+      new domain.RangeNotSatisfiableError(10),
       new domain.InternalError(),
     ];
     for (const error of instances) {

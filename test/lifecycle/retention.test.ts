@@ -1,9 +1,13 @@
 // Retention on a clock moved by hand: final jobs go once they are older than the retention, with
 // their files deleted first; running and young jobs stay; expired idempotency keys are forgotten.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ManualClock } from '../../src/domain/index.js';
 import { EventBus } from '../../src/events/index.js';
+import { LocalFileStore } from '../../src/files/index.js';
 import { BUILTIN_JOB_TYPES, JobTypeRegistry } from '../../src/jobtypes/index.js';
 import {
   type Principal,
@@ -94,5 +98,38 @@ describe('retention', () => {
     await sweep.runOnce();
     assert.equal(await deps.store.jobGet({ id: job.id }), null);
     await sweep.stop();
+  });
+});
+
+describe('retention and output files', () => {
+  it('deletes a job\'s files from the service\'s file store with the job', async (t) => {
+    const root = mkdtempSync(join(tmpdir(), 'longrun-retention-'));
+    const clock = new ManualClock(new Date('2026-03-01T00:00:00.000Z'));
+    const files = new LocalFileStore(root);
+    const deps: ServiceDeps = {
+      store: openSqlite(':memory:'),
+      clock,
+      registry: new JobTypeRegistry(BUILTIN_JOB_TYPES),
+      bus: new EventBus(),
+      config: defaultServiceConfig,
+      files,
+    };
+    t.after(async () => {
+      await deps.store.close();
+      rmSync(root, { recursive: true, force: true });
+    });
+    const { account } = await createAccount(deps, { name: 'files', credits: null });
+    const principal: Principal = { accountId: account.id, apiKeyId: null, apiKeyUsed: null };
+    const old = (await createJob(deps, principal, { type: 'demo/sleep', input: { durationMs: 0 } })).job;
+    await cancelJob(deps, principal, old.id);
+    await files.filePut({ jobId: old.id, name: 'report.pdf', data: new Uint8Array([37, 80, 68, 70]) });
+    clock.advance(DAY + 1);
+    const young = (await createJob(deps, principal, { type: 'demo/sleep', input: { durationMs: 0 } })).job;
+    await cancelJob(deps, principal, young.id);
+    await files.filePut({ jobId: young.id, name: 'report.pdf', data: new Uint8Array([1]) });
+
+    assert.deepEqual(await purgeExpired(deps, { retentionMs: DAY, batch: 10, maxBatches: 1 }), { jobs: 1, idempotencyKeys: 0 });
+    assert.equal(await files.fileStat({ jobId: old.id, name: 'report.pdf' }), null);
+    assert.equal((await files.fileStat({ jobId: young.id, name: 'report.pdf' }))?.size, 1);
   });
 });

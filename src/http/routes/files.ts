@@ -1,0 +1,58 @@
+import { Readable } from 'node:stream';
+import type { FastifyPluginAsync } from 'fastify';
+import { openJobFile, parseByteRange } from '../../service/index.js';
+import type { AppDeps } from '../app.js';
+import { requireAccount } from '../auth.js';
+import { problemResponses } from '../schemas.js';
+
+const fileParamsSchema = {
+  type: 'object',
+  properties: { id: { type: 'string', maxLength: 100 }, name: { type: 'string', maxLength: 200 } },
+  required: ['id', 'name'],
+} as const;
+
+/**
+ * fileRoutes: download a job's output file, owner only. `Range: bytes=…` (one range) answers
+ * 206 with `Content-Range`; a range past the end answers 416; `HEAD` answers the headers alone.
+ */
+export const fileRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
+  const service = deps.service;
+  app.addHook('onRequest', requireAccount(service, deps.rateLimiter ?? null));
+
+  app.get<{ Params: { id: string; name: string } }>(
+    '/v1/jobs/:id/files/:name',
+    {
+      exposeHeadRoute: true,
+      schema: {
+        summary: "Download a job's output file",
+        description: 'Listed in the job\'s `output.files`. Supports one `Range: bytes=start-end` (206, or 416 past the end) and `HEAD`.',
+        tags: ['jobs'],
+        params: fileParamsSchema,
+        response: { 200: { type: 'string', format: 'binary' }, 206: { type: 'string', format: 'binary' }, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const rangeHeader = request.headers.range;
+      const { file, range, body } = await openJobFile(service, request.principal, {
+        jobId: request.params.id,
+        name: request.params.name,
+        range: parseByteRange(Array.isArray(rangeHeader) ? undefined : rangeHeader),
+        headOnly: request.method === 'HEAD',
+      });
+      reply
+        .header('content-type', file.contentType)
+        .header('accept-ranges', 'bytes')
+        .header('cache-control', 'private, no-store')
+        .header('x-content-type-options', 'nosniff')
+        .header('content-disposition', `attachment; filename="${file.name}"`);
+      if (range) {
+        reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${file.size}`);
+        reply.header('content-length', String(range.end - range.start + 1));
+      } else {
+        reply.header('content-length', String(file.size));
+      }
+      // HEAD: an empty stream keeps our Content-Length (Fastify would count a string body).
+      return reply.send(body ?? Readable.from([]));
+    },
+  );
+};

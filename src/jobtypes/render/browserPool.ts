@@ -1,0 +1,136 @@
+/**
+ * The browser pool: one Chromium per process, launched on the first render (never at start-up),
+ * shared by the process's render jobs, each in a fresh incognito context. It is replaced after
+ * `recycleAfter` contexts (a long-lived browser grows) or when it dies, and closed with the
+ * process, so no Chromium outlives Longrun.
+ */
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium } from 'playwright-core';
+
+/** BrowserPoolOptions configure the pool. */
+export interface BrowserPoolOptions {
+  /**
+   * chromiumPath is the browser to run (LONGRUN_CHROMIUM). Without it, the Chromium inside the
+   * `@sparticuz/chromium` npm package is unpacked (once, into the temp dir) and used.
+   */
+  chromiumPath?: string;
+  /** recycleAfter is how many contexts a browser serves before it is replaced (default 200). */
+  recycleAfter?: number;
+}
+
+// Flags for any Chromium we run. WebRTC may not use UDP outside the proxy (it would bypass the
+// URL guard); /dev/shm is small in containers; the rest turn off traffic nobody asked for.
+const COMMON_ARGS = [
+  '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
+  '--webrtc-ip-handling-policy=disable_non_proxied_udp',
+  '--disable-dev-shm-usage',
+  '--disable-domain-reliability',
+  '--no-pings',
+  '--font-render-hinting=none',
+];
+// The npm package's Chromium is built for sandbox-less serverless hosts and draws with
+// SwiftShader. Its own recommended flags also turn off web security and site isolation; we
+// leave those out: a render must not read across origins.
+const BUNDLED_ARGS = ['--no-sandbox', '--no-zygote', '--use-gl=angle', '--use-angle=swiftshader'];
+
+interface Launched {
+  browser: Browser;
+  contexts: number;
+  open: number;
+  retired: boolean;
+}
+
+/** BrowserPool hands out fresh browser contexts on a shared, lazily launched browser. */
+export class BrowserPool {
+  private current: Promise<Launched> | null = null;
+  private readonly all = new Set<Launched>();
+  private closed = false;
+  private readonly recycleAfter: number;
+
+  constructor(private readonly options: BrowserPoolOptions = {}) {
+    this.recycleAfter = options.recycleAfter ?? 200;
+  }
+
+  /** launches counts the browsers this pool has started; for tests and metrics. */
+  launches = 0;
+
+  /**
+   * withContext runs `use` with a new incognito context of the shared browser and closes the
+   * context afterwards, whatever happens.
+   */
+  async withContext<T>(contextOptions: BrowserContextOptions, use: (context: BrowserContext) => Promise<T>): Promise<T> {
+    const launched = await this.acquire();
+    let context: BrowserContext | null = null;
+    try {
+      context = await launched.browser.newContext(contextOptions);
+      return await use(context);
+    } finally {
+      await context?.close().catch(() => undefined);
+      launched.open -= 1;
+      if (launched.retired && launched.open === 0) await this.retire(launched);
+    }
+  }
+
+  /** close closes every browser of the pool; later renders are refused. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.current = null;
+    await Promise.all([...this.all].map((launched) => this.retire(launched)));
+  }
+
+  private async acquire(): Promise<Launched> {
+    if (this.closed) throw new Error('The browser pool is closed');
+    let current = this.current;
+    if (current) {
+      const launched = await current.catch(() => null);
+      if (!launched || launched.retired || !launched.browser.isConnected()) current = null;
+    }
+    if (!current) {
+      current = this.launch();
+      this.current = current;
+      // A failed launch is not kept: the next render tries again.
+      current.catch(() => {
+        if (this.current === current) this.current = null;
+      });
+    }
+    const launched = await current;
+    launched.open += 1;
+    launched.contexts += 1;
+    if (launched.contexts >= this.recycleAfter) {
+      launched.retired = true; // serves the contexts it has, then goes
+      if (this.current === current) this.current = null;
+    }
+    return launched;
+  }
+
+  private async launch(): Promise<Launched> {
+    const bundled = this.options.chromiumPath === undefined;
+    const executablePath = bundled ? await bundledChromiumPath() : this.options.chromiumPath;
+    // Chromium cannot sandbox itself as root; a system Chromium run by another user keeps its sandbox.
+    const args = bundled ? [...COMMON_ARGS, ...BUNDLED_ARGS] : [...COMMON_ARGS, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])];
+    const browser = await chromium.launch({ executablePath, args, headless: true, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+    this.launches += 1;
+    const launched: Launched = { browser, contexts: 0, open: 0, retired: false };
+    this.all.add(launched);
+    browser.once('disconnected', () => {
+      // A crashed browser is dropped; the next render launches another.
+      launched.retired = true;
+      this.all.delete(launched);
+    });
+    if (this.closed) {
+      await this.retire(launched);
+      throw new Error('The browser pool is closed');
+    }
+    return launched;
+  }
+
+  private async retire(launched: Launched): Promise<void> {
+    launched.retired = true;
+    this.all.delete(launched);
+    await launched.browser.close().catch(() => undefined);
+  }
+}
+
+async function bundledChromiumPath(): Promise<string> {
+  const { default: bundled } = await import('@sparticuz/chromium');
+  return bundled.executablePath();
+}
