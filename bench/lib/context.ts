@@ -7,6 +7,8 @@ import { BENCH_ROOT } from './children.js';
 export interface Sizes {
   /** rounds is how many times each baseline/ours pair runs, interleaved. */
   rounds: number;
+  /** e2eRounds is the rounds of the e2e scenario, the longest. */
+  e2eRounds: number;
   /** loadSec is one load-generator run, in seconds. */
   loadSec: number;
   connections: number;
@@ -27,12 +29,12 @@ export interface Sizes {
 /** QUICK is a smoke check under 3 minutes; FULL is the real run, 10–15 minutes on 2 cores. */
 export const SIZES: Record<'quick' | 'full', Sizes> = {
   quick: {
-    rounds: 2, loadSec: 2, connections: 20, burnJobs: 2000, continuousSec: 3, concurrency: 16,
+    rounds: 2, e2eRounds: 1, loadSec: 2, connections: 20, burnJobs: 1000, continuousSec: 2, concurrency: 16,
     pickupSamples: 200, pickupWarmup: 30, depths: [1000, 10_000], depthBurnJobs: 500, depthPickupSamples: 100,
     memoryPending: 10_000, streams: 1000,
   },
   full: {
-    rounds: 3, loadSec: 4, connections: 20, burnJobs: 10_000, continuousSec: 8, concurrency: 16,
+    rounds: 3, e2eRounds: 2, loadSec: 4, connections: 20, burnJobs: 10_000, continuousSec: 5, concurrency: 16,
     pickupSamples: 1000, pickupWarmup: 100, depths: [1000, 100_000, 1_000_000], depthBurnJobs: 2000, depthPickupSamples: 300,
     memoryPending: 100_000, streams: 10_000,
   },

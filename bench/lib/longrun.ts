@@ -85,6 +85,8 @@ export interface JobTally {
  * reads; the bench never writes SQL to Longrun's tables.
  */
 export interface JobReader {
+  /** queries counts the reader's own queries (each is a transaction in PostgreSQL's statistics). */
+  readonly queries: number;
   tally(p: { type: string; since: number }): Promise<JobTally>;
   close(): Promise<void>;
 }
@@ -98,6 +100,7 @@ export async function openJobReader(db: string): Promise<JobReader> {
         MIN(started_at) AS first, MAX(completed_at) AS last
       FROM jobs WHERE type = ? AND created_at >= ?`);
     return {
+      queries: 0,
       async tally({ type, since }) {
         const row = stmt.get(type, since) as { pending: number | null; running: number | null; completed: number | null; first: number | null; last: number | null };
         return { pending: row.pending ?? 0, running: row.running ?? 0, completed: row.completed ?? 0, firstStartMs: row.first, lastCompleteMs: row.last };
@@ -112,8 +115,13 @@ export async function openJobReader(db: string): Promise<JobReader> {
   url.searchParams.delete('schema');
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
+  let queries = 0;
   return {
+    get queries() {
+      return queries;
+    },
     async tally({ type, since }) {
+      queries++;
       const { rows } = await client.query<{ pending: string; running: string; completed: string; first: string | null; last: string | null }>(
         `SELECT count(*) FILTER (WHERE status = 'pending') AS pending, count(*) FILTER (WHERE status = 'running') AS running,
            count(*) FILTER (WHERE status = 'completed') AS completed,

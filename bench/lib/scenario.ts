@@ -33,22 +33,32 @@ export interface LoadResult {
   errors: number;
 }
 
-/** load runs the load generator in its own process against `url`; fails when any answer was not 2xx. */
-export async function load(p: {
+/** LoadParams configure one load-generator run. */
+export interface LoadParams {
   url: string;
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
+  /** paths rotates the requests through several paths of `url`'s server. */
   paths?: string[];
   connections: number;
   durationSec: number;
+  /** overallRate caps the requests per second (unset: as fast as answers come). */
   overallRate?: number;
-}): Promise<LoadResult> {
+}
+
+/** load runs the load generator in its own process against `url`; fails when any answer was not 2xx. */
+export async function load(p: LoadParams): Promise<LoadResult> {
   const result = await runTool<LoadResult>('loadgen', p, { maxMs: (p.durationSec + 60) * 1000 });
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(`load on ${p.url}: ${result.non2xx} non-2xx answers and ${result.errors} errors in ${result.total}`);
   }
   return result;
+}
+
+/** startLoad starts the load generator and leaves it running (background load); stop it when done. */
+export function startLoad(p: LoadParams): Child {
+  return startTool('loadgen', p, { maxMs: (p.durationSec + 60) * 1000 });
 }
 
 /** startBare starts a baseline server (`http` or `fastify`) and returns it with its URL. */

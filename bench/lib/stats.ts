@@ -86,13 +86,11 @@ export function round(value: number, digits = 2): number {
   return Math.round(value * f) / f;
 }
 
-/** formatNumber prints a figure compactly: 12 345, 12.3, 0.123. */
+/** formatNumber prints a figure compactly, to three significant digits or so: 12,345, 12.3, 0.123, 0.5. */
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   const abs = Math.abs(value);
   if (abs >= 1000) return Math.round(value).toLocaleString('en-US');
-  if (abs >= 100) return value.toFixed(0);
-  if (abs >= 10) return value.toFixed(1);
-  if (abs >= 1) return value.toFixed(2);
-  return value.toFixed(3);
+  const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : 3;
+  return String(Number(value.toFixed(digits)));
 }
