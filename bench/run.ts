@@ -1,12 +1,14 @@
 // `npm run bench` runs every scenario, one at a time, each in its own child processes, prints the
 // table and writes bench/results/latest.json. `-- --quick` is the small smoke run; `-- --only
-// create,e2e` runs some scenarios; `-- --readme` writes the table of latest.json into README.md.
+// create,e2e` runs some scenarios; `-- --readme` writes the table of latest.json into README.md;
+// `-- --profile DIR` has every Longrun process write a CPU profile there (see bench/profile.ts).
 import { readFileSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCH_ROOT, killAllChildren } from './lib/children.js';
 import { type BenchContext, DEFAULT_DATA_DIR, SIZES } from './lib/context.js';
+import { profileInto } from './lib/longrun.js';
 import { DEFAULT_POSTGRES_URL, benchDatabaseUrl, createBenchDatabase, dropBenchDatabase, postgresVersion } from './lib/postgres.js';
 import { type BenchReport, type BenchResult, formatMachine, formatTable, readmeBody, replaceReadmeSection } from './lib/report.js';
 import type { Scenario } from './lib/scenario.js';
@@ -35,7 +37,7 @@ function writeReadme(): void {
 
 async function run(): Promise<void> {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean' }, only: { type: 'string' }, readme: { type: 'boolean' } },
+    options: { quick: { type: 'boolean' }, only: { type: 'string' }, readme: { type: 'boolean' }, profile: { type: 'string' } },
     strict: true,
   });
   if (values.readme) return writeReadme();
@@ -44,6 +46,10 @@ async function run(): Promise<void> {
   const chosen = SCENARIOS.filter((s) => !only || only.includes(s.name));
   if (only && chosen.length !== only.length) throw new Error(`--only: known scenarios are ${SCENARIOS.map((s) => s.name).join(', ')}`);
 
+  if (values.profile) {
+    mkdirSync(values.profile, { recursive: true });
+    profileInto(resolve(values.profile));
+  }
   const serverUrl = process.env.LONGRUN_BENCH_POSTGRES_URL || DEFAULT_POSTGRES_URL;
   const database = `longrun_bench_${process.pid}`;
   const startedAt = new Date();

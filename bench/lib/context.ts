@@ -30,7 +30,7 @@ export interface Sizes {
 export const SIZES: Record<'quick' | 'full', Sizes> = {
   quick: {
     rounds: 2, e2eRounds: 1, loadSec: 2, connections: 20, burnJobs: 1000, continuousSec: 2, concurrency: 16,
-    pickupSamples: 200, pickupWarmup: 30, depths: [1000, 10_000], depthBurnJobs: 500, depthPickupSamples: 100,
+    pickupSamples: 100, pickupWarmup: 20, depths: [1000, 10_000], depthBurnJobs: 500, depthPickupSamples: 100,
     memoryPending: 10_000, streams: 1000,
   },
   full: {

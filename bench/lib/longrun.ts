@@ -28,6 +28,17 @@ export interface LongrunServer {
   url: string;
 }
 
+let profileDir: string | null = null;
+
+/** profileInto makes every Longrun process from now on write a CPU profile (`--cpu-prof`) into `dir`. */
+export function profileInto(dir: string): void {
+  profileDir = dir;
+}
+
+function nodeOptions(o: LongrunOptions): string[] {
+  return [...(o.nodeOptions ?? []), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
+}
+
 function runtimeArgs(o: LongrunOptions): string[] {
   return ['--db', o.db, '--durability', o.durability ?? 'full', '--handlers', HANDLERS, '--grace-ms', '2000'];
 }
@@ -35,7 +46,7 @@ function runtimeArgs(o: LongrunOptions): string[] {
 /** startServer runs `longrun serve` on a free port with the rate limit off and waits until it listens. */
 export async function startServer(o: LongrunOptions): Promise<LongrunServer> {
   const args = ['dist/cli/index.js', 'serve', '--port', '0', '--rate-limit', '0', '--workers', String(o.workers ?? 0), ...runtimeArgs(o)];
-  const child = spawnNode('longrun serve', args, { maxMs: o.maxMs, nodeOptions: o.nodeOptions });
+  const child = spawnNode('longrun serve', args, { maxMs: o.maxMs, nodeOptions: nodeOptions(o) });
   const match = await child.waitForLine(/^listening on (http:\/\/\S+)/, 60_000);
   return { child, url: match[1]! };
 }
@@ -44,7 +55,7 @@ export async function startServer(o: LongrunOptions): Promise<LongrunServer> {
 export async function startWorker(o: LongrunOptions & { concurrency: number }): Promise<Child> {
   const args = ['dist/cli/index.js', 'worker', '--concurrency', String(o.concurrency), ...runtimeArgs(o)];
   if (o.types) args.push('--types', o.types.join(','));
-  const child = spawnNode('longrun worker', args, { maxMs: o.maxMs, nodeOptions: o.nodeOptions });
+  const child = spawnNode('longrun worker', args, { maxMs: o.maxMs, nodeOptions: nodeOptions(o) });
   await child.waitForLine(/^worker \S+ running/, 60_000);
   return child;
 }

@@ -121,6 +121,10 @@ export function readmeBody(report: BenchReport): string {
   const judged = report.results.filter((r) => r.met !== null).length;
   return [
     `Last written from a ${formatMachine(report)}.`,
+    ...(report.mode === 'quick' ? ['', 'This is a quick run (small sizes, a smoke check), not the figures to quote; a full run replaces it.'] : []),
+    ...(report.machine.loadAverage.start > report.machine.cores / 2
+      ? ['', `The machine was shared and busy (load average ${report.machine.loadAverage.start.toFixed(1)} on ${report.machine.cores} cores), so absolute figures are low; the ratios are the figures to read.`]
+      : []),
     '',
     `Targets met: ${judged - unmet} of ${judged}.` + (report.failures.length ? ` Scenarios that did not finish: ${report.failures.map((f) => f.scenario).join(', ')}.` : ''),
     '',
