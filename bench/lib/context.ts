@@ -34,7 +34,7 @@ export const SIZES: Record<'quick' | 'full', Sizes> = {
     memoryPending: 10_000, streams: 1000,
   },
   full: {
-    rounds: 3, e2eRounds: 2, loadSec: 4, connections: 20, burnJobs: 10_000, continuousSec: 5, concurrency: 16,
+    rounds: 3, e2eRounds: 2, loadSec: 4, connections: 20, burnJobs: 5000, continuousSec: 4, concurrency: 16,
     pickupSamples: 1000, pickupWarmup: 100, depths: [1000, 100_000, 1_000_000], depthBurnJobs: 2000, depthPickupSamples: 300,
     memoryPending: 100_000, streams: 10_000,
   },
