@@ -292,7 +292,8 @@ describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }
         FROM generate_series(1, 5000) i`);
       await client.query('ANALYZE jobs');
       const claimPlan = plan((await client.query(`EXPLAIN ${SQL.jobClaim}`, ['w', new Date(), new Date(), ['test/echo'], 10, 'x'])).rows);
-      assert.match(claimPlan, /Index Scan using jobs_pending on jobs/);
+      // Each served type is read from its own head of the per-type pending index, never the others.
+      assert.match(claimPlan, /Index Scan using jobs_pending_type on jobs .*\n\s+Index Cond: \(type = served\.type\)/);
       const listPlan = async (accountId: string, statuses: string[]) => {
         const q = jobListSql({ accountId, statuses, limit: 20, offset: 0 });
         return plan((await client.query(`EXPLAIN ${q.listSql}`, q.listParams)).rows);

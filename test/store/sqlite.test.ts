@@ -6,7 +6,9 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { InsufficientCreditsError } from '../../src/domain/index.js';
+import Database from 'better-sqlite3';
+import { InsufficientCreditsError, ServiceUnavailableError } from '../../src/domain/index.js';
+import { jobClaimSql } from '../../src/store/sqlite/queries.js';
 import { type SqliteStore, openSqlite } from '../../src/store/sqlite/index.js';
 import { migrateSqlite } from '../../src/store/sqlite/migrate.js';
 import { at, buildJob, makeAccount, makeJob } from '../helpers/factories.js';
@@ -81,6 +83,34 @@ describe('sqlite driver', () => {
     const listed = await store.jobList({ accountId: account.id, limit: 10 });
     assert.deepEqual(listed, { jobs: [jobs[3], jobs[2], jobs[0]], total: 3 });
     assert.equal(store.db.inTransaction, false);
+  });
+
+  it('answers ServiceUnavailableError when another process holds the write lock past busy_timeout, writing nothing', async () => {
+    const path = join(dir, 'busy.db');
+    const store = openSqlite(path, { busyTimeoutMs: 20 });
+    opened.push(store);
+    const account = await makeAccount(store);
+    const other = new Database(path);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      await assert.rejects(store.jobInsert({ job: buildJob({ accountId: account.id }), idempotency: null }), (error: unknown) => {
+        assert.ok(error instanceof ServiceUnavailableError, String(error));
+        assert.equal(error.headers?.['retry-after'], '1');
+        return true;
+      });
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    assert.equal((await store.jobList({ accountId: account.id, limit: 1 })).total, 0);
+  });
+
+  it('claims each served type from its own head of the pending index', () => {
+    const store = open();
+    const plan = store.db.prepare(`EXPLAIN QUERY PLAN ${jobClaimSql(2)}`).all({ worker: 'w', now: 0, lease_until: 1, limit: 5, type0: 'a', type1: 'b' }) as { detail: string }[];
+    const reads = plan.map((row) => row.detail).filter((detail) => /jobs/.test(detail) && /SCAN|SEARCH/.test(detail));
+    assert.ok(reads.some((d) => /SEARCH jobs USING INDEX jobs_pending_type \(type=\?/.test(d)), JSON.stringify(plan));
+    assert.ok(!reads.some((d) => /SCAN jobs\b(?! USING)/.test(d)), `a claim scans the jobs table: ${JSON.stringify(plan)}`);
   });
 
   it('flushes queued writes on close', async () => {

@@ -70,7 +70,9 @@ export async function claimJobs(
   p: { workerId: string; types: readonly string[]; now: Date; leaseMs: number; limit: number },
   origin: Origin,
 ): Promise<Job[]> {
-  const rows = await tx.rows<JobRow>(SQL.jobClaim, [p.workerId, p.now, new Date(p.now.getTime() + p.leaseMs), p.types, p.limit, origin]);
+  // Each served type is read once (see SQL.jobClaim), so a type listed twice must not be.
+  const types = [...new Set(p.types)];
+  const rows = await tx.rows<JobRow>(SQL.jobClaim, [p.workerId, p.now, new Date(p.now.getTime() + p.leaseMs), types, p.limit, origin]);
   if (rows.length > 0) tx.wroteEvents = true;
   // RETURNING keeps no order; hand the jobs out in claim order (ids compare as bytes, as COLLATE "C").
   rows.sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -94,16 +94,21 @@ export const SQL = {
   jobGet: 'SELECT * FROM jobs WHERE id = $1',
 
   // $1 worker, $2 now, $3 lease until, $4 types, $5 limit, $6 origin.
-  // `picked` walks the partial pending index in claim order and locks what it takes; SKIP LOCKED
-  // passes over rows another claim holds instead of queueing behind it. It is a MATERIALIZED CTE
-  // rather than `id IN (subquery)` so that the locking subquery runs exactly once: as a join's
-  // inner side it could be rescanned and hand out more than LIMIT rows.
+  // `picked` reads each served type's head from the per-type pending index in claim order, locking
+  // what it reads (SKIP LOCKED passes over rows another claim holds instead of queueing behind
+  // it), and merges the heads: a claim never reads the pending jobs of types it does not serve.
+  // With several types it may lock up to LIMIT rows per type and keep LIMIT; the rest are free
+  // again at commit. It is a MATERIALIZED CTE rather than `id IN (subquery)` so that the locking
+  // subquery runs exactly once: as a join's inner side it could be rescanned and hand out more.
   jobClaim: `
     WITH picked AS MATERIALIZED (
-      SELECT id FROM jobs
-      WHERE status = 'pending' AND run_at <= $2 AND type = ANY ($4::text[])
-      ORDER BY priority DESC, id LIMIT $5
-      FOR UPDATE SKIP LOCKED),
+      SELECT head.id FROM unnest($4::text[]) AS served (type)
+      CROSS JOIN LATERAL (
+        SELECT id, priority FROM jobs
+        WHERE status = 'pending' AND type = served.type AND run_at <= $2
+        ORDER BY priority DESC, id LIMIT $5
+        FOR UPDATE SKIP LOCKED) AS head
+      ORDER BY head.priority DESC, head.id LIMIT $5),
     claimed AS (
       UPDATE jobs j SET status = 'running', attempts = j.attempts + 1, worker = $1, started_at = $2, updated_at = $2,
         lease_token = replace(gen_random_uuid()::text, '-', ''), lease_expires_at = $3, event_seq = j.event_seq + 1

@@ -35,15 +35,6 @@ export const SQL = {
     WHERE e.id > ? AND e.origin <> ? ORDER BY e.id LIMIT ?`,
   jobGet: 'SELECT * FROM jobs WHERE id = ?',
 
-  // The subquery walks the partial pending index in claim order; run_at and type are checked per row.
-  jobClaim: `
-    UPDATE jobs SET status = 'running', attempts = attempts + 1, worker = @worker, started_at = @now, updated_at = @now,
-      lease_token = lower(hex(randomblob(16))), lease_expires_at = @lease_until, event_seq = event_seq + 1
-    WHERE id IN (
-      SELECT id FROM jobs INDEXED BY jobs_pending
-      WHERE status = 'pending' AND run_at <= @now AND type IN (SELECT value FROM json_each(@types))
-      ORDER BY priority DESC, id LIMIT @limit)
-    RETURNING *`,
   jobHeartbeat: `UPDATE jobs SET lease_expires_at = @lease_until WHERE ${LEASED} RETURNING *`,
   jobProgress: `
     UPDATE jobs SET progress = @progress, status_message = @message, updated_at = @now, event_seq = event_seq + 1
@@ -155,4 +146,25 @@ export function jobListSql(shape: { statuses: number; type: boolean; before: boo
     // Totals come from the counters the triggers keep, never from COUNT(*) over jobs.
     totalSql: `SELECT COALESCE(SUM(count), 0) AS total FROM job_counters WHERE ${where}`,
   };
+}
+
+/**
+ * jobClaimSql is the claim for a worker that serves `typeCount` types (parameters @type0, @type1,
+ * …): each type's head is read from the per-type pending index in claim order (run_at checked per
+ * row), and the heads are merged, so a claim never reads the pending jobs of types it does not
+ * serve.
+ */
+export function jobClaimSql(typeCount: number): string {
+  const heads = Array.from(
+    { length: typeCount },
+    (_, i) => `SELECT id, priority FROM (SELECT id, priority FROM jobs INDEXED BY jobs_pending_type
+        WHERE status = 'pending' AND type = @type${i} AND run_at <= @now ORDER BY priority DESC, id LIMIT @limit)`,
+  );
+  return `
+    UPDATE jobs SET status = 'running', attempts = attempts + 1, worker = @worker, started_at = @now, updated_at = @now,
+      lease_token = lower(hex(randomblob(16))), lease_expires_at = @lease_until, event_seq = event_seq + 1
+    WHERE id IN (
+      SELECT id FROM (${heads.join(' UNION ALL ')})
+      ORDER BY priority DESC, id LIMIT @limit)
+    RETURNING *`;
 }

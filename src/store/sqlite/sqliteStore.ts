@@ -36,7 +36,7 @@ import {
   jobFromRow,
   jobToRow,
 } from './rows.js';
-import { SQL, jobInsertSql, jobListSql } from './queries.js';
+import { SQL, jobClaimSql, jobInsertSql, jobListSql } from './queries.js';
 import { RateBuckets } from './rateBuckets.js';
 import { WriteQueue } from './writeQueue.js';
 
@@ -268,12 +268,13 @@ export class SqliteStore implements Store {
     if (p.types.length === 0 || p.limit < 1) return Promise.resolve([]);
     return this.writes.run(() => {
       const now = p.now.getTime();
-      const rows = this.stmt(SQL.jobClaim).all({
+      const types = [...new Set(p.types)];
+      const rows = this.stmt(jobClaimSql(types.length)).all({
         worker: p.workerId,
         now,
         lease_until: now + p.leaseMs,
-        types: JSON.stringify(p.types),
         limit: p.limit,
+        ...Object.fromEntries(types.map((type, i) => [`type${i}`, type])),
       }) as JobRow[];
       for (const row of rows) this.eventAdd(row, 'started');
       // RETURNING keeps no order; hand the jobs out in claim order.

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { ServiceUnavailableError } from '../../domain/index.js';
 
 interface QueuedWrite {
   run: () => unknown;
@@ -53,7 +54,9 @@ export class WriteQueue {
       try {
         outcomes = this.batch.immediate(writes) as typeof outcomes;
       } catch (error) {
-        for (const write of writes) write.reject(error); // the COMMIT itself failed: nothing was written
+        // BEGIN or COMMIT failed: nothing was written.
+        const failure = busy(error) ? new ServiceUnavailableError('The database is busy with another process; retry shortly') : error;
+        for (const write of writes) write.reject(failure);
         continue;
       }
       writes.forEach((write, i) => {
@@ -63,4 +66,13 @@ export class WriteQueue {
       });
     }
   }
+}
+
+/**
+ * busy tells whether SQLite gave up waiting for another process's lock (busy_timeout ran out):
+ * a moment of contention, answered `503` with Retry-After rather than as a failure of ours.
+ */
+function busy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }

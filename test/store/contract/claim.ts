@@ -49,6 +49,19 @@ export function describeClaim(open: OpenStore): void {
       assert.deepEqual(await claim({ types: ['t/none'], now: at(10), limit: 10 }), []);
     });
 
+    it('merges several types into one claim order, within the limit, a listed type given twice counting once', async () => {
+      const account = await makeAccount(store());
+      const make = (type: string, ms: number, priority: number) => makeJob(store(), { accountId: account.id, type, createdAt: at(ms), priority });
+      const a0 = await make('t/a', 0, 0);
+      const b1 = await make('t/b', 1, 3);
+      const a2 = await make('t/a', 2, 3);
+      const b3 = await make('t/b', 3, 0);
+      await make('t/other', 4, 9);
+      const a5 = await make('t/a', 5, 1);
+      assert.deepEqual(ids(await claim({ types: ['t/b', 't/a', 't/b'], now: at(10), limit: 4 })), ids([b1, a2, a5, a0]));
+      assert.deepEqual(ids(await claim({ types: ['t/a', 't/b'], now: at(10), limit: 4 })), ids([b3]));
+    });
+
     it('claims jobs of every account', async () => {
       const a = await makeJob(store(), { createdAt: at(0) });
       const b = await makeJob(store(), { createdAt: at(1) });
