@@ -19,12 +19,10 @@ import { floors } from './scenarios/floors.js';
 import { memory } from './scenarios/memory.js';
 import { pickup } from './scenarios/pickup.js';
 import { read } from './scenarios/read.js';
+import { render } from './scenarios/render.js';
 
-/**
- * SCENARIOS run in this order; floors first, since later targets use them. Scenario 8 (render:
- * the render job types) goes last when those types exist: add `bench/scenarios/render.ts` here.
- */
-const SCENARIOS: Scenario[] = [floors, create, e2e, pickup, depth, read, memory];
+/** SCENARIOS run in this order; floors first, since later targets use them; render (scenario 8) last. */
+const SCENARIOS: Scenario[] = [floors, create, e2e, pickup, depth, read, memory, render];
 
 const RESULTS_FILE = join(BENCH_ROOT, 'bench', 'results', 'latest.json');
 const README = join(BENCH_ROOT, 'README.md');

@@ -14,6 +14,8 @@ export interface LongrunOptions {
   /** db is `sqlite:PATH` or a postgres URL with `?schema=`. */
   db: string;
   durability?: 'full' | 'relaxed';
+  /** dataDir is `--data-dir`, where output files go (else the CLI's default, ./data). */
+  dataDir?: string;
   workers?: number;
   /** types limits a `worker` process to some job types. */
   types?: string[];
@@ -40,7 +42,9 @@ function nodeOptions(o: LongrunOptions): string[] {
 }
 
 function runtimeArgs(o: LongrunOptions): string[] {
-  return ['--db', o.db, '--durability', o.durability ?? 'full', '--handlers', HANDLERS, '--grace-ms', '2000'];
+  const args = ['--db', o.db, '--durability', o.durability ?? 'full', '--handlers', HANDLERS, '--grace-ms', '2000'];
+  if (o.dataDir) args.push('--data-dir', o.dataDir);
+  return args;
 }
 
 /** startServer runs `longrun serve` on a free port with the rate limit off and waits until it listens. */

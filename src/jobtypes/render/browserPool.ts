@@ -4,7 +4,7 @@
  * `recycleAfter` contexts (a long-lived browser grows) or when it dies, and closed with the
  * process, so no Chromium outlives Longrun.
  */
-import { type Browser, type BrowserContext, type BrowserContextOptions, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, type BrowserContextOptions, type LaunchOptions, chromium } from 'playwright-core';
 
 /** BrowserPoolOptions configure the pool. */
 export interface BrowserPoolOptions {
@@ -103,11 +103,7 @@ export class BrowserPool {
   }
 
   private async launch(): Promise<Launched> {
-    const bundled = this.options.chromiumPath === undefined;
-    const executablePath = bundled ? await bundledChromiumPath() : this.options.chromiumPath;
-    // Chromium cannot sandbox itself as root; a system Chromium run by another user keeps its sandbox.
-    const args = bundled ? [...COMMON_ARGS, ...BUNDLED_ARGS] : [...COMMON_ARGS, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])];
-    const browser = await chromium.launch({ executablePath, args, headless: true, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+    const browser = await chromium.launch(await chromiumLaunchOptions(this.options.chromiumPath));
     this.launches += 1;
     const launched: Launched = { browser, contexts: 0, open: 0, retired: false };
     this.all.add(launched);
@@ -128,6 +124,19 @@ export class BrowserPool {
     this.all.delete(launched);
     await launched.browser.close().catch(() => undefined);
   }
+}
+
+/**
+ * chromiumLaunchOptions are how the pool launches Chromium: `chromiumPath` (LONGRUN_CHROMIUM) or
+ * the npm package's Chromium, with the flags above. Exported so the render benchmark's bare
+ * Playwright baseline launches exactly the same browser.
+ */
+export async function chromiumLaunchOptions(chromiumPath?: string): Promise<LaunchOptions> {
+  const bundled = chromiumPath === undefined;
+  const executablePath = bundled ? await bundledChromiumPath() : chromiumPath;
+  // Chromium cannot sandbox itself as root; a system Chromium run by another user keeps its sandbox.
+  const args = bundled ? [...COMMON_ARGS, ...BUNDLED_ARGS] : [...COMMON_ARGS, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])];
+  return { executablePath, args, headless: true, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false };
 }
 
 async function bundledChromiumPath(): Promise<string> {
