@@ -55,6 +55,10 @@ async function run(): Promise<void> {
   rmSync(DEFAULT_DATA_DIR, { recursive: true, force: true });
   mkdirSync(DEFAULT_DATA_DIR, { recursive: true });
   await createBenchDatabase(serverUrl, database);
+  cleanUp = async () => {
+    await dropBenchDatabase(serverUrl, database).catch((error: Error) => console.error(`could not drop ${database}: ${error.message}`));
+    rmSync(DEFAULT_DATA_DIR, { recursive: true, force: true });
+  };
   const ctx: BenchContext = {
     mode,
     sizes: SIZES[mode],
@@ -84,8 +88,8 @@ async function run(): Promise<void> {
     }
   } finally {
     killAllChildren();
-    await dropBenchDatabase(serverUrl, database).catch((error: Error) => console.error(`could not drop ${database}: ${error.message}`));
-    rmSync(DEFAULT_DATA_DIR, { recursive: true, force: true });
+    await cleanUp();
+    cleanUp = async () => {};
   }
   const cpu = cpus();
   const report: BenchReport = {
@@ -115,10 +119,13 @@ async function run(): Promise<void> {
   if (failures.length) process.exitCode = 1;
 }
 
+/** cleanUp drops the run's database and data dir; an interrupted run does it on its way out. */
+let cleanUp: () => Promise<void> = async () => {};
+
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     killAllChildren();
-    process.exit(130);
+    void cleanUp().finally(() => process.exit(130));
   });
 }
 process.on('exit', killAllChildren);
