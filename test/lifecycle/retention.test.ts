@@ -24,20 +24,23 @@ import { RetentionSweep, WorkerPool } from '../../src/worker/index.js';
 
 const DAY = 86_400_000;
 
-describe('retention', () => {
-  const setUp = async () => {
-    const clock = new ManualClock(new Date('2026-03-01T00:00:00.000Z'));
-    const deps: ServiceDeps = {
-      store: openSqlite(':memory:'),
-      clock,
-      registry: new JobTypeRegistry(BUILTIN_JOB_TYPES),
-      bus: new EventBus(),
-      config: defaultServiceConfig,
-    };
-    const { account } = await createAccount(deps, { name: 'retained', credits: 100 });
-    const principal: Principal = { accountId: account.id, apiKeyId: null, apiKeyUsed: null };
-    return { deps, clock, principal };
+/** setUp makes service deps on an in-memory store and a hand-moved clock, and an account with 100 credits. */
+async function setUp(files?: LocalFileStore) {
+  const clock = new ManualClock(new Date('2026-03-01T00:00:00.000Z'));
+  const deps: ServiceDeps = {
+    store: openSqlite(':memory:'),
+    clock,
+    registry: new JobTypeRegistry(BUILTIN_JOB_TYPES),
+    bus: new EventBus(),
+    config: defaultServiceConfig,
+    files,
   };
+  const { account } = await createAccount(deps, { name: 'retained', credits: 100 });
+  const principal: Principal = { accountId: account.id, apiKeyId: null, apiKeyUsed: null };
+  return { deps, clock, principal };
+}
+
+describe('retention', () => {
 
   it('deletes final jobs past the retention, files first, and keeps the rest', async (t) => {
     const { deps, clock, principal } = await setUp();
@@ -104,22 +107,12 @@ describe('retention', () => {
 describe('retention and output files', () => {
   it('deletes a job\'s files from the service\'s file store with the job', async (t) => {
     const root = mkdtempSync(join(tmpdir(), 'longrun-retention-'));
-    const clock = new ManualClock(new Date('2026-03-01T00:00:00.000Z'));
     const files = new LocalFileStore(root);
-    const deps: ServiceDeps = {
-      store: openSqlite(':memory:'),
-      clock,
-      registry: new JobTypeRegistry(BUILTIN_JOB_TYPES),
-      bus: new EventBus(),
-      config: defaultServiceConfig,
-      files,
-    };
+    const { deps, clock, principal } = await setUp(files);
     t.after(async () => {
       await deps.store.close();
       rmSync(root, { recursive: true, force: true });
     });
-    const { account } = await createAccount(deps, { name: 'files', credits: null });
-    const principal: Principal = { accountId: account.id, apiKeyId: null, apiKeyUsed: null };
     const old = (await createJob(deps, principal, { type: 'demo/sleep', input: { durationMs: 0 } })).job;
     await cancelJob(deps, principal, old.id);
     await files.filePut({ jobId: old.id, name: 'report.pdf', data: new Uint8Array([37, 80, 68, 70]) });
