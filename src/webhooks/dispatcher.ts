@@ -11,6 +11,7 @@ import type { ServiceDeps } from '../service/index.js';
 import { timedLookup } from './lookup.js';
 import { nextStep } from './retryPolicy.js';
 import { sendWebhook } from './sender.js';
+import { SlotFiller } from '../worker/slotFiller.js';
 import { webhookHeaders } from './signature.js';
 import type { LookupFn } from './urlGuard.js';
 
@@ -43,12 +44,9 @@ export class WebhookDispatcher {
   private readonly lookup: LookupFn;
   private readonly onError: (error: unknown, context: string) => void;
   private readonly sending = new Set<Promise<void>>();
-  private accepting = false;
-  private filling: Promise<void> | null = null;
-  private refill = false;
+  private readonly slots: SlotFiller;
   private sweepTimer: NodeJS.Timeout | null = null;
   private stopListening: (() => void)[] = [];
-  private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly deps: ServiceDeps, options: WebhookDispatcherOptions = {}) {
     this.concurrency = options.concurrency ?? 8;
@@ -58,12 +56,18 @@ export class WebhookDispatcher {
     this.timers = options.timers ?? systemTimers;
     this.lookup = options.lookup ?? deps.lookup ?? timedLookup();
     this.onError = options.onError ?? ((error, context) => console.error(`longrun webhooks: ${context}:`, error));
+    this.slots = new SlotFiller({
+      free: () => this.concurrency - this.sending.size,
+      busy: () => this.sending.size,
+      claim: async () => (await this.claimAndLaunch()).length,
+      onError: (error) => this.onError(error, 'claiming deliveries'),
+    });
   }
 
   /** start begins sending: at once, whenever a delivery is made or redelivered, and on each sweep. */
   start(): void {
-    if (this.accepting) return;
-    this.accepting = true;
+    if (this.sweepTimer) return;
+    this.slots.start();
     this.stopListening = [
       this.deps.bus.onAny((change) => {
         if (webhookEventFor(change.job, change.kind) !== null) this.poke();
@@ -77,18 +81,17 @@ export class WebhookDispatcher {
 
   /** stop stops claiming and waits for the attempts under way (each ends within its timeout). */
   async stop(): Promise<void> {
-    this.accepting = false;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = null;
     for (const stop of this.stopListening) stop();
     this.stopListening = [];
-    await this.filling;
+    await this.slots.stop();
     await Promise.all([...this.sending]);
   }
 
   /** idle resolves once nothing is being sent or claimed. For tests and shutdown. */
   idle(): Promise<void> {
-    if (this.sending.size === 0 && !this.filling) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.slots.idle();
   }
 
   /** sendingCount is how many attempts are under way. */
@@ -98,15 +101,7 @@ export class WebhookDispatcher {
 
   /** poke asks the dispatcher to fill its free slots; calls that arrive while it is claiming coalesce. */
   poke(): void {
-    if (!this.accepting) return;
-    if (this.filling) {
-      this.refill = true;
-      return;
-    }
-    this.filling = this.fill().finally(() => {
-      this.filling = null;
-      this.notifyIdle();
-    });
+    this.slots.poke();
   }
 
   /**
@@ -117,26 +112,6 @@ export class WebhookDispatcher {
     const started = await this.claimAndLaunch();
     await Promise.all(started);
     return started.length;
-  }
-
-  private notifyIdle(): void {
-    if (this.sending.size > 0 || this.filling) return;
-    for (const resolve of this.idleWaiters.splice(0)) resolve();
-  }
-
-  private async fill(): Promise<void> {
-    do {
-      this.refill = false;
-      try {
-        const free = this.concurrency - this.sending.size;
-        if (free <= 0) return;
-        const started = await this.claimAndLaunch();
-        if (started.length === free) this.refill = true; // maybe more are due
-      } catch (error) {
-        this.onError(error, 'claiming deliveries');
-        return;
-      }
-    } while (this.refill && this.accepting);
   }
 
   private async claimAndLaunch(): Promise<Promise<void>[]> {
@@ -150,7 +125,7 @@ export class WebhookDispatcher {
           this.sending.delete(attempt);
           // A slot is free: anything else due goes out now rather than on the next sweep.
           this.poke();
-          this.notifyIdle();
+          this.slots.settled();
         });
       this.sending.add(attempt);
       return attempt;

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { type ServiceDeps, claimJobs, reapExpired } from '../service/index.js';
 import { type RunningAttempt, runAttempt } from './runAttempt.js';
+import { SlotFiller } from './slotFiller.js';
 
 /** WorkerPoolOptions configure one pool of in-process workers. */
 export interface WorkerPoolOptions {
@@ -33,12 +34,9 @@ export class WorkerPool {
   private readonly sweepMs: number;
   private readonly heartbeatMs: number;
   private readonly onError: (error: unknown, context: string) => void;
-  private accepting = false;
-  private filling: Promise<void> | null = null;
-  private refill = false;
+  private readonly slots: SlotFiller;
   private sweepTimer: NodeJS.Timeout | null = null;
   private stopListening: (() => void) | null = null;
-  private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly deps: ServiceDeps, options: WorkerPoolOptions) {
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1) throw new Error('concurrency must be a whole number ≥ 1');
@@ -49,12 +47,18 @@ export class WorkerPool {
     this.sweepMs = options.sweepMs ?? 1000;
     this.heartbeatMs = options.heartbeatMs ?? Math.max(10, Math.floor(deps.config.leaseMs / 3));
     this.onError = options.onError ?? ((error, context) => console.error(`longrun worker: ${context}:`, error));
+    this.slots = new SlotFiller({
+      free: () => this.concurrency - this.running.size,
+      busy: () => this.running.size,
+      claim: () => this.runOnce(),
+      onError: (error) => this.onError(error, 'claiming jobs'),
+    });
   }
 
   /** start begins claiming: at once, on every new job, and on each sweep. */
   start(): void {
-    if (this.accepting) return;
-    this.accepting = true;
+    if (this.sweepTimer) return;
+    this.slots.start();
     this.stopListening = this.deps.bus.onAny((change) => {
       if ((change.kind === 'created' || change.kind === 'released') && this.types.includes(change.job.type)) this.poke();
     });
@@ -70,15 +74,7 @@ export class WorkerPool {
 
   /** poke asks the pool to fill its free slots; calls that arrive while it is claiming coalesce. */
   poke(): void {
-    if (!this.accepting) return;
-    if (this.filling) {
-      this.refill = true;
-      return;
-    }
-    this.filling = this.fill().finally(() => {
-      this.filling = null;
-      this.notifyIdle();
-    });
+    this.slots.poke();
   }
 
   /** runOnce claims for the free slots once and starts what it got; returns how many. For tests. */
@@ -102,8 +98,7 @@ export class WorkerPool {
 
   /** idle resolves once nothing runs and no claim is under way. For tests and shutdown. */
   idle(): Promise<void> {
-    if (this.running.size === 0 && !this.filling) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.slots.idle();
   }
 
   /**
@@ -111,10 +106,10 @@ export class WorkerPool {
    * hands them back (pending again, the attempt not counted).
    */
   async stop(p: { graceMs: number } = { graceMs: 10_000 }): Promise<void> {
-    this.accepting = false;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = null;
     this.stopListening?.();
-    await this.filling;
+    await this.slots.stop();
     const settled = Promise.all([...this.running.values()].map((a) => a.done));
     let timer: NodeJS.Timeout | undefined;
     const graceOver = new Promise<void>((resolve) => (timer = setTimeout(resolve, p.graceMs)));
@@ -124,35 +119,13 @@ export class WorkerPool {
     await Promise.all([...this.running.values()].map((a) => a.done));
   }
 
-  private async fill(): Promise<void> {
-    do {
-      this.refill = false;
-      try {
-        const free = this.concurrency - this.running.size;
-        if (free <= 0) return;
-        const claimed = await this.runOnce();
-        if (claimed === free) this.refill = true; // maybe more are waiting
-      } catch (error) {
-        this.onError(error, 'claiming jobs');
-        return;
-      }
-    } while (this.refill && this.accepting);
-  }
-
   private launch(job: Parameters<typeof runAttempt>[1]): void {
     const attempt = runAttempt(this.deps, job, { heartbeatMs: this.heartbeatMs, onError: this.onError });
     this.running.set(job.id, attempt);
     void attempt.done.finally(() => {
       this.running.delete(job.id);
       this.poke();
-      this.notifyIdle();
+      this.slots.settled();
     });
-  }
-
-  private notifyIdle(): void {
-    if (this.running.size > 0 || this.filling) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const resolve of waiters) resolve();
   }
 }
