@@ -2,21 +2,11 @@
 // not share an event loop with the server it measures. `paths` rotates through several URLs.
 import autocannon from 'autocannon';
 import { childInput, exitWithParent, main, report } from '../lib/child.js';
+import type { LoadParams } from '../lib/scenario.js';
 
-interface Input {
-  url: string;
-  method?: 'GET' | 'POST';
-  headers?: Record<string, string>;
-  body?: string;
-  paths?: string[];
-  connections: number;
-  durationSec: number;
-  /** overallRate caps requests per second (open load); unset is as fast as answers come. */
-  overallRate?: number;
-}
 
 main(async () => {
-  const input = childInput<Input>();
+  const input = childInput<LoadParams>();
   exitWithParent((input.durationSec + 60) * 1000);
   let next = 0;
   const paths = input.paths;

@@ -155,6 +155,18 @@ export function jobListSql(shape: { statuses: number; type: boolean; before: boo
  * serve.
  */
 export function jobClaimSql(typeCount: number): string {
+  let sql = claimSqlByTypeCount.get(typeCount);
+  if (sql === undefined) {
+    sql = buildJobClaimSql(typeCount);
+    claimSqlByTypeCount.set(typeCount, sql);
+  }
+  return sql;
+}
+
+// Claims run on the hot path: build each shape's text once.
+const claimSqlByTypeCount = new Map<number, string>();
+
+function buildJobClaimSql(typeCount: number): string {
   const heads = Array.from(
     { length: typeCount },
     (_, i) => `SELECT id, priority FROM (SELECT id, priority FROM jobs INDEXED BY jobs_pending_type
