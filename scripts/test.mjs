@@ -3,7 +3,8 @@
 // Node 20's `--test` takes no glob, so the files are found here. Extra arguments narrow the run
 // to files whose path contains one of them: `npm test -- store http`.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -29,9 +30,31 @@ if (!process.env.LONGRUN_TEST_POSTGRES_URL) {
   console.log('PostgreSQL tests: skipped, because LONGRUN_TEST_POSTGRES_URL is not set (.ci/run sets it).');
 }
 
+const reportDir = mkdtempSync(join(tmpdir(), 'longrun-test-report-'));
+const skippedReport = join(reportDir, 'skipped-suites.ndjson');
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
+  [
+    '--import', 'tsx', '--test', '--test-concurrency=2',
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    `--test-reporter=${join(root, 'scripts/skippedSuitesReporter.mjs')}`, `--test-reporter-destination=${skippedReport}`,
+    ...files,
+  ],
   { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
 );
+printSkippedSuites(skippedReport);
+rmSync(reportDir, { recursive: true, force: true });
 process.exit(result.status ?? 1);
+
+/** printSkippedSuites says which suites were skipped whole: their tests are in no count above. */
+function printSkippedSuites(path) {
+  let lines = [];
+  try {
+    lines = readFileSync(path, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  } catch {
+    return; // the runner died before writing; its own output says why
+  }
+  if (lines.length === 0) return;
+  console.log(`ℹ skipped suites ${lines.length} (whole suites: their tests did not run and are not counted above)`);
+  for (const { name, reason, file } of lines) console.log(`ℹ   ${relative(root, file ?? '')}: "${name}"${reason ? ` — ${reason}` : ''}`);
+}
