@@ -5,39 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { claimJobs, completeAttempt, createJob, reportProgress, type Principal } from '../../src/service/index.js';
 import { type TestServer, startTestServer } from '../helpers/server.js';
-
-interface SseEvent {
-  event: string;
-  id: string;
-  data: any;
-}
-
-/** openStream connects and returns a reader of parsed messages, resolved one at a time. */
-async function openStream(server: TestServer, path: string, key: string, headers: Record<string, string> = {}) {
-  const controller = new AbortController();
-  const response = await fetch(`${server.url}${path}`, { headers: { 'x-api-key': key, ...headers }, signal: controller.signal });
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  let ended = false;
-  async function next(): Promise<SseEvent | null> {
-    for (;;) {
-      const cut = buffer.indexOf('\n\n');
-      if (cut >= 0) {
-        const block = buffer.slice(0, cut);
-        buffer = buffer.slice(cut + 2);
-        if (block.startsWith(':')) continue; // a ping
-        const fields = Object.fromEntries(block.split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]));
-        return { event: fields.event!, id: fields.id!, data: JSON.parse(fields.data!) };
-      }
-      if (ended) return null;
-      const chunk = await reader.read();
-      if (chunk.done) ended = true;
-      else buffer += decoder.decode(chunk.value, { stream: true });
-    }
-  }
-  return { response, next, close: () => controller.abort() };
-}
+import { openStream } from '../helpers/sse.js';
 
 describe('GET /v1/jobs/:id/events', () => {
   let server: TestServer;
