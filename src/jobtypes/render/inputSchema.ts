@@ -42,7 +42,8 @@ export interface CommonInput {
 
 /** PdfInput is a PDF render's input. */
 export interface PdfInput extends CommonInput {
-  format?: PdfFormat;
+  /** format is one of PDF_FORMATS in any of the spellings the schema takes (`a4`, `A4`, `LETTER`). */
+  format?: string;
   width?: string | number;
   height?: string | number;
   landscape: boolean;
@@ -68,8 +69,12 @@ export interface ImageInput extends CommonInput {
 
 /** PDF_FORMATS are the paper sizes `format` takes (Chromium's names, lowercase). */
 export const PDF_FORMATS = ['letter', 'legal', 'tabloid', 'ledger', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6'] as const;
-/** PdfFormat is one of PDF_FORMATS. */
-export type PdfFormat = (typeof PDF_FORMATS)[number];
+
+// Clients bring the spelling of the library they came from: Playwright writes `A4` and `Letter`,
+// Puppeteer also takes `a4` and `LETTER`. All three mean the same size.
+const PDF_FORMAT_SPELLINGS = [
+  ...new Set(PDF_FORMATS.flatMap((name) => [name, name[0]!.toUpperCase() + name.slice(1), name.toUpperCase()])),
+];
 
 // A CSS length Chromium's printer understands: a number with px, in, cm or mm (a bare number is px).
 const LENGTH = {
@@ -145,7 +150,10 @@ const COMMON_PROPERTIES = {
 };
 
 const PDF_PROPERTIES = {
-  format: { enum: [...PDF_FORMATS], description: 'Paper size (default letter). `width`/`height` override it.' },
+  format: {
+    enum: PDF_FORMAT_SPELLINGS,
+    description: 'Paper size (default letter), lowercase, capitalised or uppercase (`a4`, `A4`, `Letter`, `LETTER`). `width`/`height` override it.',
+  },
   width: { ...LENGTH, description: 'Paper width: a CSS length (`8.5in`, `210mm`, `800px`) or pixels.' },
   height: { ...LENGTH, description: 'Paper height, as `width`.' },
   landscape: { type: 'boolean', default: false, description: 'Print in landscape.' },
