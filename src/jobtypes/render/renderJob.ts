@@ -1,6 +1,6 @@
 import { errors as playwrightErrors, type Page } from 'playwright-core';
-import { type JobContext, JobFailure, type OutputFile } from '../define.js';
-import type { BrowserPool } from './browserPool.js';
+import { type JobContext, JobDeferral, JobFailure, type OutputFile } from '../define.js';
+import { BrowserLaunchError, type BrowserPool } from './browserPool.js';
 import { type TargetCheck, startGuardedProxy } from './guardedProxy.js';
 import { IMAGE_EXTENSIONS, shootImage } from './image.js';
 import type { CommonInput, ImageInput, PdfInput, RenderOutput, RenderSource } from './inputSchema.js';
@@ -103,13 +103,15 @@ function checkLimits(env: RenderEnvironment, rendered: Rendered): void {
 }
 
 /**
- * toFailure names what went wrong with a stable code: `timeout` (the render's own limit or a
- * Playwright wait ran out), `navigation_failed` (the page did not load: an unreachable or
- * refused target), `render_failed` (printing or shooting failed). Messages carry Playwright's
+ * toFailure names what went wrong with a stable code: `browser_unavailable` (Chromium did not
+ * start: the job waits and tries again, the attempt not counted), `timeout` (the render's own
+ * limit or a Playwright wait ran out), `navigation_failed` (the page did not load: an unreachable
+ * or refused target), `render_failed` (printing or shooting failed). Messages carry Playwright's
  * first line only, never the page's HTML.
  */
-function toFailure(error: unknown, p: { phase: Phase; expired: boolean; timeoutMs: number; refusals: string[] }): JobFailure {
+function toFailure(error: unknown, p: { phase: Phase; expired: boolean; timeoutMs: number; refusals: string[] }): JobFailure | JobDeferral {
   if (error instanceof JobFailure) return error;
+  if (error instanceof BrowserLaunchError) return new JobDeferral('browser_unavailable', error.message, error.retryAfterMs);
   const during = p.phase === 'render' ? 'rendering' : 'loading the page';
   if (p.expired || error instanceof playwrightErrors.TimeoutError) {
     return new JobFailure('timeout', `The render did not finish within ${p.timeoutMs} ms (while ${during})`);
