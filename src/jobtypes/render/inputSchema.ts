@@ -27,6 +27,7 @@ export interface CookieInput {
 export interface CommonInput {
   html?: string;
   url?: string;
+  failOnHttpError?: boolean;
   template?: string;
   data?: Record<string, unknown>;
   waitUntil: 'load' | 'domcontentloaded' | 'networkidle';
@@ -99,6 +100,11 @@ const SOURCES: Record<RenderSource, { required: string[]; properties: Record<str
         maxLength: 4096,
         pattern: '^[hH][tT][tT][pP][sS]?://',
         description: 'The http(s) page to render. It, and every request the page makes, must pass the URL guard.',
+      },
+      failOnHttpError: {
+        type: 'boolean',
+        default: true,
+        description: 'Fail the job with `navigation_failed` when the page answers 4xx or 5xx; false renders the error page.',
       },
     },
   },
