@@ -18,16 +18,17 @@ import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { brotliDecompress, createBrotliDecompress } from 'node:zlib';
 import { promisify } from 'node:util';
+import { fontsEnv, installFonts } from './fonts.js';
 import { tarFiles } from './tarFiles.js';
 
-/** BundledChromium is an unpacked browser: the executable and the environment to run it with. */
+/** BundledChromium is an unpacked browser: the executable and the environment to run it with (its fonts). */
 export interface BundledChromium {
   executablePath: string;
   env: Record<string, string>;
 }
 
 // Bumped whenever what we put in the directory changes, so an older layout is never reused.
-const LAYOUT = 1;
+const LAYOUT = 2;
 
 const unpacking = new Map<string, Promise<BundledChromium>>();
 
@@ -53,7 +54,7 @@ async function unpackOnce(packageDir: string, tempDir: string): Promise<BundledC
   if (!(await exists(join(target, 'chromium')))) {
     const staging = await mkdtemp(`${target}.partial-`);
     try {
-      await unpackInto(join(packageDir, 'bin'), staging);
+      await unpackInto(join(packageDir, 'bin'), staging, target);
       await rename(staging, target);
     } catch (error) {
       await rm(staging, { recursive: true, force: true });
@@ -62,17 +63,18 @@ async function unpackOnce(packageDir: string, tempDir: string): Promise<BundledC
       if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
     }
   }
-  return { executablePath: join(target, 'chromium'), env: {} };
+  return { executablePath: join(target, 'chromium'), env: fontsEnv(target) };
 }
 
-// The browser sits beside the SwiftShader libraries it loads from its own directory.
-async function unpackInto(bin: string, dir: string): Promise<void> {
+// The browser sits beside the SwiftShader libraries it loads from its own directory, and the
+// fonts it renders with (fonts.ts).
+async function unpackInto(bin: string, dir: string, finalDir: string): Promise<void> {
   const executable = pipeline(createReadStream(join(bin, 'chromium.br')), createBrotliDecompress(), createWriteStream(join(dir, 'chromium'), { mode: 0o755 }));
   const libraries = (async () => {
     const tar = await promisify(brotliDecompress)(await readFile(join(bin, 'swiftshader.tar.br')));
     for (const file of tarFiles(tar)) await writeFile(join(dir, file.name), file.data, { mode: file.mode });
   })();
-  await Promise.all([executable, libraries]);
+  await Promise.all([executable, libraries, installFonts(dir, finalDir)]);
 }
 
 /** chromiumPackageDir is where `@sparticuz/chromium` is installed (its `bin/` holds the archives). */
