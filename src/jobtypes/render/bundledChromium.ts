@@ -8,13 +8,14 @@
  * directory of its own and renames it into place: a directory rename is atomic, so the final name
  * either does not exist or holds a complete browser. A process that loses the rename (another won
  * while it unpacked) throws its copy away and uses the winner's. No lock, so a process killed
- * mid-unpack leaves nothing to clean up but its staging directory, which nobody else uses.
+ * mid-unpack leaves nothing behind but its staging directory, which nobody else uses and a later
+ * process removes.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { brotliDecompress, createBrotliDecompress } from 'node:zlib';
 import { promisify } from 'node:util';
@@ -29,6 +30,9 @@ export interface BundledChromium {
 
 // Bumped whenever what we put in the directory changes, so an older layout is never reused.
 const LAYOUT = 2;
+
+// An unpack takes seconds; a staging directory this old belongs to a process that died.
+const STALE_STAGING_MS = 10 * 60_000;
 
 const unpacking = new Map<string, Promise<BundledChromium>>();
 
@@ -51,6 +55,7 @@ export function unpackBundledChromium(tempDir: string = tmpdir()): Promise<Bundl
 async function unpackOnce(packageDir: string, tempDir: string): Promise<BundledChromium> {
   const { version } = JSON.parse(await readFile(join(packageDir, 'package.json'), 'utf8')) as { version: string };
   const target = join(tempDir, `longrun-chromium-${version}-${LAYOUT}`);
+  await removeStaleStaging(target);
   if (!(await exists(join(target, 'chromium')))) {
     const staging = await mkdtemp(`${target}.partial-`);
     try {
@@ -75,6 +80,17 @@ async function unpackInto(bin: string, dir: string, finalDir: string): Promise<v
     for (const file of tarFiles(tar)) await writeFile(join(dir, file.name), file.data, { mode: file.mode });
   })();
   await Promise.all([executable, libraries, installFonts(dir, finalDir)]);
+}
+
+/** removeStaleStaging deletes staging directories of `target` left by processes killed mid-unpack (some 250 MB each). */
+async function removeStaleStaging(target: string): Promise<void> {
+  const prefix = `${basename(target)}.partial-`;
+  const names = (await readdir(dirname(target))).filter((name) => name.startsWith(prefix));
+  for (const name of names) {
+    const path = join(dirname(target), name);
+    const modified = await stat(path).then((s) => s.mtimeMs, () => null);
+    if (modified !== null && Date.now() - modified > STALE_STAGING_MS) await rm(path, { recursive: true, force: true });
+  }
 }
 
 /** chromiumPackageDir is where `@sparticuz/chromium` is installed (its `bin/` holds the archives). */
