@@ -104,3 +104,16 @@ export class JobFailure extends Error {
     this.name = 'JobFailure';
   }
 }
+
+/**
+ * JobDeferral is what a handler throws when the attempt cannot run for a reason outside the job
+ * (its browser would not start): the job goes back to pending for `delayMs`, with `code` and the
+ * message as its error, and the attempt is not counted, so a broken machine does not use up the
+ * job's attempts. The handler chooses the delay; the worker warns each time.
+ */
+export class JobDeferral extends Error {
+  constructor(readonly code: string, message: string, readonly delayMs: number) {
+    super(message);
+    this.name = 'JobDeferral';
+  }
+}

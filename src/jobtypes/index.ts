@@ -4,6 +4,7 @@ import type { JobTypeDefinition } from './define.js';
 
 export {
   defineJobType,
+  JobDeferral,
   JobFailure,
   type InputCheckContext,
   type JobContext,

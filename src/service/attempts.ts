@@ -79,6 +79,17 @@ export async function releaseAttempt(deps: ServiceDeps, attempt: Attempt): Promi
 }
 
 /**
+ * deferAttempt hands a job back to pending without counting the attempt, not due for `delayMs`,
+ * with `error` saying why it waits (a cause outside the job, such as a browser that would not start).
+ */
+export async function deferAttempt(deps: ServiceDeps, attempt: Attempt, p: { error: JobError; delayMs: number }): Promise<Job> {
+  const now = deps.clock.now();
+  const job = await deps.store.jobRelease({ ...attempt, now, runAt: new Date(now.getTime() + p.delayMs), error: p.error });
+  deps.bus.publish({ kind: 'released', job });
+  return job;
+}
+
+/**
  * retryDelayMs is the backoff before the next attempt: retryBaseMs doubled per attempt made,
  * capped at retryMaxMs, with ±25% jitter so jobs that failed together do not retry together.
  */

@@ -105,8 +105,12 @@ export interface Store {
    * by then (the reaper's re-check). Throws LeaseLostError when the guard does not hold.
    */
   jobFail(p: LeaseParams & { error: JobError; processTime: number; retryAt: Date | null; leaseExpiredBy?: Date }): Promise<Job>;
-  /** jobRelease hands a running job back to pending without counting the attempt. Throws LeaseLostError. */
-  jobRelease(p: LeaseParams): Promise<Job>;
+  /**
+   * jobRelease hands a running job back to pending without counting the attempt. With `runAt`
+   * it is not due before then, and with `error` the job shows why it waits (a deferral); without
+   * them both stay as they were (a shutdown). Throws LeaseLostError.
+   */
+  jobRelease(p: LeaseParams & { runAt?: Date; error?: JobError }): Promise<Job>;
   /**
    * jobCancel moves a pending or running job of the account to cancelled (refunded). Throws
    * JobNotFoundError or JobNotCancellableError.

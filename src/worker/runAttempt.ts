@@ -1,6 +1,15 @@
 import { type Job, type JsonValue, LeaseLostError } from '../domain/index.js';
-import { JobFailure, type JobContext, type JobFiles } from '../jobtypes/index.js';
-import { type Attempt, completeAttempt, failAttempt, heartbeatAttempt, releaseAttempt, reportProgress, type ServiceDeps } from '../service/index.js';
+import { JobDeferral, JobFailure, type JobContext, type JobFiles } from '../jobtypes/index.js';
+import {
+  type Attempt,
+  completeAttempt,
+  deferAttempt,
+  failAttempt,
+  heartbeatAttempt,
+  releaseAttempt,
+  reportProgress,
+  type ServiceDeps,
+} from '../service/index.js';
 
 /** StopReason says why an attempt was stopped before its handler finished. */
 export type StopReason = 'cancelled' | 'timeout' | 'lease_lost' | 'shutdown';
@@ -17,6 +26,8 @@ export interface RunningAttempt {
 export interface AttemptOptions {
   heartbeatMs: number;
   onError: (error: unknown, context: string) => void;
+  /** onWarn is told of each deferred attempt: a job that waits for its machine, not for itself. */
+  onWarn: (message: string) => void;
 }
 
 type Outcome = { ok: true; output: unknown; size: number } | { ok: false; error: unknown };
@@ -102,6 +113,11 @@ export function runAttempt(deps: ServiceDeps, job: Job, options: AttemptOptions)
   }
 
   async function finishFailed(error: unknown): Promise<void> {
+    if (error instanceof JobDeferral) {
+      options.onWarn(`job ${job.id} deferred ${error.delayMs} ms, its attempt not counted: ${error.code}: ${error.message}`);
+      await deferAttempt(deps, attempt, { error: { code: error.code, message: error.message.slice(0, 2000) }, delayMs: error.delayMs });
+      return;
+    }
     const failure = error instanceof JobFailure ? error : null;
     await failAttempt(deps, job, {
       error: {

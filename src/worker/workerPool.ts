@@ -17,6 +17,8 @@ export interface WorkerPoolOptions {
   heartbeatMs?: number;
   /** onError is told of errors the pool survives (default: console.error). */
   onError?: (error: unknown, context: string) => void;
+  /** onWarn is told of each deferred attempt (default: console.warn). */
+  onWarn?: (message: string) => void;
 }
 
 let poolCount = 0;
@@ -34,6 +36,7 @@ export class WorkerPool {
   private readonly sweepMs: number;
   private readonly heartbeatMs: number;
   private readonly onError: (error: unknown, context: string) => void;
+  private readonly onWarn: (message: string) => void;
   private readonly slots: SlotFiller;
   private sweepTimer: NodeJS.Timeout | null = null;
   private stopListening: (() => void) | null = null;
@@ -47,6 +50,7 @@ export class WorkerPool {
     this.sweepMs = options.sweepMs ?? 1000;
     this.heartbeatMs = options.heartbeatMs ?? Math.max(10, Math.floor(deps.config.leaseMs / 3));
     this.onError = options.onError ?? ((error, context) => console.error(`longrun worker: ${context}:`, error));
+    this.onWarn = options.onWarn ?? ((message) => console.warn(`longrun worker: ${message}`));
     this.slots = new SlotFiller({
       free: () => this.concurrency - this.running.size,
       busy: () => this.running.size,
@@ -120,7 +124,7 @@ export class WorkerPool {
   }
 
   private launch(job: Parameters<typeof runAttempt>[1]): void {
-    const attempt = runAttempt(this.deps, job, { heartbeatMs: this.heartbeatMs, onError: this.onError });
+    const attempt = runAttempt(this.deps, job, { heartbeatMs: this.heartbeatMs, onError: this.onError, onWarn: this.onWarn });
     this.running.set(job.id, attempt);
     void attempt.done.finally(() => {
       this.running.delete(job.id);

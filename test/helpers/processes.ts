@@ -35,10 +35,18 @@ export interface LongrunProcess {
  * would run `longrun`, with `env` added to this process's environment.
  */
 export function spawnLongrun(name: string, args: string[], env: Record<string, string> = {}): LongrunProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
+  return spawnTsx(name, ['src/cli/index.ts', ...args], env);
+}
+
+/**
+ * spawnTsx starts `node --import tsx <args>` in the checkout with `env` added to this process's
+ * environment; with `stdin: true` the test can write to the child's standard input.
+ */
+export function spawnTsx(name: string, args: string[], env: Record<string, string> = {}, p: { stdin?: boolean } = {}): LongrunProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     cwd: root,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [p.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   if (child.pid === undefined) throw new Error(`${name}: the process did not start`);
   const lines = new EventEmitter();

@@ -83,6 +83,7 @@ describe('render jobs over HTTP', () => {
       ['template/pdf', { template: '<p>{{#open}}never closed</p>' }, '/input/template'],
       ['html/pdf', { html: '<p>x</p>', cookies: [{ name: 'a', value: 'b' }] }, '/input/cookies/0'],
       ['html/pdf', { html: '<p>x</p>', format: 'b5' }, '/input/format'],
+      ['html/pdf', { html: '<p>x</p>', format: 'aA4' }, '/input/format'],
     ];
     for (const [type, input, path] of cases) {
       const answer = await server.request('POST', '/v1/jobs', { key: owner.key, body: { type, input } });

@@ -55,6 +55,16 @@ describe('PDF types', () => {
     assert.ok(Math.abs(Number(box[2]) - 420) < 2, `height ${box[2]}`);
   });
 
+  it('takes the paper size in Playwright\'s and Puppeteer\'s spellings: A4, Letter, LETTER', async () => {
+    const sizes: [string, number, number][] = [['A4', 595, 842], ['a4', 595, 842], ['Letter', 612, 792], ['LETTER', 612, 792]];
+    for (const [format, width, height] of sizes) {
+      const pdf = (await harness.run('html/pdf', { html: '<p>x</p>', format })).files.get('document.pdf')!;
+      const box = /\/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/.exec(pdf.toString('latin1'));
+      assert.ok(box, `${format}: the PDF has a media box`);
+      assert.ok(Math.abs(Number(box[1]) - width) < 2 && Math.abs(Number(box[2]) - height) < 2, `${format}: ${box[1]} × ${box[2]}`);
+    }
+  });
+
   it('renders url/pdf from a page that loads its own images', async () => {
     const run = await harness.run('url/pdf', { url: `${site.origin}/doc`, headerTemplate: '<span class="pageNumber"></span>' });
     assert.equal(pdfTitle(run.files.get('document.pdf')!), 'From the site');

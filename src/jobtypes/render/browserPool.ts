@@ -5,12 +5,13 @@
  * process, so no Chromium outlives Longrun.
  */
 import { type Browser, type BrowserContext, type BrowserContextOptions, type LaunchOptions, chromium } from 'playwright-core';
+import { unpackBundledChromium } from './bundledChromium.js';
 
 /** BrowserPoolOptions configure the pool. */
 export interface BrowserPoolOptions {
   /**
    * chromiumPath is the browser to run (LONGRUN_CHROMIUM). Without it, the Chromium inside the
-   * `@sparticuz/chromium` npm package is unpacked (once, into the temp dir) and used.
+   * `@sparticuz/chromium` npm package is unpacked (once per machine, into the temp dir) and used.
    */
   chromiumPath?: string;
   /** recycleAfter is how many contexts a browser serves before it is replaced (default 200). */
@@ -39,6 +40,20 @@ interface Launched {
   retired: boolean;
 }
 
+/**
+ * BrowserLaunchError: the browser could not be unpacked or started. It says nothing about the
+ * job, so the job waits `retryAfterMs` and tries again: 1 s, doubled with each launch of this
+ * pool that failed in a row, at most a minute.
+ */
+export class BrowserLaunchError extends Error {
+  readonly retryAfterMs: number;
+  constructor(override readonly cause: unknown, readonly failuresInARow: number) {
+    super(`Chromium did not start: ${(cause instanceof Error ? cause.message : String(cause)).split('\n')[0]!.slice(0, 300)}`);
+    this.name = 'BrowserLaunchError';
+    this.retryAfterMs = Math.min(60_000, 1000 * 2 ** Math.min(6, failuresInARow - 1));
+  }
+}
+
 /** BrowserPool hands out fresh browser contexts on a shared, lazily launched browser. */
 export class BrowserPool {
   private current: Promise<Launched> | null = null;
@@ -52,6 +67,7 @@ export class BrowserPool {
 
   /** launches counts the browsers this pool has started; for tests and metrics. */
   launches = 0;
+  private launchFailures = 0;
 
   /**
    * withContext runs `use` with a new incognito context of the shared browser and closes the
@@ -103,7 +119,14 @@ export class BrowserPool {
   }
 
   private async launch(): Promise<Launched> {
-    const browser = await chromium.launch(await chromiumLaunchOptions(this.options.chromiumPath));
+    let browser: Browser;
+    try {
+      browser = await chromium.launch(await chromiumLaunchOptions(this.options.chromiumPath));
+    } catch (error) {
+      this.launchFailures += 1;
+      throw new BrowserLaunchError(error, this.launchFailures);
+    }
+    this.launchFailures = 0;
     this.launches += 1;
     const launched: Launched = { browser, contexts: 0, open: 0, retired: false };
     this.all.add(launched);
@@ -132,14 +155,11 @@ export class BrowserPool {
  * Playwright baseline launches exactly the same browser.
  */
 export async function chromiumLaunchOptions(chromiumPath?: string): Promise<LaunchOptions> {
-  const bundled = chromiumPath === undefined;
-  const executablePath = bundled ? await bundledChromiumPath() : chromiumPath;
+  const signals = { headless: true, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false };
+  if (chromiumPath === undefined) {
+    const bundled = await unpackBundledChromium();
+    return { executablePath: bundled.executablePath, args: [...COMMON_ARGS, ...BUNDLED_ARGS], env: { ...process.env, ...bundled.env }, ...signals };
+  }
   // Chromium cannot sandbox itself as root; a system Chromium run by another user keeps its sandbox.
-  const args = bundled ? [...COMMON_ARGS, ...BUNDLED_ARGS] : [...COMMON_ARGS, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])];
-  return { executablePath, args, headless: true, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false };
-}
-
-async function bundledChromiumPath(): Promise<string> {
-  const { default: bundled } = await import('@sparticuz/chromium');
-  return bundled.executablePath();
+  return { executablePath: chromiumPath, args: [...COMMON_ARGS, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])], ...signals };
 }

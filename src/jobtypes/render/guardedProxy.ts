@@ -22,12 +22,20 @@ export interface ProxyRefusal {
   message: string;
 }
 
+/** ProxyFailure is one allowed request whose target could not be reached: the URL (no query) and why. */
+export interface ProxyFailure {
+  url: string;
+  message: string;
+}
+
 /** GuardedProxy is a running proxy for one browser context. */
 export interface GuardedProxy {
   /** server is the `http://127.0.0.1:port` Chromium is pointed at. */
   server: string;
   /** refusals lists what the guard refused, in order. */
   refusals: ProxyRefusal[];
+  /** unreachable lists allowed targets the proxy could not connect to (refused, reset, timed out), in order. */
+  unreachable: ProxyFailure[];
   /** close stops listening and cuts every connection still open. */
   close(): Promise<void>;
 }
@@ -51,6 +59,7 @@ const HOP_BY_HOP = new Set([
  */
 export async function startGuardedProxy(p: { check: TargetCheck; idleMs: number }): Promise<GuardedProxy> {
   const refusals: ProxyRefusal[] = [];
+  const unreachable: ProxyFailure[] = [];
   const sockets = new Set<Duplex>();
   const agent = new Agent({ keepAlive: true, maxSockets: 16 });
   const track = (socket: Duplex) => {
@@ -67,6 +76,13 @@ export async function startGuardedProxy(p: { check: TargetCheck; idleMs: number 
     refusals.push(refusal);
     return refusal;
   };
+  const fail = (url: string, error: unknown): ProxyFailure => {
+    const failure = { url: url.split('?')[0]!.slice(0, 500), message: (error instanceof Error ? error.message : String(error)).slice(0, 300) };
+    unreachable.push(failure);
+    return failure;
+  };
+  // Header values must be printable ASCII; the renderer reads them back as the reason.
+  const headerSafe = (text: string) => text.replace(/[^\x20-\x7e]/g, '?').slice(0, 300);
 
   const server = createServer((request, response) => void forward(request, response));
   server.on('connection', track);
@@ -81,7 +97,7 @@ export async function startGuardedProxy(p: { check: TargetCheck; idleMs: number 
     } catch (error) {
       const refusal = refuse(url, error);
       // The header tells the renderer that this answer is ours, not the target's.
-      const reason = refusal.message.replace(/[^\x20-\x7e]/g, '?').slice(0, 300);
+      const reason = headerSafe(refusal.message);
       response
         .writeHead(403, { 'content-type': 'text/plain; charset=utf-8', 'x-longrun-refused': reason, connection: 'close' })
         .end(`Refused by Longrun: ${reason}\n`);
@@ -102,9 +118,11 @@ export async function startGuardedProxy(p: { check: TargetCheck; idleMs: number 
       answer.pipe(response);
     });
     upstream.on('timeout', () => upstream.destroy(new Error('upstream timed out')));
-    upstream.on('error', () => {
-      if (!response.headersSent) response.writeHead(502, { 'content-type': 'text/plain', connection: 'close' }).end('Bad gateway\n');
-      else response.destroy();
+    upstream.on('error', (error) => {
+      if (response.headersSent) return void response.destroy();
+      // As with a refusal, the header marks the answer as ours: the target was never reached.
+      const reason = headerSafe(fail(url, error).message);
+      response.writeHead(502, { 'content-type': 'text/plain', 'x-longrun-unreachable': reason, connection: 'close' }).end(`Bad gateway: ${reason}\n`);
     });
     request.pipe(upstream);
   }
@@ -118,15 +136,25 @@ export async function startGuardedProxy(p: { check: TargetCheck; idleMs: number 
       (target) => {
         const upstream: Socket = connect({ host: target.address, port: Number(target.url.port || 443), timeout: p.idleMs });
         track(upstream);
+        let tunnelled = false;
         upstream.once('connect', () => {
+          tunnelled = true;
           client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
           if (head.length > 0) upstream.write(head);
           upstream.pipe(client);
           client.pipe(upstream);
         });
-        upstream.on('timeout', () => upstream.destroy());
-        upstream.on('error', () => client.destroy());
-        upstream.on('close', () => client.destroy());
+        upstream.on('timeout', () => upstream.destroy(new Error('upstream timed out')));
+        upstream.on('error', (error) => {
+          if (!tunnelled) {
+            // The tunnel was never established: say so, and why, instead of a bare hang-up.
+            fail(`https://${authority}/`, error);
+            client.end('HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\n\r\n');
+          } else client.destroy();
+        });
+        upstream.on('close', () => {
+          if (tunnelled) client.destroy();
+        });
         client.on('close', () => upstream.destroy());
       },
       (error: unknown) => {
@@ -148,6 +176,7 @@ export async function startGuardedProxy(p: { check: TargetCheck; idleMs: number 
   return {
     server: `http://127.0.0.1:${port}`,
     refusals,
+    unreachable,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of sockets) socket.destroy();

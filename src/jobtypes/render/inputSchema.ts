@@ -27,6 +27,7 @@ export interface CookieInput {
 export interface CommonInput {
   html?: string;
   url?: string;
+  failOnHttpError?: boolean;
   template?: string;
   data?: Record<string, unknown>;
   waitUntil: 'load' | 'domcontentloaded' | 'networkidle';
@@ -42,7 +43,8 @@ export interface CommonInput {
 
 /** PdfInput is a PDF render's input. */
 export interface PdfInput extends CommonInput {
-  format?: PdfFormat;
+  /** format is one of PDF_FORMATS in any of the spellings the schema takes (`a4`, `A4`, `LETTER`). */
+  format?: string;
   width?: string | number;
   height?: string | number;
   landscape: boolean;
@@ -68,8 +70,12 @@ export interface ImageInput extends CommonInput {
 
 /** PDF_FORMATS are the paper sizes `format` takes (Chromium's names, lowercase). */
 export const PDF_FORMATS = ['letter', 'legal', 'tabloid', 'ledger', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6'] as const;
-/** PdfFormat is one of PDF_FORMATS. */
-export type PdfFormat = (typeof PDF_FORMATS)[number];
+
+// Clients bring the spelling of the library they came from: Playwright writes `A4` and `Letter`,
+// Puppeteer also takes `a4` and `LETTER`. All three mean the same size.
+const PDF_FORMAT_SPELLINGS = [
+  ...new Set(PDF_FORMATS.flatMap((name) => [name, name[0]!.toUpperCase() + name.slice(1), name.toUpperCase()])),
+];
 
 // A CSS length Chromium's printer understands: a number with px, in, cm or mm (a bare number is px).
 const LENGTH = {
@@ -94,6 +100,11 @@ const SOURCES: Record<RenderSource, { required: string[]; properties: Record<str
         maxLength: 4096,
         pattern: '^[hH][tT][tT][pP][sS]?://',
         description: 'The http(s) page to render. It, and every request the page makes, must pass the URL guard.',
+      },
+      failOnHttpError: {
+        type: 'boolean',
+        default: true,
+        description: 'Fail the job with `navigation_failed` when the page answers 4xx or 5xx; false renders the error page.',
       },
     },
   },
@@ -145,7 +156,10 @@ const COMMON_PROPERTIES = {
 };
 
 const PDF_PROPERTIES = {
-  format: { enum: [...PDF_FORMATS], description: 'Paper size (default letter). `width`/`height` override it.' },
+  format: {
+    enum: PDF_FORMAT_SPELLINGS,
+    description: 'Paper size (default letter), lowercase, capitalised or uppercase (`a4`, `A4`, `Letter`, `LETTER`). `width`/`height` override it.',
+  },
   width: { ...LENGTH, description: 'Paper width: a CSS length (`8.5in`, `210mm`, `800px`) or pixels.' },
   height: { ...LENGTH, description: 'Paper height, as `width`.' },
   landscape: { type: 'boolean', default: false, description: 'Print in landscape.' },

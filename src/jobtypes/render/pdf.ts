@@ -6,7 +6,7 @@ export async function printPdf(page: Page, input: PdfInput): Promise<Uint8Array>
   const sized = input.width !== undefined || input.height !== undefined;
   const headerFooter = input.headerTemplate !== undefined || input.footerTemplate !== undefined;
   return page.pdf({
-    format: sized ? undefined : (input.format ?? 'letter'),
+    format: sized ? undefined : (input.format?.toLowerCase() ?? 'letter'),
     width: cssLength(input.width),
     height: cssLength(input.height),
     landscape: input.landscape,

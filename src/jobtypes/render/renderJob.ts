@@ -1,7 +1,7 @@
 import { errors as playwrightErrors, type Page } from 'playwright-core';
-import { type JobContext, JobFailure, type OutputFile } from '../define.js';
-import type { BrowserPool } from './browserPool.js';
-import { type TargetCheck, startGuardedProxy } from './guardedProxy.js';
+import { type JobContext, JobDeferral, JobFailure, type OutputFile } from '../define.js';
+import { BrowserLaunchError, type BrowserPool } from './browserPool.js';
+import { type ProxyFailure, type TargetCheck, startGuardedProxy } from './guardedProxy.js';
 import { IMAGE_EXTENSIONS, shootImage } from './image.js';
 import type { CommonInput, ImageInput, PdfInput, RenderOutput, RenderSource } from './inputSchema.js';
 import { imageInfo, pdfPageCount } from './outputInfo.js';
@@ -68,7 +68,7 @@ export async function runRender(
     });
   } catch (error) {
     if (ctx.signal.aborted) throw error; // the runtime already knows why; nothing to add
-    throw toFailure(error, { phase, expired, timeoutMs: input.timeoutMs, refusals: proxy.refusals.map((r) => r.message) });
+    throw toFailure(error, { phase, expired, timeoutMs: input.timeoutMs, refusals: proxy.refusals.map((r) => r.message), unreachable: proxy.unreachable });
   } finally {
     clearTimeout(deadline);
     ctx.signal.removeEventListener('abort', onAbort);
@@ -103,13 +103,18 @@ function checkLimits(env: RenderEnvironment, rendered: Rendered): void {
 }
 
 /**
- * toFailure names what went wrong with a stable code: `timeout` (the render's own limit or a
- * Playwright wait ran out), `navigation_failed` (the page did not load: an unreachable or
- * refused target), `render_failed` (printing or shooting failed). Messages carry Playwright's
+ * toFailure names what went wrong with a stable code: `browser_unavailable` (Chromium did not
+ * start: the job waits and tries again, the attempt not counted), `timeout` (the render's own
+ * limit or a Playwright wait ran out), `navigation_failed` (the page did not load: an unreachable
+ * or refused target), `render_failed` (printing or shooting failed). Messages carry Playwright's
  * first line only, never the page's HTML.
  */
-function toFailure(error: unknown, p: { phase: Phase; expired: boolean; timeoutMs: number; refusals: string[] }): JobFailure {
+function toFailure(
+  error: unknown,
+  p: { phase: Phase; expired: boolean; timeoutMs: number; refusals: string[]; unreachable: ProxyFailure[] },
+): JobFailure | JobDeferral {
   if (error instanceof JobFailure) return error;
+  if (error instanceof BrowserLaunchError) return new JobDeferral('browser_unavailable', error.message, error.retryAfterMs);
   const during = p.phase === 'render' ? 'rendering' : 'loading the page';
   if (p.expired || error instanceof playwrightErrors.TimeoutError) {
     return new JobFailure('timeout', `The render did not finish within ${p.timeoutMs} ms (while ${during})`);
@@ -118,5 +123,7 @@ function toFailure(error: unknown, p: { phase: Phase; expired: boolean; timeoutM
   if (p.phase === 'render') return new JobFailure('render_failed', `Rendering failed: ${first}`);
   // A target the guard refused will be refused again; anything else may be a passing failure.
   const refused = p.refusals.length > 0 ? `; refused by the URL guard: ${p.refusals[p.refusals.length - 1]}` : '';
-  return new JobFailure('navigation_failed', `Loading the page failed: ${first}${refused}`, refused === '');
+  const lastUnreachable = p.unreachable[p.unreachable.length - 1];
+  const unreachable = lastUnreachable ? `; ${lastUnreachable.url} could not be reached: ${lastUnreachable.message}` : '';
+  return new JobFailure('navigation_failed', `Loading the page failed: ${first}${refused}${unreachable}`, refused === '');
 }

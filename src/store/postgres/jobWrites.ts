@@ -116,9 +116,10 @@ export async function failJob(
   return job;
 }
 
-/** releaseJob hands a running job back to pending without counting the attempt. */
-export async function releaseJob(tx: Tx, p: LeaseParams, origin: Origin): Promise<Job> {
-  return evented(tx, p.id, await tx.one<JobRow>(SQL.jobRelease, [p.id, p.leaseToken, p.now, origin]), 'released');
+/** releaseJob hands a running job back to pending without counting the attempt (at runAt, with error, when given). */
+export async function releaseJob(tx: Tx, p: LeaseParams & { runAt?: Date; error?: JobError }, origin: Origin): Promise<Job> {
+  const params = [p.id, p.leaseToken, p.now, origin, p.runAt ?? null, p.error === undefined ? null : jsonParam(p.error)];
+  return evented(tx, p.id, await tx.one<JobRow>(SQL.jobRelease, params), 'released');
 }
 
 /** cancelJob moves a pending or running job of the account to cancelled and refunds it. */

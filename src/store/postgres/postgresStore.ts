@@ -243,7 +243,7 @@ export class PostgresStore implements Store {
     return this.db.tx('events', (tx) => jobs.failJob(tx, p, this.instanceId));
   }
 
-  jobRelease(p: LeaseParams): Promise<Job> {
+  jobRelease(p: LeaseParams & { runAt?: Date; error?: JobError }): Promise<Job> {
     return this.db.tx('events', (tx) => jobs.releaseJob(tx, p, this.instanceId));
   }
 

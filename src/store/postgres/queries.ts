@@ -150,9 +150,11 @@ export const SQL = {
     'retrying',
     '$8',
   ),
-  // $1 id, $2 token, $3 now, $4 origin. A hand-back does not count as an attempt.
+  // $1 id, $2 token, $3 now, $4 origin, $5 run at, $6 error. A hand-back does not count as an
+  // attempt. A deferral also sets when and why (NULL keeps them).
   jobRelease: withEvent(
-    `UPDATE jobs SET status = 'pending', attempts = attempts - 1, updated_at = $3, ${LEASE_CLEARED}, event_seq = event_seq + 1
+    `UPDATE jobs SET status = 'pending', attempts = attempts - 1, run_at = coalesce($5::timestamptz, run_at),
+       error = coalesce($6::jsonb, error), updated_at = $3, ${LEASE_CLEARED}, event_seq = event_seq + 1
      WHERE ${LEASED}`,
     'released',
     '$4',

@@ -52,9 +52,10 @@ export const SQL = {
     UPDATE jobs SET status = 'pending', error = @error, process_time = @process_time, run_at = @run_at, updated_at = @now,
       ${LEASE_CLEARED}, event_seq = event_seq + 1
     WHERE ${LEASED} AND (@expired_by IS NULL OR lease_expires_at <= @expired_by) RETURNING *`,
-  // A hand-back does not count as an attempt.
+  // A hand-back does not count as an attempt. A deferral also sets when and why (NULL keeps them).
   jobRelease: `
-    UPDATE jobs SET status = 'pending', attempts = attempts - 1, updated_at = @now, ${LEASE_CLEARED}, event_seq = event_seq + 1
+    UPDATE jobs SET status = 'pending', attempts = attempts - 1, run_at = coalesce(@run_at, run_at), error = coalesce(@error, error),
+      updated_at = @now, ${LEASE_CLEARED}, event_seq = event_seq + 1
     WHERE ${LEASED} RETURNING *`,
   // In SET, `status` is still the old value: a running job records that it was stopped.
   jobCancel: `

@@ -340,9 +340,15 @@ export class SqliteStore implements Store {
     });
   }
 
-  jobRelease(p: LeaseParams): Promise<Job> {
+  jobRelease(p: LeaseParams & { runAt?: Date; error?: JobError }): Promise<Job> {
     return this.writes.run(() => {
-      const row = this.stmt(SQL.jobRelease).get({ id: p.id, token: p.leaseToken, now: p.now.getTime() }) as JobRow | undefined;
+      const row = this.stmt(SQL.jobRelease).get({
+        id: p.id,
+        token: p.leaseToken,
+        now: p.now.getTime(),
+        run_at: p.runAt?.getTime() ?? null,
+        error: p.error === undefined ? null : JSON.stringify(p.error),
+      }) as JobRow | undefined;
       const job = this.leased(p.id, row);
       this.eventAdd(row!, 'released');
       return job;

@@ -168,5 +168,19 @@ export function describeTransitions(open: OpenStore): void {
       assert.equal(again?.attempts, 1);
       assert.equal(again?.worker, 'w-2');
     });
+
+    it('defers: with runAt and error the job waits until then, shows why, and the attempt is not counted', async () => {
+      const running = await makeJob(store(), { status: 'running' });
+      const error = { code: 'browser_unavailable', message: 'The browser did not start' };
+      const deferred = await store().jobRelease({ id: running.id, leaseToken: running.leaseToken!, now: at(2_000), runAt: at(7_000), error });
+      assert.equal(deferred.status, 'pending');
+      assert.equal(deferred.attempts, 0);
+      assert.deepEqual(deferred.runAt, at(7_000));
+      assert.deepEqual(deferred.error, error);
+      assert.deepEqual(await store().jobGet({ id: running.id }), deferred);
+      const claim = (now: number) => store().jobClaim({ workerId: 'w-2', types: [running.type], now: at(now), leaseMs: 1_000, limit: 1 });
+      assert.deepEqual(await claim(6_999), []);
+      assert.equal((await claim(7_000))[0]?.id, running.id);
+    });
   });
 }
