@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { claimJobs, completeAttempt, createJob, reportProgress, type Principal } from '../../src/service/index.js';
 import { type TestServer, startTestServer } from '../helpers/server.js';
-import { openStream } from '../helpers/sse.js';
+import { type SseEvent, openStream } from '../helpers/sse.js';
 
 describe('GET /v1/jobs/:id/events', () => {
   let server: TestServer;

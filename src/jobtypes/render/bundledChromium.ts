@@ -12,15 +12,14 @@
  * process removes.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access, mkdtemp, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { brotliDecompress, createBrotliDecompress } from 'node:zlib';
-import { promisify } from 'node:util';
+import { extract as extractTar } from 'tar-fs';
+import { createBrotliDecompress } from 'node:zlib';
 import { fontsEnv, installFonts } from './fonts.js';
-import { tarFiles } from './tarFiles.js';
 
 /** BundledChromium is an unpacked browser: the executable and the environment to run it with (its fonts). */
 export interface BundledChromium {
@@ -75,10 +74,8 @@ async function unpackOnce(packageDir: string, tempDir: string): Promise<BundledC
 // fonts it renders with (fonts.ts).
 async function unpackInto(bin: string, dir: string, finalDir: string): Promise<void> {
   const executable = pipeline(createReadStream(join(bin, 'chromium.br')), createBrotliDecompress(), createWriteStream(join(dir, 'chromium'), { mode: 0o755 }));
-  const libraries = (async () => {
-    const tar = await promisify(brotliDecompress)(await readFile(join(bin, 'swiftshader.tar.br')));
-    for (const file of tarFiles(tar)) await writeFile(join(dir, file.name), file.data, { mode: file.mode });
-  })();
+  // tar-fs refuses entries that would land outside `dir` (absolute paths, `..`, links out).
+  const libraries = pipeline(createReadStream(join(bin, 'swiftshader.tar.br')), createBrotliDecompress(), extractTar(dir));
   await Promise.all([executable, libraries, installFonts(dir, finalDir)]);
 }
 
