@@ -16,7 +16,7 @@ import {
 } from '../../domain/index.js';
 import { withAttempts } from '../deliveryColumns.js';
 import type { DeliveryRecordParams, FeedEvent, JobInsertParams, JobListParams, LeaseParams, Store, UsageRow, WebhookSecrets } from '../types.js';
-import { Db, quoteLiteral, translateError } from './db.js';
+import { Db, quoteLiteral, translateError, watchConnections } from './db.js';
 import * as deliveries from './deliveryWrites.js';
 import * as jobs from './jobWrites.js';
 import { Listener } from './listener.js';
@@ -64,8 +64,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     allowExitOnIdle: true,
   };
   const pool = new pg.Pool(config);
-  // An idle client that dies (a server restart) is dropped by the pool; the next query reconnects.
-  pool.on('error', () => {});
+  watchConnections(pool);
   try {
     const client = await pool.connect();
     try {
