@@ -3,7 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { NotFoundError, ulid } from '../domain/index.js';
+import { InvalidRequestError, MAX_JSON_DEPTH, NotFoundError, jsonTextTooDeep, ulid } from '../domain/index.js';
 import type { ServiceDeps } from '../service/index.js';
 import { registerMetrics } from './metrics.js';
 import { errorHandler, sendProblem, toLongrunError } from './problem.js';
@@ -70,10 +70,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : queryAjv).compile(schema));
 
   // An empty body is no body (clients often send Content-Type: application/json on a bare POST).
+  // Nesting is bounded before parsing, so nothing recursive ever sees a deep body (see jsonLimits).
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body === '' || (typeof body === 'string' && body.trim() === '')) done(null, undefined);
-    else parseJson(request, body as string, done);
+    const text = body as string;
+    if (text.trim() === '') return done(null, undefined);
+    const tooDeep = jsonTextTooDeep(text);
+    if (tooDeep !== null) return done(InvalidRequestError.field(tooDeep, `nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels (the body is the first)`), undefined);
+    parseJson(request, text, done);
   });
 
   app.addHook('onRequest', async (request, reply) => {
