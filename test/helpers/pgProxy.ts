@@ -3,7 +3,8 @@
 // can be armed to hold the next session's first ReadyForQuery, terminate that backend through a
 // separate connection, and hand the client the ReadyForQuery and the server's own FATAL message
 // (57P01 terminating connection) in one write: the client then sees "connected" and "terminated"
-// in the same socket read, with no turn of the event loop in between. Event-driven, no timers.
+// in the same socket read, with no turn of the event loop in between. It can also cut every
+// session at once and refuse new ones until told otherwise (the database gone). Event-driven, no timers.
 import { type AddressInfo, type Socket, createServer, connect as tcpConnect } from 'node:net';
 import pg from 'pg';
 
@@ -13,6 +14,9 @@ export interface PgProxy {
   url: string;
   /** killNextAtReady arms the proxy for the next session it opens; resolves with that backend's pid once its FATAL was forwarded. */
   killNextAtReady(): Promise<number>;
+  /** block cuts every open session now and refuses new ones until unblock. */
+  block(): void;
+  unblock(): void;
   /** sessions counts the sessions opened through the proxy so far. */
   readonly sessions: number;
   close(): Promise<void>;
@@ -24,8 +28,10 @@ export async function startPgProxy(url: string): Promise<PgProxy> {
   const sockets = new Set<Socket>();
   let sessions = 0;
   let armed: ((pid: number) => void) | null = null;
+  let blocked = false;
 
   const server = createServer((client) => {
+    if (blocked) return void client.destroy();
     sessions++;
     const upstream = tcpConnect(Number(target.port || 5432), target.hostname);
     for (const socket of [client, upstream]) {
@@ -74,6 +80,13 @@ export async function startPgProxy(url: string): Promise<PgProxy> {
   return {
     url: proxied.toString(),
     killNextAtReady: () => new Promise<number>((resolve) => (armed = resolve)),
+    block: () => {
+      blocked = true;
+      for (const socket of sockets) socket.destroy();
+    },
+    unblock: () => {
+      blocked = false;
+    },
     get sessions() {
       return sessions;
     },

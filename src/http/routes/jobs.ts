@@ -48,7 +48,12 @@ export const jobRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { de
       let answer = created;
       if (waitS > 0) {
         reply.header('preference-applied', `wait=${waitS}`);
-        answer = await waitForJob(service, request.principal, created.id, waitS * 1000, closed(reply));
+        // The job is committed and charged: from here on the answer is the job, never an error
+        // the client would retry into a second job. A wait that fails answers the job as created.
+        answer = await waitForJob(service, request.principal, created.id, waitS * 1000, closed(reply)).catch((error: unknown) => {
+          request.log.warn({ err: error, jobId: created.id }, 'waiting for a created job failed; answering with the job as created');
+          return created;
+        });
       }
       return reply.code(replayed ? 200 : 201).send(jobView(answer));
     },
