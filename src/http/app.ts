@@ -16,6 +16,7 @@ import { jobRoutes } from './routes/jobs.js';
 import { opsRoutes } from './routes/ops.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { SHARED_SCHEMAS } from './schemas.js';
+import { clientErrorAnswer, connectAnswer } from './socketProblems.js';
 
 /** AppDeps is what the HTTP app needs. */
 export interface AppDeps {
@@ -49,6 +50,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     requestIdHeader: false,
     // Errors the router meets before any hook runs still answer as problems, with a request id.
+    clientErrorHandler: clientErrorAnswer,
     frameworkErrors: (error, request, reply) => {
       reply.header('x-request-id', request.id);
       // An over-long path segment can only be an id that does not exist.
@@ -56,6 +58,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return sendProblem(reply, mapped);
     },
   });
+  app.server.on('connect', connectAnswer);
   // Only JSON bodies: a text/plain body is 415, not a string that fails the schema.
   app.removeContentTypeParser('text/plain');
 
