@@ -3,7 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { InvalidRequestError, MAX_JSON_DEPTH, NotFoundError, jsonTextTooDeep, ulid } from '../domain/index.js';
+import { InvalidRequestError, MAX_JSON_DEPTH, NotFoundError, type Timers, jsonTextTooDeep, ulid } from '../domain/index.js';
 import type { ServiceDeps } from '../service/index.js';
 import { registerMetrics } from './metrics.js';
 import { errorHandler, sendProblem, toLongrunError } from './problem.js';
@@ -31,6 +31,8 @@ export interface AppDeps {
   rateLimiter?: RateLimiter | null;
   /** version is shown in /openapi.json. */
   version?: string;
+  /** timers run the event streams' pings (default Node's); tests pass a ManualClock. */
+  timers?: Timers;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;

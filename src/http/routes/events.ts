@@ -1,8 +1,8 @@
-import type { FastifyPluginAsync } from 'fastify';
-import { InvalidRequestError, isFinalStatus, type Job } from '../../domain/index.js';
-import { getJob } from '../../service/index.js';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { InvalidRequestError, isFinalStatus, type Job, UnauthorizedError } from '../../domain/index.js';
+import { authenticate, getJob } from '../../service/index.js';
 import type { AppDeps } from '../app.js';
-import { requireAccount } from '../auth.js';
+import { presentedSecret, requireAccount } from '../auth.js';
 import { jobIdParamsSchema, problemResponses } from '../schemas.js';
 import { SseStream } from '../sse.js';
 import { jobView } from '../views.js';
@@ -21,6 +21,27 @@ export const eventRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
     for (const stream of streams) stream.end();
   });
   app.addHook('onRequest', requireAccount(service, deps.rateLimiter ?? null));
+
+  /**
+   * watchKey ends a stream once the key it was opened with is revoked: at once when this process
+   * revoked it (the bus says so), else at the stream's next ping, which checks the key again (a
+   * key revoked by `longrun keys revoke` or another API node). A stream never outlives its key
+   * by more than one ping interval. The returned function checks now; `stop` stops watching.
+   */
+  const watchKey = (request: FastifyRequest, stream: SseStream) => {
+    const keyId = request.principal.apiKeyId;
+    const secret = presentedSecret(request);
+    const stop = service.bus.onKeyRevoked((revoked) => {
+      if (revoked === keyId) stream.end();
+    });
+    const check = () => {
+      authenticate(service, secret).catch((error: unknown) => {
+        // Only a refused key ends the stream; a store that cannot answer now is asked again next ping.
+        if (error instanceof UnauthorizedError) stream.end();
+      });
+    };
+    return Object.assign(check, { stop });
+  };
 
   app.get<{ Params: { id: string } }>(
     '/v1/jobs/:id/events',
@@ -54,12 +75,18 @@ export const eventRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
         stop();
         throw error;
       }
+      let stopKeyWatch = () => {};
       const opened = new SseStream(request, reply, {
+        timers: deps.timers,
+        onPing: () => checkKey(),
         onClose: () => {
           stop();
+          stopKeyWatch();
           streams.delete(opened);
         },
       });
+      const checkKey = watchKey(request, opened);
+      stopKeyWatch = checkKey.stop;
       streams.add(opened);
       stream = opened;
       if (lastSeen === undefined) {
@@ -83,12 +110,18 @@ export const eventRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
     },
     async (request, reply) => {
       let stop = () => undefined as void;
+      let stopKeyWatch = () => {};
       const stream = new SseStream(request, reply, {
+        timers: deps.timers,
+        onPing: () => checkKey(),
         onClose: () => {
           stop();
+          stopKeyWatch();
           streams.delete(stream);
         },
       });
+      const checkKey = watchKey(request, stream);
+      stopKeyWatch = checkKey.stop;
       streams.add(stream);
       stop = service.bus.onAccount(request.principal.accountId, (change) =>
         stream.send({ event: 'job', id: `${change.job.id}/${change.job.eventSeq}`, data: jobView(change.job) }, change.job.id),
