@@ -113,8 +113,9 @@ describe('GET /v1/jobs/:id/events', () => {
     assert.equal(await seen.next(), null);
   });
 
-  it('answers 404 for another account’s job and 400 for a malformed Last-Event-ID, as problems', async () => {
+  it('answers 404 for another account’s job and 400 for a malformed Last-Event-ID or one past the job’s last event, as problems', { timeout: 20_000 }, async () => {
     const { job } = await runTo([]);
+    const listeners = server.deps.bus.listenerCount();
     const other = await server.createAccount();
     const foreign = await server.request('GET', `/v1/jobs/${job.id}/events`, { key: other.key });
     assert.equal(foreign.status, 404);
@@ -122,6 +123,12 @@ describe('GET /v1/jobs/:id/events', () => {
     const bad = await server.request('GET', `/v1/jobs/${job.id}/events`, { key, headers: { 'last-event-id': 'abc' } });
     assert.equal(bad.status, 400);
     assert.equal(bad.json.errors[0].path, 'Last-Event-ID');
+    // The job has sent one event: an id past it was never sent, and would only ever get pings.
+    const beyond = await server.request('GET', `/v1/jobs/${job.id}/events`, { key, headers: { 'last-event-id': '2' } });
+    assert.equal(beyond.status, 400, beyond.text);
+    assert.equal(beyond.headers.get('content-type')?.split(';')[0], 'application/problem+json');
+    assert.deepEqual(beyond.json.errors, [{ path: 'Last-Event-ID', in: 'header', message: "must be an event id this stream sent; the job's newest is 1" }]);
+    assert.equal(server.deps.bus.listenerCount(), listeners, 'the refused stream left no listener behind');
     const anonymous = await server.request('GET', `/v1/jobs/${job.id}/events`);
     assert.equal(anonymous.status, 401);
   });

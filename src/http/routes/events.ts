@@ -71,6 +71,11 @@ export const eventRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
       let job: Job;
       try {
         job = await getJob(service, request.principal, request.params.id);
+        // An id past the job's newest event was never sent by this stream: resuming after it would
+        // hold back every change up to it, so the client would hear nothing but pings.
+        if (lastSeen !== undefined && lastSeen > job.eventSeq) {
+          throw InvalidRequestError.field('Last-Event-ID', `must be an event id this stream sent; the job's newest is ${job.eventSeq}`, 'header');
+        }
       } catch (error) {
         stop();
         throw error;
