@@ -158,10 +158,13 @@ export const SQL = {
     '$4',
   ),
   // $1 id, $2 account, $3 now, $4 origin. In SET, `status` is still the old value: a running job
-  // records that it was stopped.
+  // records that it was stopped, and that its attempt ran until now (no worker reports into a
+  // cancelled job).
   jobCancel: withEvent(
     `UPDATE jobs SET status = 'cancelled', cancelled_at = $3, updated_at = $3,
        error = CASE WHEN status = 'running' THEN '{"code":"cancelled"}'::jsonb ELSE NULL END,
+       process_time = CASE WHEN status = 'running'
+         THEN GREATEST(0, floor(extract(epoch FROM ($3::timestamptz - started_at)) * 1000))::bigint ELSE process_time END,
        credits_refunded = credits_charged, ${LEASE_CLEARED}, event_seq = event_seq + 1
      WHERE id = $1 AND account_id = $2 AND status IN ('pending', 'running')`,
     'cancelled',
