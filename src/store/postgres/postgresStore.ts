@@ -9,8 +9,11 @@ import {
   type JsonValue,
   type RateLimits,
   InvalidRequestError,
+  JobNotFoundError,
+  JobNotPurgeableError,
   NotFoundError,
   idFloor,
+  isFinalStatus,
   newId,
   ulid,
 } from '../../domain/index.js';
@@ -264,6 +267,17 @@ export class PostgresStore implements Store {
       const deleted = (await tx.rows<{ id: string }>(SQL.jobLockDeletable, [p.ids, p.finishedBefore])).map((r) => r.id);
       if (deleted.length > 0) for (const sql of SQL.jobDeleteCascade) await tx.run(sql, [deleted]);
       return deleted;
+    });
+  }
+
+  async jobPurge(p: { id: string; accountId: string }): Promise<void> {
+    await this.db.tx('write', async (tx) => {
+      // Lock order: idempotency keys, then the job row, then what hangs off it (see the design).
+      await tx.run(SQL.idempotencyDeleteForJob, [p.accountId, p.id]);
+      const current = await tx.one<{ status: Job['status'] }>(SQL.jobLockForPurge, [p.id, p.accountId]);
+      if (!current) throw new JobNotFoundError(p.id);
+      if (!isFinalStatus(current.status)) throw new JobNotPurgeableError(p.id, current.status);
+      for (const sql of SQL.jobDeleteCascade) await tx.run(sql, [[p.id]]);
     });
   }
 

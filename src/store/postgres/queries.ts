@@ -186,6 +186,10 @@ export const SQL = {
     'DELETE FROM job_events WHERE job_id = ANY ($1)',
     'DELETE FROM jobs WHERE id = ANY ($1)',
   ],
+  // $1 account, $2 job id: a job purged by its owner takes the keys that name it along.
+  idempotencyDeleteForJob: 'DELETE FROM idempotency_keys WHERE account_id = $1 AND job_id = $2',
+  // $1 job id, $2 account: the job's status, its row locked for the purge.
+  jobLockForPurge: 'SELECT status FROM jobs WHERE id = $1 AND account_id = $2 FOR UPDATE',
   idempotencyPurge: `DELETE FROM idempotency_keys WHERE ctid IN (SELECT ctid FROM idempotency_keys WHERE expires_at <= $1 LIMIT $2)`,
   jobListExpired: `SELECT * FROM jobs WHERE status = 'running' AND lease_expires_at <= $1 ORDER BY lease_expires_at LIMIT $2`,
 

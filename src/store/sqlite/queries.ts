@@ -78,6 +78,8 @@ export const SQL = {
     'DELETE FROM job_events WHERE job_id IN (SELECT value FROM json_each(?))',
     'DELETE FROM jobs WHERE id IN (SELECT value FROM json_each(?))',
   ],
+  // A job purged by its owner: the keys that name it go with it.
+  idempotencyDeleteForJob: 'DELETE FROM idempotency_keys WHERE account_id = ? AND job_id = ?',
   idempotencyPurge: `
     DELETE FROM idempotency_keys WHERE (account_id, key) IN (
       SELECT account_id, key FROM idempotency_keys WHERE expires_at <= ? LIMIT ?)`,
