@@ -23,24 +23,24 @@ export const eventRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
   app.addHook('onRequest', requireAccount(service, deps.rateLimiter ?? null));
 
   /**
-   * watchKey ends a stream once the key it was opened with is revoked: at once when this process
-   * revoked it (the bus says so), else at the stream's next ping, which checks the key again (a
-   * key revoked by `longrun keys revoke` or another API node). A stream never outlives its key
-   * by more than one ping interval. The returned function checks now; `stop` stops watching.
+   * watchKey calls `end` once the key the request came with is revoked: at once when this process
+   * revoked it (the bus says so), else when `check` finds it revoked; streams check at every ping,
+   * which catches a key revoked by `longrun keys revoke` or another API node. So a stream never
+   * outlives its key by more than one ping interval. `stop` stops listening to the bus.
    */
-  const watchKey = (request: FastifyRequest, stream: SseStream) => {
+  const watchKey = (request: FastifyRequest, end: () => void) => {
     const keyId = request.principal.apiKeyId;
     const secret = presentedSecret(request);
     const stop = service.bus.onKeyRevoked((revoked) => {
-      if (revoked === keyId) stream.end();
+      if (revoked === keyId) end();
     });
     const check = () => {
       authenticate(service, secret).catch((error: unknown) => {
         // Only a refused key ends the stream; a store that cannot answer now is asked again next ping.
-        if (error instanceof UnauthorizedError) stream.end();
+        if (error instanceof UnauthorizedError) end();
       });
     };
-    return Object.assign(check, { stop });
+    return { check, stop };
   };
 
   app.get<{ Params: { id: string } }>(
@@ -80,18 +80,16 @@ export const eventRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
         stop();
         throw error;
       }
-      let stopKeyWatch = () => {};
+      const key = watchKey(request, () => opened.end());
       const opened = new SseStream(request, reply, {
         timers: deps.timers,
-        onPing: () => checkKey(),
+        onPing: key.check,
         onClose: () => {
           stop();
-          stopKeyWatch();
+          key.stop();
           streams.delete(opened);
         },
       });
-      const checkKey = watchKey(request, opened);
-      stopKeyWatch = checkKey.stop;
       streams.add(opened);
       stream = opened;
       if (lastSeen === undefined) {
@@ -115,18 +113,16 @@ export const eventRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
     },
     async (request, reply) => {
       let stop = () => undefined as void;
-      let stopKeyWatch = () => {};
+      const key = watchKey(request, () => stream.end());
       const stream = new SseStream(request, reply, {
         timers: deps.timers,
-        onPing: () => checkKey(),
+        onPing: key.check,
         onClose: () => {
           stop();
-          stopKeyWatch();
+          key.stop();
           streams.delete(stream);
         },
       });
-      const checkKey = watchKey(request, stream);
-      stopKeyWatch = checkKey.stop;
       streams.add(stream);
       stop = service.bus.onAccount(request.principal.accountId, (change) =>
         stream.send({ event: 'job', id: `${change.job.id}/${change.job.eventSeq}`, data: jobView(change.job) }, change.job.id),
