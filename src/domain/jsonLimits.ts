@@ -1,7 +1,7 @@
 /**
  * The bounds on JSON that Longrun accepts and stores. Recursive code (serialisers, validators, the
  * idempotency hash, a client's own parser) overflows its stack somewhere past a few thousand
- * levels, each at its own depth: a body nested 4,000 levels deep was answered 500 after its job
+ * levels, each at its own depth: metadata nested 4,184 levels deep was answered 500 after its job
  * was committed, and a job stored at 4,150 levels broke every read of it. So depth is refused
  * before anything recursive sees it: in the body's text at parse time, and again for each value a
  * job stores, whoever made it. Both checks are loops, never recursion.
