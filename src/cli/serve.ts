@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Timers } from '../domain/index.js';
 import { buildApp } from '../http/app.js';
 import { RateLimiter } from '../http/rateLimit.js';
 import { type ServiceDeps, ensureDefaultAccount } from '../service/index.js';
@@ -45,6 +46,8 @@ export interface ServeConfig extends RuntimeConfig {
   sweepMs?: number;
   /** retentionDays is how long a finished job is kept (0 or absent: forever). */
   retentionDays?: number;
+  /** timers run the event streams' pings (default Node's); tests pass a ManualClock. */
+  timers?: Timers;
 }
 
 /** RunningServer is a started server; `close` stops it gracefully. */
@@ -75,6 +78,7 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
       bodyLimit: config.bodyLimit,
       rateLimiter: config.rateLimit ? new RateLimiter(store, deps.clock, config.rateLimit, Math.max(1, config.rateBurst ?? config.rateLimit * 2)) : null,
       logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+      timers: config.timers,
     });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();

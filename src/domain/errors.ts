@@ -112,6 +112,16 @@ export class JobNotCancellableError extends LongrunError {
   }
 }
 
+/** JobNotPurgeableError: a purge of a job that is still pending or running. */
+export class JobNotPurgeableError extends LongrunError {
+  readonly code = 'job_not_purgeable';
+  readonly status = 409;
+  readonly title = 'Job not purgeable';
+  constructor(readonly jobId: string, readonly jobStatus: string) {
+    super(`Job ${jobId} is ${jobStatus}; only a final job can be purged (cancel it first)`);
+  }
+}
+
 /** JobNotRerunnableError: the job is still pending or running. */
 export class JobNotRerunnableError extends LongrunError {
   readonly code = 'job_not_rerunnable';
@@ -202,6 +212,7 @@ export const ERROR_CODES = [
   'rate_limited',
   'job_not_cancellable',
   'job_not_rerunnable',
+  'job_not_purgeable',
   'idempotency_key_reused',
   'payload_too_large',
   'lease_lost',

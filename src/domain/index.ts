@@ -19,3 +19,4 @@ export * from './errors.js';
 export * from './rateBucket.js';
 export * from './jobView.js';
 export * from './delivery.js';
+export * from './jsonLimits.js';

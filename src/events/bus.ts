@@ -24,6 +24,7 @@ export class EventBus {
   private readonly byAccount = new Map<string, Set<Listener>>();
   private readonly all = new Set<Listener>();
   private readonly deliveryListeners = new Set<() => void>();
+  private readonly revokedKeyListeners = new Set<(keyId: string) => void>();
 
   /** publish hands a committed change to its listeners; a listener that throws cannot stop the others. */
   publish(change: JobChange): void {
@@ -69,6 +70,20 @@ export class EventBus {
   onDeliveriesDue(listener: () => void): () => void {
     this.deliveryListeners.add(listener);
     return () => this.deliveryListeners.delete(listener);
+  }
+
+  /**
+   * keyRevoked tells this process that an API key was revoked, so streams opened with it end at
+   * once. Streams re-check their key on every ping for keys revoked by other processes.
+   */
+  keyRevoked(keyId: string): void {
+    for (const listener of [...this.revokedKeyListeners]) listener(keyId);
+  }
+
+  /** onKeyRevoked listens to keyRevoked; the returned function stops listening. */
+  onKeyRevoked(listener: (keyId: string) => void): () => void {
+    this.revokedKeyListeners.add(listener);
+    return () => this.revokedKeyListeners.delete(listener);
   }
 
   /** listenerCount counts listeners of all kinds (for tests and metrics). */

@@ -3,7 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { NotFoundError, ulid } from '../domain/index.js';
+import { InvalidRequestError, MAX_JSON_DEPTH, NotFoundError, type Timers, jsonTextTooDeep, ulid } from '../domain/index.js';
 import type { ServiceDeps } from '../service/index.js';
 import { registerMetrics } from './metrics.js';
 import { errorHandler, sendProblem, toLongrunError } from './problem.js';
@@ -16,6 +16,7 @@ import { jobRoutes } from './routes/jobs.js';
 import { opsRoutes } from './routes/ops.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { SHARED_SCHEMAS } from './schemas.js';
+import { clientErrorAnswer, connectAnswer } from './socketProblems.js';
 
 /** AppDeps is what the HTTP app needs. */
 export interface AppDeps {
@@ -30,6 +31,8 @@ export interface AppDeps {
   rateLimiter?: RateLimiter | null;
   /** version is shown in /openapi.json. */
   version?: string;
+  /** timers run the event streams' pings (default Node's); tests pass a ManualClock. */
+  timers?: Timers;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -49,6 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     requestIdHeader: false,
     // Errors the router meets before any hook runs still answer as problems, with a request id.
+    clientErrorHandler: clientErrorAnswer,
     frameworkErrors: (error, request, reply) => {
       reply.header('x-request-id', request.id);
       // An over-long path segment can only be an id that does not exist.
@@ -56,6 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return sendProblem(reply, mapped);
     },
   });
+  app.server.on('connect', connectAnswer);
   // Only JSON bodies: a text/plain body is 415, not a string that fails the schema.
   app.removeContentTypeParser('text/plain');
 
@@ -70,10 +75,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : queryAjv).compile(schema));
 
   // An empty body is no body (clients often send Content-Type: application/json on a bare POST).
+  // Nesting is bounded before parsing, so nothing recursive ever sees a deep body (see jsonLimits).
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body === '' || (typeof body === 'string' && body.trim() === '')) done(null, undefined);
-    else parseJson(request, body as string, done);
+    const text = body as string;
+    if (text.trim() === '') return done(null, undefined);
+    const tooDeep = jsonTextTooDeep(text);
+    if (tooDeep !== null) return done(InvalidRequestError.field(tooDeep, `nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels (the body is the first)`), undefined);
+    parseJson(request, text, done);
   });
 
   app.addHook('onRequest', async (request, reply) => {

@@ -59,9 +59,8 @@ function fieldProblem(e: AjvError, where: FieldProblem['in'] | undefined): Field
   return { path: path.replace(/^\//, ''), message, in: where };
 }
 
-/** sendProblem answers with the error as application/problem+json. */
-export function sendProblem(reply: FastifyReply, error: LongrunError): FastifyReply {
-  if (error.headers) reply.headers(error.headers);
+/** problemBody is the application/problem+json document for an error. */
+export function problemBody(error: LongrunError): Record<string, unknown> {
   const body: Record<string, unknown> = {
     type: `urn:longrun:problem:${error.code}`,
     title: error.title,
@@ -70,7 +69,13 @@ export function sendProblem(reply: FastifyReply, error: LongrunError): FastifyRe
     code: error.code,
   };
   if (error.errors) body.errors = error.errors;
-  return reply.code(error.status).type('application/problem+json').send(body);
+  return body;
+}
+
+/** sendProblem answers with the error as application/problem+json. */
+export function sendProblem(reply: FastifyReply, error: LongrunError): FastifyReply {
+  if (error.headers) reply.headers(error.headers);
+  return reply.code(error.status).type('application/problem+json').send(problemBody(error));
 }
 
 /** errorHandler is the app's one error handler. */

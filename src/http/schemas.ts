@@ -146,6 +146,13 @@ export const waitQuerySchema = {
   properties: { wait: { type: 'integer', minimum: 1, maximum: 60, description: 'Hold up to N s until the job is final.' } },
 } as const;
 
+/** purgeQuerySchema is `DELETE /v1/jobs/:id?purge=true`. */
+export const purgeQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { purge: { type: 'boolean', default: false, description: 'Delete the final job and its files now, instead of cancelling.' } },
+} as const;
+
 /** jobListSchema is the `GET /v1/jobs` answer. */
 export const jobListSchema = {
   type: 'object',

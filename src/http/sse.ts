@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type Timers, systemTimers } from '../domain/index.js';
 
 /** SseMessage is one event-stream message; `data` is sent as one JSON line. */
 export interface SseMessage {
@@ -13,6 +14,10 @@ export interface SseStreamOptions {
   pingMs?: number;
   /** onClose runs once when the stream ends, by either side. */
   onClose?: () => void;
+  /** onPing runs after each ping (the route re-checks what the stream was opened with). */
+  onPing?: () => void;
+  /** timers run the pings; tests pass a ManualClock. */
+  timers?: Timers;
 }
 
 const SAFE_FIELD = /^[^\r\n]*$/;
@@ -26,7 +31,7 @@ export class SseStream {
   private closed = false;
   private backedUp = false;
   private readonly waiting = new Map<string, SseMessage>();
-  private readonly ping: NodeJS.Timeout;
+  private cancelPing: () => void = () => {};
 
   constructor(request: FastifyRequest, private readonly reply: FastifyReply, private readonly options: SseStreamOptions = {}) {
     reply.hijack();
@@ -40,8 +45,7 @@ export class SseStream {
     reply.raw.flushHeaders();
     reply.raw.on('drain', () => this.drain());
     reply.raw.on('close', () => this.close());
-    this.ping = setInterval(() => this.write(': ping\n\n'), options.pingMs ?? 15_000);
-    this.ping.unref();
+    this.schedulePing();
   }
 
   /** isClosed tells whether the stream has ended. */
@@ -70,6 +74,14 @@ export class SseStream {
     this.close();
   }
 
+  private schedulePing(): void {
+    this.cancelPing = (this.options.timers ?? systemTimers).setTimeout(() => {
+      this.write(': ping\n\n');
+      this.options.onPing?.();
+      if (!this.closed) this.schedulePing();
+    }, this.options.pingMs ?? 15_000);
+  }
+
   private write(text: string): void {
     if (this.closed) return;
     if (!this.reply.raw.write(text)) this.backedUp = true;
@@ -85,7 +97,7 @@ export class SseStream {
   private close(): void {
     if (this.closed) return;
     this.closed = true;
-    clearInterval(this.ping);
+    this.cancelPing();
     this.waiting.clear();
     this.options.onClose?.();
   }

@@ -45,6 +45,7 @@ export async function createApiKey(deps: ServiceDeps, accountId: string): Promis
 export async function revokeApiKey(deps: ServiceDeps, keyId: string): Promise<void> {
   const revoked = await deps.store.apiKeyRevoke({ id: keyId, now: deps.clock.now() });
   if (!revoked) throw new NotFoundError(`API key ${keyId} not found`);
+  deps.bus.keyRevoked(keyId);
 }
 
 /** adjustCredits adds (or, negative, removes) credits and returns the account. */

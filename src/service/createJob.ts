@@ -4,6 +4,10 @@ import {
   type JsonObject,
   type WebhookEvent,
   InvalidRequestError,
+  MAX_METADATA_BYTES,
+  MAX_STORED_DEPTH,
+  jsonBytes,
+  jsonValueTooDeep,
   newId,
 } from '../domain/index.js';
 import { timedLookup } from '../webhooks/lookup.js';
@@ -40,6 +44,7 @@ export async function createJob(
 ): Promise<{ job: Job; replayed: boolean }> {
   const jobType = deps.registry.get(request.type);
   const input = request.input ?? {};
+  checkStoredValues(input, request.metadata);
   const checked = deps.registry.prepareInput(request.type, input);
   if (!checked.ok) throw new InvalidRequestError(`The input does not match the ${request.type} schema`, checked.errors);
   const problems = (await jobType.checkInput?.(checked.input, { allowPrivateTargets: deps.config.allowPrivateTargets })) ?? [];
@@ -102,6 +107,19 @@ export async function createJob(
   const result = await deps.store.jobInsert({ job, idempotency });
   if (!result.replayed) deps.bus.publish({ kind: 'created', job: result.job });
   return result;
+}
+
+/**
+ * checkStoredValues refuses input and metadata that every later read could not serve: nested past
+ * MAX_STORED_DEPTH (whoever built the request; HTTP bodies are bounded at parse time already),
+ * or metadata over MAX_METADATA_BYTES. It runs before anything else looks into them.
+ */
+function checkStoredValues(input: JsonObject, metadata: JsonObject | undefined): void {
+  const tooDeep = `nests objects and arrays deeper than ${MAX_STORED_DEPTH} levels`;
+  if (jsonValueTooDeep(input)) throw InvalidRequestError.field('/input', tooDeep);
+  if (metadata === undefined) return;
+  if (jsonValueTooDeep(metadata)) throw InvalidRequestError.field('/metadata', tooDeep);
+  if (jsonBytes(metadata) > MAX_METADATA_BYTES) throw InvalidRequestError.field('/metadata', `must be at most ${MAX_METADATA_BYTES} bytes as JSON`);
 }
 
 /** splitInput keeps the type's private fields apart, so they are never echoed back. */

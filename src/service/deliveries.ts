@@ -1,4 +1,4 @@
-import { type Account, type Delivery, type DeliveryWithAttempts, NotFoundError, isId } from '../domain/index.js';
+import { type Account, type DeliveryWithAttempts, NotFoundError, isId } from '../domain/index.js';
 import { newWebhookSecret } from './accounts.js';
 import type { Principal, ServiceDeps } from './deps.js';
 import { getJob } from './readJobs.js';
@@ -15,12 +15,15 @@ export async function listDeliveries(deps: ServiceDeps, principal: Principal, jo
  * failed one gets one more attempt, without automatic retries. Throws DeliveryInProgressError
  * while it is being sent, NotFoundError when the job has no such delivery.
  */
-export async function redeliver(deps: ServiceDeps, principal: Principal, jobId: string, deliveryId: string): Promise<Delivery> {
+export async function redeliver(deps: ServiceDeps, principal: Principal, jobId: string, deliveryId: string): Promise<DeliveryWithAttempts> {
   const job = await getJob(deps, principal, jobId);
   if (!isId('whd', deliveryId)) throw new NotFoundError(`Delivery ${deliveryId} not found`);
   const delivery = await deps.store.deliveryRedeliver({ id: deliveryId, jobId: job.id, now: deps.clock.now() });
+  // The attempts so far, read before the dispatcher is told, so the answer shows the delivery as
+  // redelivered with its earlier attempts, as the list would; the new attempt is listed once made.
+  const listed = (await deps.store.deliveryListByJob({ jobId: job.id })).find((d) => d.id === delivery.id);
   deps.bus.deliveriesDue();
-  return delivery;
+  return { ...delivery, attemptLog: listed?.attemptLog ?? [] };
 }
 
 /**

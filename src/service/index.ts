@@ -15,3 +15,4 @@ export * from './usage.js';
 export * from './purgeExpired.js';
 export * from './deliveries.js';
 export * from './jobFiles.js';
+export * from './purgeJob.js';

@@ -53,9 +53,15 @@ export async function getUsage(deps: ServiceDeps, principal: Principal, p: { fro
   };
 }
 
+// Four-digit years only: the extremes a Date can hold parse, but the default window before them
+// (or the arithmetic on them) is no date at all, and such times print as six-digit years.
+const EARLIEST = Date.parse('0000-01-01T00:00:00Z');
+const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
+
 function parseTime(name: string, value: string): Date {
   const at = new Date(value);
   if (Number.isNaN(at.getTime())) throw InvalidRequestError.field(name, 'must be an ISO 8601 date or date-time', 'query');
+  if (at.getTime() < EARLIEST || at.getTime() > LATEST) throw InvalidRequestError.field(name, 'must be in the years 0000 to 9999', 'query');
   return at;
 }
 

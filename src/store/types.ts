@@ -130,6 +130,13 @@ export interface Store {
    * the ledger keeps its rows, so an account's credit history outlives its jobs.
    */
   jobDelete(p: { ids: readonly string[]; finishedBefore: Date }): Promise<string[]>;
+  /**
+   * jobPurge deletes a final job of the account at its owner's request, as retention would: with
+   * its events, webhook deliveries and the idempotency keys that name it (a retry of one makes a
+   * new job). The ledger keeps its rows. Throws JobNotFoundError (no such job of the account) or
+   * JobNotPurgeableError (pending or running).
+   */
+  jobPurge(p: { id: string; accountId: string }): Promise<void>;
   /** idempotencyPurge deletes up to `limit` idempotency records expired by `now`; returns how many. */
   idempotencyPurge(p: { now: Date; limit: number }): Promise<number>;
 

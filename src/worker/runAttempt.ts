@@ -1,4 +1,4 @@
-import { type Job, type JsonValue, LeaseLostError } from '../domain/index.js';
+import { type Job, type JsonValue, LeaseLostError, MAX_STORED_DEPTH, jsonValueTooDeep } from '../domain/index.js';
 import { JobDeferral, JobFailure, type JobContext, type JobFiles } from '../jobtypes/index.js';
 import {
   type Attempt,
@@ -101,9 +101,10 @@ export function runAttempt(deps: ServiceDeps, job: Job, options: AttemptOptions)
 
   async function finishOk(output: unknown, size: number): Promise<void> {
     const json = toJson(output);
-    if (json === undefined) {
+    if (json === undefined || jsonValueTooDeep(json)) {
+      const message = json === undefined ? 'The handler returned a value that is not JSON' : `The handler's output nests objects and arrays deeper than ${MAX_STORED_DEPTH} levels`;
       await failAttempt(deps, job, {
-        error: { code: 'invalid_output', message: 'The handler returned a value that is not JSON' },
+        error: { code: 'invalid_output', message },
         retryable: false,
         processTime: elapsed(),
       });

@@ -3,6 +3,7 @@
 // happens exactly when the test says; nothing sleeps.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ManualClock } from '../../src/domain/index.js';
 import { claimJobs, completeAttempt, createJob, reportProgress, type Principal } from '../../src/service/index.js';
 import { type TestServer, startTestServer } from '../helpers/server.js';
 import { type SseEvent, openStream } from '../helpers/sse.js';
@@ -80,8 +81,9 @@ describe('GET /v1/jobs/:id/events', () => {
     assert.equal(await seen.next(), null);
   });
 
-  it('answers 404 for another account’s job and 400 for a malformed Last-Event-ID, as problems', async () => {
+  it('answers 404 for another account’s job and 400 for a malformed Last-Event-ID or one past the job’s last event, as problems', { timeout: 20_000 }, async () => {
     const { job } = await runTo([]);
+    const listeners = server.deps.bus.listenerCount();
     const other = await server.createAccount();
     const foreign = await server.request('GET', `/v1/jobs/${job.id}/events`, { key: other.key });
     assert.equal(foreign.status, 404);
@@ -89,6 +91,12 @@ describe('GET /v1/jobs/:id/events', () => {
     const bad = await server.request('GET', `/v1/jobs/${job.id}/events`, { key, headers: { 'last-event-id': 'abc' } });
     assert.equal(bad.status, 400);
     assert.equal(bad.json.errors[0].path, 'Last-Event-ID');
+    // The job has sent one event: an id past it was never sent, and would only ever get pings.
+    const beyond = await server.request('GET', `/v1/jobs/${job.id}/events`, { key, headers: { 'last-event-id': '2' } });
+    assert.equal(beyond.status, 400, beyond.text);
+    assert.equal(beyond.headers.get('content-type')?.split(';')[0], 'application/problem+json');
+    assert.deepEqual(beyond.json.errors, [{ path: 'Last-Event-ID', in: 'header', message: "must be an event id this stream sent; the job's newest is 1" }]);
+    assert.equal(server.deps.bus.listenerCount(), listeners, 'the refused stream left no listener behind');
     const anonymous = await server.request('GET', `/v1/jobs/${job.id}/events`);
     assert.equal(anonymous.status, 401);
   });
@@ -108,5 +116,59 @@ describe('GET /v1/events', () => {
     assert.equal(message!.data.id, created.json.id);
     assert.equal(message!.id, `${created.json.id}/1`);
     stream.close();
+  });
+});
+
+describe('a stream and its key', () => {
+  let server: TestServer;
+  let clock: ManualClock;
+  let accountId: string;
+  let key: string;
+  before(async () => {
+    // The pings run on the test's clock; the service keeps the real one.
+    clock = new ManualClock();
+    server = await startTestServer({ timers: clock });
+    ({ accountId, key } = await server.createAccount());
+  });
+  after(() => server.close());
+
+  /** issueKey makes another key of the account. */
+  const issueKey = async () => {
+    const answer = await server.request('POST', `/v1/admin/accounts/${accountId}/keys`, { key: server.adminKey! });
+    assert.equal(answer.status, 201);
+    return { id: answer.json.id as string, secret: answer.json.key as string };
+  };
+  const createJobNow = () => server.request('POST', '/v1/jobs', { key, body: { type: 'demo/sleep', input: { durationMs: 0 } } });
+
+  it('ends the account stream at once when this server revokes its key', { timeout: 20_000 }, async () => {
+    const revoked = await issueKey();
+    const stream = await openStream(server, '/v1/events', revoked.secret);
+    const created = await createJobNow();
+    assert.equal((await stream.next())!.data.id, created.json.id, 'the stream was live');
+    assert.equal((await server.request('DELETE', `/v1/admin/keys/${revoked.id}`, { key: server.adminKey! })).status, 204);
+    assert.equal(await stream.next(), null, 'the stream ended');
+  });
+
+  it('ends a job stream at once when this server revokes its key', { timeout: 20_000 }, async () => {
+    const revoked = await issueKey();
+    const created = await createJobNow();
+    const stream = await openStream(server, `/v1/jobs/${created.json.id}/events`, revoked.secret);
+    assert.equal((await stream.next())!.data.id, created.json.id);
+    assert.equal((await server.request('DELETE', `/v1/admin/keys/${revoked.id}`, { key: server.adminKey! })).status, 204);
+    assert.equal(await stream.next(), null, 'the stream ended');
+  });
+
+  it('ends the account stream at its next ping when the key was revoked elsewhere (longrun keys revoke)', { timeout: 20_000 }, async () => {
+    const revoked = await issueKey();
+    const kept = await openStream(server, '/v1/events', key);
+    const stream = await openStream(server, '/v1/events', revoked.secret);
+    // Straight on the store, as another process would: this server hears nothing of it.
+    assert.equal(await server.store.apiKeyRevoke({ id: revoked.id, now: new Date() }), true);
+    clock.advance(15_000);
+    assert.equal(await stream.next(), null, 'the stream ended');
+    // A stream whose key is still good goes on.
+    const created = await createJobNow();
+    assert.equal((await kept.next())!.data.id, created.json.id);
+    kept.close();
   });
 });

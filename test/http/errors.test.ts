@@ -18,6 +18,12 @@ interface Case {
 
 const sleep = (input: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ body: sleepJob(input, extra) });
 
+/** objects is JSON text of `levels` objects, each inside the one before. */
+const objects = (levels: number) => `${'{"a":'.repeat(levels - 1)}{}${'}'.repeat(levels - 1)}`;
+/** arrays is JSON text of `levels` arrays, each inside the one before. */
+const arrays = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+const withMetadata = (metadata: string) => `{"type":"demo/sleep","input":{"durationMs":1},"metadata":${metadata}}`;
+
 const BODY_CASES: Case[] = [
   { name: 'malformed JSON', options: { rawBody: '{"type": "demo/sleep",' }, status: 400, code: 'invalid_request' },
   { name: 'a body that is an array, not an object', options: { rawBody: '[1, 2]' }, status: 400, code: 'invalid_request', errors: [{ path: '' }] },
@@ -36,6 +42,26 @@ const BODY_CASES: Case[] = [
   { name: 'input that is not an object', options: { body: { type: 'demo/sleep', input: 'fast' } }, status: 400, code: 'invalid_request', errors: [{ path: '/input' }] },
   { name: 'a runAt that is not a date-time', options: sleep({ durationMs: 1 }, { runAt: 'tomorrow' }), status: 400, code: 'invalid_request', errors: [{ path: '/runAt' }] },
   { name: 'a webhookUrl that is not a URL', options: sleep({ durationMs: 1 }, { webhookUrl: 'not a url' }), status: 400, code: 'invalid_request', errors: [{ path: '/webhookUrl' }] },
+  // Past a few thousand levels recursive code overflows; the body is refused before any of it runs.
+  { name: 'metadata nested 4,184 objects deep', options: { rawBody: withMetadata(objects(4184)) }, status: 400, code: 'invalid_request', errors: [{ path: '/metadata' }] },
+  {
+    name: 'metadata nested 4,184 objects deep, with an Idempotency-Key',
+    options: { rawBody: withMetadata(objects(4184)), headers: { 'idempotency-key': 'deep-1' } },
+    status: 400,
+    code: 'invalid_request',
+    errors: [{ path: '/metadata' }],
+  },
+  { name: 'metadata nested 4,150 arrays deep', options: { rawBody: withMetadata(`{"a":${arrays(4150)}}`) }, status: 400, code: 'invalid_request', errors: [{ path: '/metadata' }] },
+  { name: 'metadata one level past the limit of 64 (the body is the first)', options: { rawBody: withMetadata(objects(64)) }, status: 400, code: 'invalid_request', errors: [{ path: '/metadata' }] },
+  {
+    name: 'input nested 1,924 objects deep',
+    options: { rawBody: `{"type":"demo/sleep","input":{"durationMs":1,"x":${objects(1923)}}}` },
+    status: 400,
+    code: 'invalid_request',
+    errors: [{ path: '/input' }],
+  },
+  { name: 'a body that is 100,000 arrays deep', options: { rawBody: arrays(100_000) }, status: 400, code: 'invalid_request', errors: [{ path: '/0' }] },
+  { name: 'metadata over 16 KiB as JSON', options: sleep({ durationMs: 1 }, { metadata: { blob: 'x'.repeat(16 * 1024) } }), status: 400, code: 'invalid_request', errors: [{ path: '/metadata' }] },
   { name: 'a body over the size limit', options: sleep({ durationMs: 1 }, { metadata: { blob: 'x'.repeat(1024 * 1024 + 10) } }), status: 413, code: 'payload_too_large' },
   {
     name: 'an Idempotency-Key longer than 255 characters',

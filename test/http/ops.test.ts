@@ -161,10 +161,15 @@ describe('usage', () => {
     assert.equal(theirs.json.totals.jobs, 0);
   });
 
-  it('answers 400 naming the parameter for a bad from, a reversed window or an unknown parameter', async () => {
+  it('answers 400 naming the parameter for a bad from, a time out of range, a reversed window or an unknown parameter', async () => {
     for (const [query, path] of [
       ['from=yesterday', 'from'],
       ['to=soon', 'to'],
+      // The earliest and latest times a Date holds: the default window before them is no date at all.
+      ['to=-271821-04-20T00:00:00Z', 'to'],
+      ['from=-271821-04-20T00:00:00Z', 'from'],
+      ['from=%2B275760-09-13T00:00:00Z', 'from'],
+      ['to=10000-01-01T00:00:00Z', 'to'],
       ['from=2030-01-01&to=2029-01-01', 'from'],
       ['colour=red', 'colour'],
     ] as const) {
@@ -178,5 +183,8 @@ describe('usage', () => {
         answer.text,
       );
     }
+    const earliest = await server.request('GET', '/v1/usage?to=0000-01-05T00:00:00Z', { key: account.key });
+    assert.equal(earliest.status, 200, earliest.text);
+    assert.equal(earliest.json.from, '-000001-12-06T00:00:00.000Z');
   });
 });

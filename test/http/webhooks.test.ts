@@ -71,6 +71,8 @@ describe('webhooks over HTTP', () => {
     assert.equal(again.status, 202, again.text);
     assert.equal(again.json.id, id);
     assert.equal(again.json.state, 'pending');
+    // The answer is a delivery as the list shows it, attempts included (the new one is yet to come).
+    assert.deepEqual(again.json.attempts.map((a: any) => [a.attempt, a.statusCode]), [[1, 200]]);
     const second = await receiver.request(1);
     assert.equal(second.headers['webhook-id'], id);
     assert.equal(second.body, got.body);

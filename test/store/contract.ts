@@ -13,6 +13,7 @@ import { describeJobsInsert } from './contract/jobs-insert.js';
 import { describeLease } from './contract/lease.js';
 import { describeLedger } from './contract/ledger.js';
 import { describeList } from './contract/list.js';
+import { describePurge } from './contract/purge.js';
 import { describeRate } from './contract/rate.js';
 import { describeRetention } from './contract/retention.js';
 import { describeTransitions } from './contract/transitions.js';
@@ -35,6 +36,7 @@ export function describeStoreContract(name: string, open: OpenStore): void {
     describeClock(open);
     describeRate(open);
     describeRetention(open);
+    describePurge(open);
     describeDeliveries(open);
   });
 }

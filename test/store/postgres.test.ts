@@ -8,12 +8,13 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { afterEach, describe, it } from 'node:test';
 import pg from 'pg';
-import { InvalidRequestError, type Job, NotFoundError, newId } from '../../src/domain/index.js';
+import { InvalidRequestError, type Job, NotFoundError, ServiceUnavailableError, newId } from '../../src/domain/index.js';
 import { openStore } from '../../src/store/index.js';
 import { type PostgresOptions, type PostgresStore, openPostgres } from '../../src/store/postgres/index.js';
 import { migratePostgres } from '../../src/store/postgres/migrate.js';
 import { LOCK_CLASS_EVENTS, schemaKey } from '../../src/store/postgres/names.js';
 import { SQL, jobListSql } from '../../src/store/postgres/queries.js';
+import { startPgProxy } from '../helpers/pgProxy.js';
 import { at, buildApiKey, buildJob, idempotency, makeAccount, makeJob } from '../helpers/factories.js';
 import { balanceOf, rejectsWith } from '../helpers/store.js';
 import { describeStoreContract } from './contract.js';
@@ -217,6 +218,29 @@ describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }
       const job = buildJob({ accountId: account.id, input: { text: 'a\u0000b' } });
       await rejectsWith(store!.jobInsert({ job, idempotency: null }), InvalidRequestError, 'invalid_request');
       assert.equal(await store!.jobGet({ id: job.id }), null);
+    });
+
+    it('survives a session terminated in the same read that connected it: the caller gets service_unavailable, the pool reconnects', async (t) => {
+      // pg-pool drops its own 'error' listener as it hands a new connection over, and the caller's
+      // await resumes only after the rest of that socket read: a FATAL in the same read used to be
+      // an unhandled 'error' event, which ends the process.
+      const proxy = await startPgProxy(url!);
+      t.after(() => proxy.close());
+      const [store] = await openShared(newSchema(), 1, { poolSize: 2 }, proxy.url);
+      const account = await makeAccount(store!, { creditBalance: 5 });
+      // The migration's session idles in the pool; hold it so that the next transaction opens a new one.
+      const held = await store!.pool.connect();
+      const killed = proxy.killNextAtReady();
+      const job = buildJob({ accountId: account.id, creditsCharged: 1 });
+      await rejectsWith(store!.jobInsert({ job, idempotency: null }), ServiceUnavailableError, 'service_unavailable');
+      await killed;
+      assert.equal(proxy.sessions, 2);
+      held.release();
+      assert.equal(await store!.jobGet({ id: job.id }), null, 'nothing was written');
+      assert.equal(await balanceOf(store!, account.id), 5);
+      await makeJob(store!, { accountId: account.id, creditsCharged: 1 });
+      assert.equal(await balanceOf(store!, account.id), 4);
+      await store!.close();
     });
 
     it('signals a watcher when another store commits, and not for its own commits', async () => {

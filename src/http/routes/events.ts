@@ -1,8 +1,8 @@
-import type { FastifyPluginAsync } from 'fastify';
-import { InvalidRequestError, isFinalStatus, type Job } from '../../domain/index.js';
-import { getJob } from '../../service/index.js';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { InvalidRequestError, isFinalStatus, type Job, UnauthorizedError } from '../../domain/index.js';
+import { authenticate, getJob } from '../../service/index.js';
 import type { AppDeps } from '../app.js';
-import { requireAccount } from '../auth.js';
+import { presentedSecret, requireAccount } from '../auth.js';
 import { jobIdParamsSchema, problemResponses } from '../schemas.js';
 import { SseStream } from '../sse.js';
 import { jobView } from '../views.js';
@@ -21,6 +21,27 @@ export const eventRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
     for (const stream of streams) stream.end();
   });
   app.addHook('onRequest', requireAccount(service, deps.rateLimiter ?? null));
+
+  /**
+   * watchKey calls `end` once the key the request came with is revoked: at once when this process
+   * revoked it (the bus says so), else when `check` finds it revoked; streams check at every ping,
+   * which catches a key revoked by `longrun keys revoke` or another API node. So a stream never
+   * outlives its key by more than one ping interval. `stop` stops listening to the bus.
+   */
+  const watchKey = (request: FastifyRequest, end: () => void) => {
+    const keyId = request.principal.apiKeyId;
+    const secret = presentedSecret(request);
+    const stop = service.bus.onKeyRevoked((revoked) => {
+      if (revoked === keyId) end();
+    });
+    const check = () => {
+      authenticate(service, secret).catch((error: unknown) => {
+        // Only a refused key ends the stream; a store that cannot answer now is asked again next ping.
+        if (error instanceof UnauthorizedError) end();
+      });
+    };
+    return { check, stop };
+  };
 
   app.get<{ Params: { id: string } }>(
     '/v1/jobs/:id/events',
@@ -50,13 +71,22 @@ export const eventRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
       let job: Job;
       try {
         job = await getJob(service, request.principal, request.params.id);
+        // An id past the job's newest event was never sent by this stream: resuming after it would
+        // hold back every change up to it, so the client would hear nothing but pings.
+        if (lastSeen !== undefined && lastSeen > job.eventSeq) {
+          throw InvalidRequestError.field('Last-Event-ID', `must be an event id this stream sent; the job's newest is ${job.eventSeq}`, 'header');
+        }
       } catch (error) {
         stop();
         throw error;
       }
+      const key = watchKey(request, () => opened.end());
       const opened = new SseStream(request, reply, {
+        timers: deps.timers,
+        onPing: key.check,
         onClose: () => {
           stop();
+          key.stop();
           streams.delete(opened);
         },
       });
@@ -83,9 +113,13 @@ export const eventRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
     },
     async (request, reply) => {
       let stop = () => undefined as void;
+      const key = watchKey(request, () => stream.end());
       const stream = new SseStream(request, reply, {
+        timers: deps.timers,
+        onPing: key.check,
         onClose: () => {
           stop();
+          key.stop();
           streams.delete(stream);
         },
       });

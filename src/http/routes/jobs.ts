@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidRequestError, type JobStatus } from '../../domain/index.js';
-import { type CreateJobRequest, cancelJob, createJob, listJobs, rerunJob, waitForJob } from '../../service/index.js';
+import { type CreateJobRequest, cancelJob, createJob, listJobs, purgeJob, rerunJob, waitForJob } from '../../service/index.js';
 import type { AppDeps } from '../app.js';
 import { requireAccount } from '../auth.js';
 import { jobView } from '../views.js';
@@ -10,6 +10,7 @@ import {
   jobListSchema,
   listJobsQuerySchema,
   problemResponses,
+  purgeQuerySchema,
   waitQuerySchema,
 } from '../schemas.js';
 
@@ -48,7 +49,12 @@ export const jobRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { de
       let answer = created;
       if (waitS > 0) {
         reply.header('preference-applied', `wait=${waitS}`);
-        answer = await waitForJob(service, request.principal, created.id, waitS * 1000, closed(reply));
+        // The job is committed and charged: from here on the answer is the job, never an error
+        // the client would retry into a second job. A wait that fails answers the job as created.
+        answer = await waitForJob(service, request.principal, created.id, waitS * 1000, closed(reply)).catch((error: unknown) => {
+          request.log.warn({ err: error, jobId: created.id }, 'waiting for a created job failed; answering with the job as created');
+          return created;
+        });
       }
       return reply.code(replayed ? 200 : 201).send(jobView(answer));
     },
@@ -98,13 +104,29 @@ export const jobRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { de
     },
   );
 
-  const cancel = async (request: FastifyRequest<{ Params: { id: string } }>) =>
-    jobView(await cancelJob(service, request.principal, request.params.id));
-  const cancelSchema = (summary: string) => ({
-    schema: { summary, tags: ['jobs'], params: jobIdParamsSchema, response: { 200: job, ...problemResponses } },
-  });
-  app.post('/v1/jobs/:id/cancel', cancelSchema('Cancel a job (refunds its credits)'), cancel);
-  app.delete('/v1/jobs/:id', cancelSchema('Cancel a job (same as POST …/cancel)'), cancel);
+  app.post<{ Params: { id: string } }>(
+    '/v1/jobs/:id/cancel',
+    { schema: { summary: 'Cancel a job (refunds its credits)', tags: ['jobs'], params: jobIdParamsSchema, response: { 200: job, ...problemResponses } } },
+    async (request) => jobView(await cancelJob(service, request.principal, request.params.id)),
+  );
+
+  app.delete<{ Params: { id: string }; Querystring: { purge: boolean } }>(
+    '/v1/jobs/:id',
+    {
+      schema: {
+        summary: 'Cancel a job (same as POST …/cancel), or with ?purge=true delete a final job and its files now',
+        tags: ['jobs'],
+        params: jobIdParamsSchema,
+        querystring: purgeQuerySchema,
+        response: { 200: job, 204: { type: 'null', description: 'Purged' }, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      if (!request.query.purge) return jobView(await cancelJob(service, request.principal, request.params.id));
+      await purgeJob(service, request.principal, request.params.id);
+      return reply.code(204).send();
+    },
+  );
 
   app.post<{ Params: { id: string } }>(
     '/v1/jobs/:id/rerun',

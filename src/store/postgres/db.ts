@@ -40,6 +40,27 @@ export function translateError(error: unknown): unknown {
   return translated;
 }
 
+/** clientErrors holds the first error each pooled connection reported, so a transaction can release it as broken. */
+const clientErrors = new WeakMap<pg.ClientBase, Error>();
+
+/**
+ * watchConnections gives every connection the pool opens an 'error' listener for its whole life,
+ * so no connection event can ever be an unhandled 'error' that ends the process. pg-pool removes
+ * its own listener as it hands a connection over, and the caller's `await pool.connect()` resumes
+ * only after the rest of that socket read: a FATAL (57P01 terminating connection) that arrives in
+ * the same read as the connection's ReadyForQuery would otherwise have no listener. The pool emits
+ * 'connect' before it hands a new connection over, so nothing falls in between; a connection that
+ * dies while idle is also dropped by the pool ('error' on the pool).
+ */
+export function watchConnections(pool: pg.Pool): void {
+  pool.on('error', () => {});
+  pool.on('connect', (client) => {
+    client.on('error', (error) => {
+      if (!clientErrors.has(client)) clientErrors.set(client, error);
+    });
+  });
+}
+
 /** Tx is one open transaction: its queries and whether it wrote events (then it notifies on commit). */
 export class Tx {
   /** wroteEvents makes the commit also NOTIFY the schema's channel; set it after inserting events. */
@@ -130,11 +151,8 @@ export class Db {
     } catch (error) {
       throw translateError(error);
     }
+    // The connection's own error (see watchConnections) or a failed ROLLBACK marks it broken.
     let broken: Error | undefined;
-    // A checked-out client has no pool listener: a backend killed between two statements would
-    // emit an unhandled 'error' and crash the process. Note it; the next query fails anyway.
-    const onError = (error: Error) => (broken = error);
-    client.on('error', onError);
     try {
       await client.query(this.begin[kind]);
       const tx = new Tx(client);
@@ -146,8 +164,7 @@ export class Db {
       await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
       throw translateError(error);
     } finally {
-      client.removeListener('error', onError);
-      client.release(broken);
+      client.release(clientErrors.get(client) ?? broken);
     }
   }
 }

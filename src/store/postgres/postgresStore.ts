@@ -9,14 +9,17 @@ import {
   type JsonValue,
   type RateLimits,
   InvalidRequestError,
+  JobNotFoundError,
+  JobNotPurgeableError,
   NotFoundError,
   idFloor,
+  isFinalStatus,
   newId,
   ulid,
 } from '../../domain/index.js';
 import { withAttempts } from '../deliveryColumns.js';
 import type { DeliveryRecordParams, FeedEvent, JobInsertParams, JobListParams, LeaseParams, Store, UsageRow, WebhookSecrets } from '../types.js';
-import { Db, quoteLiteral, translateError } from './db.js';
+import { Db, quoteLiteral, translateError, watchConnections } from './db.js';
 import * as deliveries from './deliveryWrites.js';
 import * as jobs from './jobWrites.js';
 import { Listener } from './listener.js';
@@ -64,8 +67,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     allowExitOnIdle: true,
   };
   const pool = new pg.Pool(config);
-  // An idle client that dies (a server restart) is dropped by the pool; the next query reconnects.
-  pool.on('error', () => {});
+  watchConnections(pool);
   try {
     const client = await pool.connect();
     try {
@@ -265,6 +267,17 @@ export class PostgresStore implements Store {
       const deleted = (await tx.rows<{ id: string }>(SQL.jobLockDeletable, [p.ids, p.finishedBefore])).map((r) => r.id);
       if (deleted.length > 0) for (const sql of SQL.jobDeleteCascade) await tx.run(sql, [deleted]);
       return deleted;
+    });
+  }
+
+  async jobPurge(p: { id: string; accountId: string }): Promise<void> {
+    await this.db.tx('write', async (tx) => {
+      // Lock order: idempotency keys, then the job row, then what hangs off it (see the design).
+      await tx.run(SQL.idempotencyDeleteForJob, [p.accountId, p.id]);
+      const current = await tx.one<{ status: Job['status'] }>(SQL.jobLockForPurge, [p.id, p.accountId]);
+      if (!current) throw new JobNotFoundError(p.id);
+      if (!isFinalStatus(current.status)) throw new JobNotPurgeableError(p.id, current.status);
+      for (const sql of SQL.jobDeleteCascade) await tx.run(sql, [[p.id]]);
     });
   }
 

@@ -160,10 +160,13 @@ export const SQL = {
     '$4',
   ),
   // $1 id, $2 account, $3 now, $4 origin. In SET, `status` is still the old value: a running job
-  // records that it was stopped.
+  // records that it was stopped, and that its attempt ran until now (no worker reports into a
+  // cancelled job).
   jobCancel: withEvent(
     `UPDATE jobs SET status = 'cancelled', cancelled_at = $3, updated_at = $3,
        error = CASE WHEN status = 'running' THEN '{"code":"cancelled"}'::jsonb ELSE NULL END,
+       process_time = CASE WHEN status = 'running'
+         THEN GREATEST(0, floor(extract(epoch FROM ($3::timestamptz - started_at)) * 1000))::bigint ELSE process_time END,
        credits_refunded = credits_charged, ${LEASE_CLEARED}, event_seq = event_seq + 1
      WHERE id = $1 AND account_id = $2 AND status IN ('pending', 'running')`,
     'cancelled',
@@ -185,6 +188,10 @@ export const SQL = {
     'DELETE FROM job_events WHERE job_id = ANY ($1)',
     'DELETE FROM jobs WHERE id = ANY ($1)',
   ],
+  // $1 account, $2 job id: a job purged by its owner takes the keys that name it along.
+  idempotencyDeleteForJob: 'DELETE FROM idempotency_keys WHERE account_id = $1 AND job_id = $2',
+  // $1 job id, $2 account: the job's status, its row locked for the purge.
+  jobLockForPurge: 'SELECT status FROM jobs WHERE id = $1 AND account_id = $2 FOR UPDATE',
   idempotencyPurge: `DELETE FROM idempotency_keys WHERE ctid IN (SELECT ctid FROM idempotency_keys WHERE expires_at <= $1 LIMIT $2)`,
   jobListExpired: `SELECT * FROM jobs WHERE status = 'running' AND lease_expires_at <= $1 ORDER BY lease_expires_at LIMIT $2`,
 

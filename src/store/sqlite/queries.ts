@@ -57,10 +57,12 @@ export const SQL = {
     UPDATE jobs SET status = 'pending', attempts = attempts - 1, run_at = coalesce(@run_at, run_at), error = coalesce(@error, error),
       updated_at = @now, ${LEASE_CLEARED}, event_seq = event_seq + 1
     WHERE ${LEASED} RETURNING *`,
-  // In SET, `status` is still the old value: a running job records that it was stopped.
+  // In SET, `status` is still the old value: a running job records that it was stopped, and that
+  // its attempt ran until now (no worker reports into a cancelled job).
   jobCancel: `
     UPDATE jobs SET status = 'cancelled', cancelled_at = @now, updated_at = @now,
       error = CASE WHEN status = 'running' THEN '{"code":"cancelled"}' ELSE NULL END,
+      process_time = CASE WHEN status = 'running' THEN max(0, @now - started_at) ELSE process_time END,
       credits_refunded = credits_charged, ${LEASE_CLEARED}, event_seq = event_seq + 1
     WHERE id = @id AND account_id = @account AND status IN ('pending', 'running') RETURNING *`,
   jobListFinishedBefore: `
@@ -77,6 +79,8 @@ export const SQL = {
     'DELETE FROM job_events WHERE job_id IN (SELECT value FROM json_each(?))',
     'DELETE FROM jobs WHERE id IN (SELECT value FROM json_each(?))',
   ],
+  // A job purged by its owner: the keys that name it go with it.
+  idempotencyDeleteForJob: 'DELETE FROM idempotency_keys WHERE account_id = ? AND job_id = ?',
   idempotencyPurge: `
     DELETE FROM idempotency_keys WHERE (account_id, key) IN (
       SELECT account_id, key FROM idempotency_keys WHERE expires_at <= ? LIMIT ?)`,

@@ -15,9 +15,11 @@ import {
   InvalidRequestError,
   JobNotCancellableError,
   JobNotFoundError,
+  JobNotPurgeableError,
   LeaseLostError,
   NotFoundError,
   idFloor,
+  isFinalStatus,
   newId,
   ulid,
 } from '../../domain/index.js';
@@ -384,6 +386,17 @@ export class SqliteStore implements Store {
       const deleted = rows.map((r) => r.id);
       if (deleted.length > 0) for (const sql of SQL.jobDeleteCascade) this.stmt(sql).run(JSON.stringify(deleted));
       return deleted;
+    });
+  }
+
+  jobPurge(p: { id: string; accountId: string }): Promise<void> {
+    return this.writes.run(() => {
+      const current = this.stmt(SQL.jobGet).get(p.id) as JobRow | undefined;
+      if (!current || current.account_id !== p.accountId) throw new JobNotFoundError(p.id);
+      if (!isFinalStatus(current.status)) throw new JobNotPurgeableError(p.id, current.status);
+      const ids = JSON.stringify([p.id]);
+      for (const sql of SQL.jobDeleteCascade) this.stmt(sql).run(ids);
+      this.stmt(SQL.idempotencyDeleteForJob).run(p.accountId, p.id);
     });
   }
 

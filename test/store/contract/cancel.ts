@@ -28,20 +28,22 @@ export function describeCancel(open: OpenStore): void {
       assert.equal(await balanceOf(store(), account.id), 10);
     });
 
-    it('clears the error a retried pending job kept', async () => {
+    it('clears the error a retried pending job kept, and keeps the run time of its last attempt', async () => {
       const running = await makeJob(store(), { status: 'running' });
-      await store().jobFail({ id: running.id, leaseToken: running.leaseToken!, now: at(1_000), error: { code: 'flaky' }, processTime: 1, retryAt: at(60_000) });
+      await store().jobFail({ id: running.id, leaseToken: running.leaseToken!, now: at(1_000), error: { code: 'flaky' }, processTime: 7, retryAt: at(60_000) });
       const cancelled = await store().jobCancel({ id: running.id, accountId: running.accountId, now: at(2_000) });
       assert.equal(cancelled.error, null);
+      assert.equal(cancelled.processTime, 7);
     });
 
-    it('cancels a running job with error {code: "cancelled"}, refunds it, and clears the lease', async () => {
+    it('cancels a running job with error {code: "cancelled"}, refunds it, clears the lease, and records how long it ran', async () => {
       const account = await makeAccount(store(), { creditBalance: 10 });
       const running = await makeJob(store(), { accountId: account.id, status: 'running', creditsCharged: 3, startedAt: at(1_000) });
       const cancelled = await store().jobCancel({ id: running.id, accountId: account.id, now: at(5_000) });
       assert.deepEqual(cancelled, {
         ...running,
         status: 'cancelled',
+        processTime: 4_000,
         error: { code: 'cancelled' },
         creditsRefunded: 3,
         cancelledAt: at(5_000),
