@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { jobsCommand } from './jobs.js';
 import { keysCommand } from './keys.js';
 import { serveCommand } from './serve.js';
@@ -20,11 +21,24 @@ Commands:
   jobs     Create, get, list, wait for and cancel jobs on a server (longrun jobs --help)
   keys     Issue and revoke API keys on the store (longrun keys --help)
 
+  longrun --version prints the version.
+
 Docs: README.md, and GET /docs on a running server.`;
+
+/** version is the one in package.json, two folders up from both src/cli and dist/cli. */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
 
 /** main runs one command; a bad flag exits 2, any other failure 1, each with a one-line reason. */
 async function main(argv: string[]): Promise<void> {
-  const [command, ...args] = argv;
+  let [command, ...args] = argv;
+  if (command === '--version' || command === '-v' || command === 'version') {
+    console.log(`longrun ${version()}`);
+    return;
+  }
+  // `longrun help jobs` is `longrun jobs --help`.
+  if (command === 'help' && args[0] !== undefined && COMMANDS[args[0]]) [command, args] = [args[0], ['--help']];
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     console.log(HELP);
     return;

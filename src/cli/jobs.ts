@@ -1,4 +1,4 @@
-import { type Flags, UsageError, flagHelp, parseFlags } from './options.js';
+import { type Flags, UsageError, flagHelp, parseFlags, wantsHelp } from './options.js';
 
 /** CLIENT_FLAGS are the flags of `longrun jobs …`, a client of a running server. */
 export const CLIENT_FLAGS: Flags = {
@@ -33,6 +33,8 @@ interface JobAnswer {
   createdAt: string;
 }
 
+const ACTIONS = ['create', 'get', 'list', 'wait', 'cancel'];
+
 const FINAL = new Set(['completed', 'failed', 'cancelled']);
 
 /**
@@ -41,12 +43,13 @@ const FINAL = new Set(['completed', 'failed', 'cancelled']);
  */
 export async function jobsCommand(argv: string[]): Promise<void> {
   const [action, ...rest] = argv;
-  const positional = rest[0] !== undefined && !rest[0].startsWith('--') ? rest[0] : undefined;
-  const flags = parseFlags(positional === undefined ? rest : rest.slice(1), CLIENT_FLAGS);
-  if (action === undefined || flags.help) {
+  if (action === undefined || wantsHelp(argv)) {
     console.log(HELP);
     return;
   }
+  if (!ACTIONS.includes(action)) throw new UsageError(`unknown action ${JSON.stringify(action)}; try longrun jobs --help`);
+  const positional = rest[0] !== undefined && !rest[0].startsWith('--') ? rest[0] : undefined;
+  const flags = parseFlags(positional === undefined ? rest : rest.slice(1), CLIENT_FLAGS);
   if (!flags.key) throw new UsageError('an API key is needed: --key or LONGRUN_API_KEY');
   const call = client(String(flags.url), String(flags.key));
   const needId = () => {

@@ -1,6 +1,6 @@
 import { type Account, isId } from '../domain/index.js';
 import { createAccount, createApiKey, revokeApiKey } from '../service/index.js';
-import { type Flags, UsageError, flagHelp, parseFlags } from './options.js';
+import { type Flags, UsageError, flagHelp, parseFlags, wantsHelp } from './options.js';
 import { RUNTIME_FLAGS, type Runtime, openRuntime, storeConfigFrom } from './runtime.js';
 
 /** KEYS_FLAGS are `longrun keys`'s flags: where the store is, and which account. */
@@ -31,13 +31,13 @@ ${flagHelp(KEYS_FLAGS)}`;
  */
 export async function keysCommand(argv: string[]): Promise<void> {
   const [action, ...rest] = argv;
-  const positional = rest[0] !== undefined && !rest[0].startsWith('--') ? rest[0] : undefined;
-  const flags = parseFlags(positional === undefined ? rest : rest.slice(1), KEYS_FLAGS);
-  if (action === undefined || flags.help) {
+  if (action === undefined || wantsHelp(argv)) {
     console.log(HELP);
     return;
   }
   if (action !== 'create' && action !== 'revoke') throw new UsageError(`unknown action ${JSON.stringify(action)}; try longrun keys --help`);
+  const positional = rest[0] !== undefined && !rest[0].startsWith('--') ? rest[0] : undefined;
+  const flags = parseFlags(positional === undefined ? rest : rest.slice(1), KEYS_FLAGS);
   if (action === 'create' && !flags.account) throw new UsageError('longrun keys create needs --account NAME (or an acct_… id)');
   if (action === 'revoke' && !positional) throw new UsageError('longrun keys revoke needs a key id (key_…)');
   if (flags.credits !== undefined && !flags['create-account']) throw new UsageError('--credits only goes with --create-account');

@@ -22,6 +22,14 @@ export type Flags = Record<string, FlagSpec>;
 /** ParsedFlags holds each flag's value: from the command line, else its variable, else its default. */
 export type ParsedFlags = Record<string, string | number | boolean | undefined>;
 
+/**
+ * wantsHelp tells whether `args` ask for help: `--help` or `-h` anywhere, or `help` as the
+ * action. Commands check it before anything else, so help never needs a key, a store or a server.
+ */
+export function wantsHelp(args: readonly string[]): boolean {
+  return args[0] === 'help' || args.some((arg) => arg === '--help' || arg === '-h');
+}
+
 /** parseFlags reads `args` against `flags`; throws UsageError on anything unknown or out of range. */
 export function parseFlags(args: string[], flags: Flags, env: NodeJS.ProcessEnv = process.env): ParsedFlags {
   let values: Record<string, string | boolean | undefined>;

@@ -5,7 +5,7 @@ import { type ServiceDeps, ensureDefaultAccount } from '../service/index.js';
 import type { Store } from '../store/index.js';
 import { WebhookDispatcher } from '../webhooks/index.js';
 import { RetentionSweep, WorkerPool } from '../worker/index.js';
-import { type Flags, flagHelp, parseFlags } from './options.js';
+import { type Flags, flagHelp, parseFlags, wantsHelp } from './options.js';
 import { RUNTIME_FLAGS, type RuntimeConfig, installShutdown, openRuntime, runtimeConfigFrom } from './runtime.js';
 
 /** SERVE_FLAGS are `longrun serve`'s flags; each also reads an environment variable. */
@@ -113,11 +113,11 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
 
 /** serveCommand is `longrun serve`: parse flags, start, print how to use it, stop on SIGTERM/SIGINT. */
 export async function serveCommand(args: string[]): Promise<void> {
-  const flags = parseFlags(args, SERVE_FLAGS);
-  if (flags.help) {
+  if (wantsHelp(args)) {
     console.log(`Usage: longrun serve [flags]\n\n${flagHelp(SERVE_FLAGS)}`);
     return;
   }
+  const flags = parseFlags(args, SERVE_FLAGS);
   const server = await startServer({
     ...runtimeConfigFrom(flags),
     host: String(flags.host),

@@ -6,15 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { spawnLongrun } from '../helpers/processes.js';
+import { runLongrun as longrun } from '../helpers/processes.js';
 import { type TestServer, startTestServer } from '../helpers/server.js';
-
-/** longrun runs the CLI to its end and returns its exit code and output. */
-async function longrun(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawnLongrun(`longrun ${args.join(' ')}`, args);
-  const { code } = await child.exited;
-  return { code, stdout: child.stdout.join('\n'), stderr: child.stderr.join('\n') };
-}
 
 describe('longrun keys', () => {
   let dir: string;
