@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import { ApiError } from './client.js';
 import { jobsCommand } from './jobs.js';
 import { keysCommand } from './keys.js';
 import { serveCommand } from './serve.js';
@@ -30,7 +31,7 @@ function version(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
-/** main runs one command; a bad flag exits 2, any other failure 1, each with a one-line reason. */
+/** main runs one command; a bad flag exits 2, any other failure 1, each with its reason. */
 async function main(argv: string[]): Promise<void> {
   let [command, ...args] = argv;
   if (command === '--version' || command === '-v' || command === 'version') {
@@ -49,6 +50,8 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(`longrun: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  // A problem from the server is shown whole, every field problem on its own line.
+  const message = error instanceof ApiError ? error.report() : error instanceof Error ? error.message.split('\n')[0] : String(error);
+  console.error(`longrun: ${message}`);
   process.exit(error instanceof UsageError ? 2 : 1);
 });

@@ -1,3 +1,4 @@
+import { type Call, client } from './client.js';
 import { type Flags, UsageError, flagHelp, parseFlags, wantsHelp } from './options.js';
 
 /** CLIENT_FLAGS are the flags of `longrun jobs …`, a client of a running server. */
@@ -89,26 +90,6 @@ export async function jobsCommand(argv: string[]): Promise<void> {
     default:
       throw new UsageError(`unknown action ${JSON.stringify(action)}; try longrun jobs --help`);
   }
-}
-
-type Call = <T>(method: string, path: string, body?: unknown) => Promise<T>;
-
-function client(url: string, key: string): Call {
-  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    let response: Response;
-    try {
-      response = await fetch(new URL(path, url), {
-        method,
-        headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (error) {
-      throw new Error(`cannot reach ${url}: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`);
-    }
-    const answer = (await response.json().catch(() => null)) as (T & { detail?: string; code?: string }) | null;
-    if (!response.ok) throw new Error(`${response.status} ${answer?.code ?? ''}: ${answer?.detail ?? response.statusText}`);
-    return answer as T;
-  };
 }
 
 /** follow long-polls the job until it is final, drawing a progress bar on a terminal. */

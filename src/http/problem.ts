@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { type FieldProblem, InternalError, InvalidRequestError, LongrunError, NotFoundError, PayloadTooLargeError } from '../domain/index.js';
+import { type FieldProblem, InternalError, describeFieldProblem, InvalidRequestError, LongrunError, NotFoundError, PayloadTooLargeError } from '../domain/index.js';
 
 interface AjvError {
   keyword: string;
@@ -21,9 +21,7 @@ export function toLongrunError(error: unknown): LongrunError {
   if (fastifyError.validation) {
     const where = WHERE[fastifyError.validationContext as keyof typeof WHERE];
     const errors = fastifyError.validation.map((e) => fieldProblem(e, where));
-    const first = errors[0]!;
-    const field = first.path === '' ? (where ?? 'body') : `${where ? `${where} ` : ''}${first.path}`;
-    return new InvalidRequestError(`${field}: ${first.message}`, errors);
+    return new InvalidRequestError(describeFieldProblem(errors[0]!), errors);
   }
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -66,11 +64,25 @@ export function sendProblem(reply: FastifyReply, error: LongrunError): FastifyRe
     type: `urn:longrun:problem:${error.code}`,
     title: error.title,
     status: error.status,
-    detail: error.message,
+    detail: problemDetail(error),
     code: error.code,
   };
   if (error.errors) body.errors = error.errors;
   return reply.code(error.status).type('application/problem+json').send(body);
+}
+
+/**
+ * problemDetail is the error's message, followed by its first field problem when the message does
+ * not name it already (`The input does not match the demo/sleep schema: /input/durationMs: must
+ * be integer`), so a client that shows only `detail` still learns which field to fix.
+ */
+function problemDetail(error: LongrunError): string {
+  const first = error.errors?.[0];
+  if (!first || error.code !== 'invalid_request') return error.message;
+  const named = describeFieldProblem(first);
+  if (error.message.includes(named)) return error.message;
+  const more = error.errors!.length - 1;
+  return `${error.message}: ${named}${more > 0 ? ` (and ${more} more in errors)` : ''}`;
 }
 
 /** errorHandler is the app's one error handler. */

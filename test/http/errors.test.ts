@@ -106,6 +106,9 @@ describe('bad input', () => {
         assert.equal(found.in, expected.in);
         assert.equal(typeof found.message, 'string');
       }
+      // A client that shows only `detail` still learns the first field to fix.
+      const first = answer.json.errors[0];
+      if (c.code === 'invalid_request') assert.ok(answer.json.detail.includes(`${first.in ? `${first.in} ` : ''}${first.path}: ${first.message}`), answer.text);
     }
   };
 
@@ -129,6 +132,20 @@ describe('bad input', () => {
       it(`wait=${wait} with 400 invalid_request naming the wait parameter`, () =>
         runCase({ name: '', status: 400, code: 'invalid_request', errors: [{ path: 'wait', in: 'query' }] }, 'GET', `/v1/jobs/${pendingId}?wait=${wait}`));
     }
+  });
+
+  describe('detail', () => {
+    it('names the first field problem of an input that does not match its schema', async () => {
+      const answer = await server.request('POST', '/v1/jobs', { key: account.key, body: sleepJob({ durationMs: '5' }) });
+      assertProblem(answer, { status: 400, code: 'invalid_request', errors: [{ path: '/input/durationMs' }] });
+      assert.equal(answer.json.detail, 'The input does not match the demo/sleep schema: /input/durationMs: must be integer');
+    });
+
+    it('counts the further problems it does not name', async () => {
+      const answer = await server.request('POST', '/v1/jobs', { key: account.key, body: sleepJob({ durationMs: '5', steps: 'two' }) });
+      assert.equal(answer.json.errors.length, 2, answer.text);
+      assert.equal(answer.json.detail, 'The input does not match the demo/sleep schema: /input/durationMs: must be integer (and 1 more in errors)');
+    });
   });
 
   describe('authentication', () => {
