@@ -5,6 +5,7 @@ import type { JobTypeDefinition } from './define.js';
 export {
   defineJobType,
   JobFailure,
+  isJobFailure,
   type InputCheckContext,
   type JobContext,
   type JobFiles,

@@ -1,5 +1,5 @@
 import { type Job, type JsonValue, LeaseLostError } from '../domain/index.js';
-import { JobFailure, type JobContext, type JobFiles } from '../jobtypes/index.js';
+import { JobFailure, type JobContext, type JobFiles, isJobFailure } from '../jobtypes/index.js';
 import { type Attempt, completeAttempt, failAttempt, heartbeatAttempt, releaseAttempt, reportProgress, type ServiceDeps } from '../service/index.js';
 
 /** StopReason says why an attempt was stopped before its handler finished. */
@@ -102,7 +102,7 @@ export function runAttempt(deps: ServiceDeps, job: Job, options: AttemptOptions)
   }
 
   async function finishFailed(error: unknown): Promise<void> {
-    const failure = error instanceof JobFailure ? error : null;
+    const failure = isJobFailure(error) ? error : null;
     await failAttempt(deps, job, {
       error: {
         code: failure?.code ?? 'handler_error',
