@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import { accountsCommand } from './accounts.js';
 import { ApiError } from './client.js';
 import { jobsCommand } from './jobs.js';
 import { keysCommand } from './keys.js';
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   worker: workerCommand,
   jobs: jobsCommand,
   keys: keysCommand,
+  accounts: accountsCommand,
 };
 
 const HELP = `Usage: longrun <command> [flags]
@@ -20,7 +22,8 @@ Commands:
   serve    Serve the API with in-process workers (longrun serve --help)
   worker   Run workers alone on the same database as an API (longrun worker --help)
   jobs     Create, get, list, wait for and cancel jobs on a server (longrun jobs --help)
-  keys     Issue and revoke API keys on the store (longrun keys --help)
+  keys     Issue, list and revoke API keys on the store (longrun keys --help)
+  accounts List the accounts on the store (longrun accounts --help)
 
   longrun --version prints the version.
 

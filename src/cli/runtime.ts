@@ -79,6 +79,13 @@ export const RUNTIME_FLAGS: Flags = {
   },
 };
 
+/** STORE_FLAGS are the flags of the commands that work straight on the store (`keys`, `accounts`). */
+export const STORE_FLAGS: Flags = {
+  'data-dir': RUNTIME_FLAGS['data-dir']!,
+  db: RUNTIME_FLAGS.db!,
+  durability: RUNTIME_FLAGS.durability!,
+};
+
 /** storeConfigFrom reads the store's flags (`--db`, `--data-dir`, `--durability`) out of parsed RUNTIME_FLAGS. */
 export function storeConfigFrom(flags: ParsedFlags): Pick<RuntimeConfig, 'db' | 'durability' | 'dataDir'> {
   const dataDir = String(flags['data-dir']).replace(/\/$/, '');
