@@ -1,12 +1,15 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { type FieldProblem, InternalError, describeFieldProblem, InvalidRequestError, LongrunError, NotFoundError, PayloadTooLargeError } from '../domain/index.js';
-
-interface AjvError {
-  keyword: string;
-  instancePath: string;
-  message?: string;
-  params: Record<string, unknown>;
-}
+import {
+  type FieldProblem,
+  type SchemaError,
+  InternalError,
+  describeFieldProblem,
+  InvalidRequestError,
+  LongrunError,
+  NotFoundError,
+  PayloadTooLargeError,
+  schemaProblem,
+} from '../domain/index.js';
 
 const WHERE = { querystring: 'query', headers: 'header', params: 'path' } as const;
 
@@ -17,7 +20,7 @@ const WHERE = { querystring: 'query', headers: 'header', params: 'path' } as con
  */
 export function toLongrunError(error: unknown): LongrunError {
   if (error instanceof LongrunError) return error;
-  const fastifyError = error as FastifyError & { validationContext?: string; validation?: AjvError[] };
+  const fastifyError = error as FastifyError & { validationContext?: string; validation?: SchemaError[] };
   if (fastifyError.validation) {
     const where = WHERE[fastifyError.validationContext as keyof typeof WHERE];
     const errors = fastifyError.validation.map((e) => fieldProblem(e, where));
@@ -40,18 +43,8 @@ export function toLongrunError(error: unknown): LongrunError {
   return new InternalError();
 }
 
-function fieldProblem(e: AjvError, where: FieldProblem['in'] | undefined): FieldProblem {
-  let path = e.instancePath;
-  let message = e.message ?? 'is invalid';
-  if (e.keyword === 'required') {
-    path += `/${String(e.params.missingProperty)}`;
-    message = 'is required';
-  } else if (e.keyword === 'additionalProperties') {
-    path += `/${String(e.params.additionalProperty)}`;
-    message = 'is not a known field';
-  } else if (e.keyword === 'enum' && Array.isArray(e.params.allowedValues)) {
-    message = `must be one of ${e.params.allowedValues.join(', ')}`;
-  }
+function fieldProblem(e: SchemaError, where: FieldProblem['in'] | undefined): FieldProblem {
+  const { path, message } = schemaProblem(e);
   if (!where) return { path, message };
   // Query parameters, headers and path segments are named, not pointed at.
   return { path: path.replace(/^\//, ''), message, in: where };
