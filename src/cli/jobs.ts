@@ -3,7 +3,7 @@ import { type Flags, UsageError, flagHelp, parseFlags, wantsHelp } from './optio
 
 /** CLIENT_FLAGS are the flags of `longrun jobs …`, a client of a running server. */
 export const CLIENT_FLAGS: Flags = {
-  url: { env: 'LONGRUN_URL', default: 'http://127.0.0.1:8080', kind: 'string', description: 'The server' },
+  url: { env: 'LONGRUN_URL', default: 'http://127.0.0.1:8080', kind: 'url', description: 'The server' },
   key: { env: 'LONGRUN_API_KEY', kind: 'string', description: 'Your API key' },
   type: { kind: 'string', description: 'create: the job type' },
   input: { kind: 'string', description: 'create: the input, as JSON (default {})' },

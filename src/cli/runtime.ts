@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type Clock, systemClock } from '../domain/index.js';
 import { EventBus, startStoreFeed } from '../events/index.js';
 import { LocalFileStore } from '../files/index.js';
+import { makeDirectory } from '../files/makeDirectory.js';
 import { BUILTIN_JOB_TYPES, JobTypeRegistry } from '../jobtypes/index.js';
 import { DEFAULT_RENDER_SETTINGS, type RenderSettings, renderEnvironment, renderJobTypes } from '../jobtypes/render/index.js';
 import { type ServiceConfig, type ServiceDeps, defaultServiceConfig } from '../service/index.js';
@@ -199,6 +200,17 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
       if (temporaryFiles) await rm(temporaryFiles, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * prepareDataDir makes the data folder and its `files` folder when a process that runs jobs or
+ * serves them starts, so an unusable one stops it at once with its reason, not at the first file.
+ */
+export async function prepareDataDir(dataDir: string | undefined): Promise<void> {
+  if (dataDir === undefined) return;
+  await makeDirectory(join(dataDir, 'files')).catch((error: Error) => {
+    throw new Error(`--data-dir (LONGRUN_DATA_DIR) ${dataDir}: ${error.message}`);
+  });
 }
 
 /** installShutdown stops `close` on the first SIGTERM/SIGINT and exits 0; a second signal exits 1 at once. */

@@ -6,7 +6,7 @@ import type { Store } from '../store/index.js';
 import { WebhookDispatcher } from '../webhooks/index.js';
 import { RetentionSweep, WorkerPool } from '../worker/index.js';
 import { type Flags, flagHelp, parseFlags, wantsHelp } from './options.js';
-import { RUNTIME_FLAGS, type RuntimeConfig, installShutdown, openRuntime, runtimeConfigFrom } from './runtime.js';
+import { RUNTIME_FLAGS, type RuntimeConfig, installShutdown, openRuntime, prepareDataDir, runtimeConfigFrom } from './runtime.js';
 
 /** SERVE_FLAGS are `longrun serve`'s flags; each also reads an environment variable. */
 export const SERVE_FLAGS: Flags = {
@@ -122,8 +122,10 @@ export async function serveCommand(args: string[]): Promise<void> {
     return;
   }
   const flags = parseFlags(args, SERVE_FLAGS);
+  const runtimeConfig = runtimeConfigFrom(flags);
+  await prepareDataDir(runtimeConfig.dataDir);
   const server = await startServer({
-    ...runtimeConfigFrom(flags),
+    ...runtimeConfig,
     host: String(flags.host),
     port: Number(flags.port),
     workers: Number(flags.workers),

@@ -1,7 +1,7 @@
 import { WebhookDispatcher } from '../webhooks/index.js';
 import { WorkerPool } from '../worker/index.js';
 import { type Flags, UsageError, flagHelp, parseFlags, wantsHelp } from './options.js';
-import { RUNTIME_FLAGS, installShutdown, openRuntime, runtimeConfigFrom } from './runtime.js';
+import { RUNTIME_FLAGS, installShutdown, openRuntime, prepareDataDir, runtimeConfigFrom } from './runtime.js';
 
 /** WORKER_FLAGS are `longrun worker`'s flags; each also reads an environment variable. */
 export const WORKER_FLAGS: Flags = {
@@ -22,6 +22,7 @@ export async function workerCommand(args: string[]): Promise<void> {
   }
   const flags = parseFlags(args, WORKER_FLAGS);
   const config = runtimeConfigFrom(flags);
+  await prepareDataDir(config.dataDir);
   const runtime = await openRuntime(config);
   let pool: WorkerPool;
   try {

@@ -1,5 +1,5 @@
 // `longrun serve` as an operator starts it: what it prints on a first start with an admin key,
-// followed to the letter.
+// followed to the letter; and a data folder it cannot make, which stops it at once.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,12 @@ describe('longrun serve', () => {
     dir = mkdtempSync(join(tmpdir(), 'longrun-serve-'));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('exits 1 naming a --data-dir it cannot make (under /proc), rather than hanging', { timeout: 60_000 }, async () => {
+    const run = await runLongrun(['serve', '--port', '0', '--data-dir', '/proc/longrun-test']);
+    assert.equal(run.code, 1);
+    assert.equal(run.stderr, 'longrun: --data-dir (LONGRUN_DATA_DIR) /proc/longrun-test: cannot make the folder /proc/longrun-test (ENOENT)');
+  });
 
   describe('first start with LONGRUN_ADMIN_KEY', () => {
     let server: LongrunProcess;
