@@ -84,7 +84,7 @@ async function createKey(runtime: Runtime, ref: string, options: { create: boole
 
 /** listKeys prints every key (or the keys of the account `ref` names), oldest first. */
 async function listKeys(runtime: Runtime, ref: string | null, json: boolean): Promise<void> {
-  const accountId = ref === null ? null : (await resolveAccount(runtime, ref, { create: false, credits: null })).account.id;
+  const accountId = ref === null ? null : (await resolveAccount(runtime, ref, { create: 'never', credits: null })).account.id;
   const views = [];
   let cursor: string | undefined;
   do {
@@ -101,13 +101,13 @@ async function listKeys(runtime: Runtime, ref: string | null, json: boolean): Pr
 
 /**
  * resolveAccount finds the account `ref` names (an `acct_…` id, or a name that exactly one
- * account has), or makes it when allowed; a made account comes with its first key. Starting
+ * account has), or makes it when `create` is true; a made account comes with its first key. Starting
  * credits are for a made account only: an existing one is refused rather than left unchanged silently.
  */
 async function resolveAccount(
   runtime: Runtime,
   ref: string,
-  options: { create: boolean; credits: number | null },
+  options: { create: boolean | 'never'; credits: number | null },
 ): Promise<{ account: Account; created: { id: string; key: string; last4: string } | null }> {
   const { store } = runtime.deps;
   const existing = (account: Account) => {
@@ -127,7 +127,10 @@ async function resolveAccount(
   const found = await store.accountFindByName({ name: ref });
   if (found.length > 1) throw new UsageError(`${found.length} accounts are named ${JSON.stringify(ref)} (${found.map((a) => a.id).join(', ')}); pass --account with one id`);
   if (found.length === 1) return existing(found[0]!);
-  if (!options.create) throw new UsageError(`no account is named ${JSON.stringify(ref)}; add --create-account to make it`);
+  if (options.create !== true) {
+    const hint = options.create === 'never' ? 'longrun accounts list shows them' : 'add --create-account to make it';
+    throw new UsageError(`no account is named ${JSON.stringify(ref)}; ${hint}`);
+  }
   const made = await createAccount(runtime.deps, { name: ref, credits: options.credits });
   return { account: made.account, created: made.apiKey };
 }

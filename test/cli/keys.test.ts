@@ -101,6 +101,9 @@ describe('longrun keys', () => {
     assert.match(lines[0]!, new RegExp(`^${made.keyId}  ${made.accountId}  …${made.key.slice(-4)}  \\S+  revoked \\S+$`));
     assert.match(lines[1]!, new RegExp(`^${second.json.id}  ${made.accountId}  …${second.json.last4}  \\S+  live$`));
     assert.equal(lines[2], '2 keys');
+    const unknown = await longrun(['keys', 'list', '--account', 'nobody', '--db', db]);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /no account is named "nobody"; longrun accounts list shows them/);
 
     const accounts = await longrun(['accounts', 'list', '--db', db, '--json']);
     assert.equal(accounts.code, 0, accounts.stderr);
