@@ -203,11 +203,14 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
 }
 
 /**
- * prepareDataDir makes the data folder and its `files` folder when a process that runs jobs or
- * serves them starts, so an unusable one stops it at once with its reason, not at the first file.
+ * prepareDataDir makes the data folder the operator named (`--data-dir`, LONGRUN_DATA_DIR) and its
+ * `files` folder when a process that runs or serves jobs starts, so an unusable one stops it at
+ * once with its reason, not at the first output file. The default `./data` is left to be made
+ * when first used, so a process on a database elsewhere leaves no empty folder where it started.
  */
-export async function prepareDataDir(dataDir: string | undefined): Promise<void> {
-  if (dataDir === undefined) return;
+export async function prepareDataDir(flags: ParsedFlags): Promise<void> {
+  const dataDir = String(flags['data-dir']);
+  if (dataDir === RUNTIME_FLAGS['data-dir']!.default) return;
   await makeDirectory(join(dataDir, 'files')).catch((error: Error) => {
     throw new Error(`--data-dir (LONGRUN_DATA_DIR) ${dataDir}: ${error.message}`);
   });

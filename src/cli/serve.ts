@@ -122,10 +122,9 @@ export async function serveCommand(args: string[]): Promise<void> {
     return;
   }
   const flags = parseFlags(args, SERVE_FLAGS);
-  const runtimeConfig = runtimeConfigFrom(flags);
-  await prepareDataDir(runtimeConfig.dataDir);
+  await prepareDataDir(flags);
   const server = await startServer({
-    ...runtimeConfig,
+    ...runtimeConfigFrom(flags),
     host: String(flags.host),
     port: Number(flags.port),
     workers: Number(flags.workers),

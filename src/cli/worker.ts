@@ -22,7 +22,7 @@ export async function workerCommand(args: string[]): Promise<void> {
   }
   const flags = parseFlags(args, WORKER_FLAGS);
   const config = runtimeConfigFrom(flags);
-  await prepareDataDir(config.dataDir);
+  await prepareDataDir(flags);
   const runtime = await openRuntime(config);
   let pool: WorkerPool;
   try {
