@@ -94,7 +94,9 @@ function parseArgsMessage(error: Error & { code?: string }): string {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return `unknown flag ${flag}; --help lists the flags`;
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return error.message.includes('argument missing') ? `${flag} needs a value` : `${flag}: ${error.message.split('\n')[0]}`;
+      if (error.message.includes('does not take an argument')) return `${flag} is a switch and takes no value`;
+      // "Missing", or "ambiguous": the next word is another flag, so this one got no value.
+      return `${flag} needs a value`;
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return `unexpected ${JSON.stringify(word)}: flags start with --; --help lists them`;
   }

@@ -26,6 +26,8 @@ describe('parseFlags', () => {
   it('names an unknown flag, a missing value and a stray word', () => {
     assert.equal(refusal(['--wrokers', '2']), 'unknown flag --wrokers; --help lists the flags');
     assert.equal(refusal(['--port']), '--port needs a value');
+    assert.equal(refusal(['--port', '--workers', '2']), '--port needs a value');
+    assert.equal(refusal(['--allow-private-targets=yes']), '--allow-private-targets is a switch and takes no value');
     assert.equal(refusal(['8080']), 'unexpected "8080": flags start with --; --help lists them');
   });
 
