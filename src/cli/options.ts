@@ -74,9 +74,9 @@ export function parseFlags(args: string[], flags: Flags, env: NodeJS.ProcessEnv 
 function joinNegativeValues(args: string[], flags: Flags): string[] {
   const joined: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    const name = args[i]!.startsWith('--') ? args[i]!.slice(2) : undefined;
+    const name = args[i]!.startsWith('--') ? args[i]!.slice(2) : '';
     const next = args[i + 1];
-    if (name !== undefined && flags[name] && flags[name].kind !== 'boolean' && next !== undefined && /^-\d/.test(next)) {
+    if (Object.hasOwn(flags, name) && flags[name]!.kind !== 'boolean' && next !== undefined && /^-\d/.test(next)) {
       joined.push(`--${name}=${next}`);
       i++;
     } else {
