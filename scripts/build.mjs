@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Compiles src/ to dist/ and copies the files tsc does not (SQL migrations). Run by `npm install`
+// Compiles src/ to dist/ (with .d.ts files, for the public entry dist/index.js) and copies the files tsc does not (SQL migrations). Run by `npm install`
 // through `prepare`, so a fresh clone is ready to `npm start`.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, rmSync } from 'node:fs';

@@ -1,4 +1,7 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { accountsCommand } from './accounts.js';
+import { ApiError } from './client.js';
 import { jobsCommand } from './jobs.js';
 import { keysCommand } from './keys.js';
 import { serveCommand } from './serve.js';
@@ -10,6 +13,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   worker: workerCommand,
   jobs: jobsCommand,
   keys: keysCommand,
+  accounts: accountsCommand,
 };
 
 const HELP = `Usage: longrun <command> [flags]
@@ -18,13 +22,27 @@ Commands:
   serve    Serve the API with in-process workers (longrun serve --help)
   worker   Run workers alone on the same database as an API (longrun worker --help)
   jobs     Create, get, list, wait for and cancel jobs on a server (longrun jobs --help)
-  keys     Issue and revoke API keys on the store (longrun keys --help)
+  keys     Issue, list and revoke API keys on the store (longrun keys --help)
+  accounts List the accounts on the store (longrun accounts --help)
+
+  longrun --version prints the version.
 
 Docs: README.md, and GET /docs on a running server.`;
 
-/** main runs one command; a bad flag exits 2, any other failure 1, each with a one-line reason. */
+/** version is the one in package.json, two folders up from both src/cli and dist/cli. */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+/** main runs one command; a bad flag exits 2, any other failure 1, each with its reason. */
 async function main(argv: string[]): Promise<void> {
-  const [command, ...args] = argv;
+  let [command, ...args] = argv;
+  if (command === '--version' || command === '-v' || command === 'version') {
+    console.log(`longrun ${version()}`);
+    return;
+  }
+  // `longrun help jobs` is `longrun jobs --help`.
+  if (command === 'help' && args[0] !== undefined && COMMANDS[args[0]]) [command, args] = [args[0], ['--help']];
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     console.log(HELP);
     return;
@@ -35,6 +53,8 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(`longrun: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  // A problem from the server is shown whole, every field problem on its own line.
+  const message = error instanceof ApiError ? error.report() : error instanceof Error ? error.message.split('\n')[0] : String(error);
+  console.error(`longrun: ${message}`);
   process.exit(error instanceof UsageError ? 2 : 1);
 });

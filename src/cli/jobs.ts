@@ -1,8 +1,9 @@
-import { type Flags, UsageError, flagHelp, parseFlags } from './options.js';
+import { type Call, client } from './client.js';
+import { type Flags, UsageError, flagHelp, parseFlags, wantsHelp } from './options.js';
 
 /** CLIENT_FLAGS are the flags of `longrun jobs …`, a client of a running server. */
 export const CLIENT_FLAGS: Flags = {
-  url: { env: 'LONGRUN_URL', default: 'http://127.0.0.1:8080', kind: 'string', description: 'The server' },
+  url: { env: 'LONGRUN_URL', default: 'http://127.0.0.1:8080', kind: 'url', description: 'The server' },
   key: { env: 'LONGRUN_API_KEY', kind: 'string', description: 'Your API key' },
   type: { kind: 'string', description: 'create: the job type' },
   input: { kind: 'string', description: 'create: the input, as JSON (default {})' },
@@ -33,6 +34,8 @@ interface JobAnswer {
   createdAt: string;
 }
 
+const ACTIONS = ['create', 'get', 'list', 'wait', 'cancel'];
+
 const FINAL = new Set(['completed', 'failed', 'cancelled']);
 
 /**
@@ -41,12 +44,13 @@ const FINAL = new Set(['completed', 'failed', 'cancelled']);
  */
 export async function jobsCommand(argv: string[]): Promise<void> {
   const [action, ...rest] = argv;
-  const positional = rest[0] !== undefined && !rest[0].startsWith('--') ? rest[0] : undefined;
-  const flags = parseFlags(positional === undefined ? rest : rest.slice(1), CLIENT_FLAGS);
-  if (action === undefined || flags.help) {
+  if (action === undefined || wantsHelp(argv)) {
     console.log(HELP);
     return;
   }
+  if (!ACTIONS.includes(action)) throw new UsageError(`unknown action ${JSON.stringify(action)}; try longrun jobs --help`);
+  const positional = rest[0] !== undefined && !rest[0].startsWith('--') ? rest[0] : undefined;
+  const flags = parseFlags(positional === undefined ? rest : rest.slice(1), CLIENT_FLAGS);
   if (!flags.key) throw new UsageError('an API key is needed: --key or LONGRUN_API_KEY');
   const call = client(String(flags.url), String(flags.key));
   const needId = () => {
@@ -86,26 +90,6 @@ export async function jobsCommand(argv: string[]): Promise<void> {
     default:
       throw new UsageError(`unknown action ${JSON.stringify(action)}; try longrun jobs --help`);
   }
-}
-
-type Call = <T>(method: string, path: string, body?: unknown) => Promise<T>;
-
-function client(url: string, key: string): Call {
-  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    let response: Response;
-    try {
-      response = await fetch(new URL(path, url), {
-        method,
-        headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (error) {
-      throw new Error(`cannot reach ${url}: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`);
-    }
-    const answer = (await response.json().catch(() => null)) as (T & { detail?: string; code?: string }) | null;
-    if (!response.ok) throw new Error(`${response.status} ${answer?.code ?? ''}: ${answer?.detail ?? response.statusText}`);
-    return answer as T;
-  };
 }
 
 /** follow long-polls the job until it is final, drawing a progress bar on a terminal. */

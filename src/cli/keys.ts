@@ -1,45 +1,47 @@
 import { type Account, isId } from '../domain/index.js';
-import { createAccount, createApiKey, revokeApiKey } from '../service/index.js';
-import { type Flags, UsageError, flagHelp, parseFlags } from './options.js';
-import { RUNTIME_FLAGS, type Runtime, openRuntime, storeConfigFrom } from './runtime.js';
+import { apiKeyView } from '../http/views.js';
+import { createAccount, createApiKey, listApiKeys, revokeApiKey } from '../service/index.js';
+import { type Flags, UsageError, flagHelp, parseFlags, wantsHelp } from './options.js';
+import { STORE_FLAGS, type Runtime, openRuntime, storeConfigFrom } from './runtime.js';
 
 /** KEYS_FLAGS are `longrun keys`'s flags: where the store is, and which account. */
 export const KEYS_FLAGS: Flags = {
-  'data-dir': RUNTIME_FLAGS['data-dir']!,
-  db: RUNTIME_FLAGS.db!,
-  durability: RUNTIME_FLAGS.durability!,
-  account: { kind: 'string', description: 'create: the account, by name or by id (acct_…)' },
+  ...STORE_FLAGS,
+  account: { kind: 'string', description: 'create, list: the account, by name or by id (acct_…)' },
   'create-account': { kind: 'boolean', description: 'create: make the account first when no account has that name' },
   credits: { kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER, description: 'with --create-account: its starting credits (default unlimited)' },
   json: { kind: 'boolean', description: 'Print the answer as JSON' },
   help: { kind: 'boolean', description: 'Show this help' },
 };
 
-const HELP = `Usage: longrun keys <create|revoke> [KEY_ID] [flags]
+const HELP = `Usage: longrun keys <create|list|revoke> [KEY_ID] [flags]
 
-The operator's way to issue and revoke API keys, straight on the store (no server, no admin key).
+The operator's way to issue, list and revoke API keys, straight on the store (no server, no admin key).
 
   longrun keys create --account acme                     a new key for the account named acme
   longrun keys create --account acme --create-account --credits 1000
+  longrun keys list [--account acme]                     key ids (key_…), accounts, last 4, revoked or live
   longrun keys revoke key_01JF…                          the key stops working at once
 
 ${flagHelp(KEYS_FLAGS)}`;
 
+const ACTIONS = ['create', 'list', 'revoke'];
+
 /**
  * keysCommand is `longrun keys`: issue a key for an account (found by name or id, or made with
- * `--create-account`), or revoke one. The secret is printed once; only its hash is stored.
+ * `--create-account`), list keys, or revoke one. The secret is printed once; only its hash is stored.
  */
 export async function keysCommand(argv: string[]): Promise<void> {
   const [action, ...rest] = argv;
-  const positional = rest[0] !== undefined && !rest[0].startsWith('--') ? rest[0] : undefined;
-  const flags = parseFlags(positional === undefined ? rest : rest.slice(1), KEYS_FLAGS);
-  if (action === undefined || flags.help) {
+  if (action === undefined || wantsHelp(argv)) {
     console.log(HELP);
     return;
   }
-  if (action !== 'create' && action !== 'revoke') throw new UsageError(`unknown action ${JSON.stringify(action)}; try longrun keys --help`);
+  if (!ACTIONS.includes(action)) throw new UsageError(`unknown action ${JSON.stringify(action)}; try longrun keys --help`);
+  const positional = rest[0] !== undefined && !rest[0].startsWith('--') ? rest[0] : undefined;
+  const flags = parseFlags(positional === undefined ? rest : rest.slice(1), KEYS_FLAGS);
   if (action === 'create' && !flags.account) throw new UsageError('longrun keys create needs --account NAME (or an acct_… id)');
-  if (action === 'revoke' && !positional) throw new UsageError('longrun keys revoke needs a key id (key_…)');
+  if (action === 'revoke' && !positional) throw new UsageError('longrun keys revoke needs a key id (key_…); longrun keys list shows them');
   if (flags.credits !== undefined && !flags['create-account']) throw new UsageError('--credits only goes with --create-account');
 
   const runtime = await openRuntime(storeConfigFrom(flags));
@@ -47,42 +49,88 @@ export async function keysCommand(argv: string[]): Promise<void> {
     if (action === 'revoke') {
       await revokeApiKey(runtime.deps, positional!);
       console.log(flags.json ? JSON.stringify({ id: positional, revoked: true }) : `revoked ${positional}`);
-      return;
-    }
-    const { account, created } = await resolveAccount(runtime, String(flags.account), {
-      create: flags['create-account'] === true,
-      credits: flags.credits === undefined ? null : Number(flags.credits),
-    });
-    const key = created ? created : await createApiKey(runtime.deps, account.id);
-    if (flags.json) {
-      console.log(JSON.stringify({ account: { id: account.id, name: account.name }, apiKey: key }));
+    } else if (action === 'list') {
+      await listKeys(runtime, flags.account === undefined ? null : String(flags.account), Boolean(flags.json));
     } else {
-      console.log(`${created ? 'created the account' : 'account'} ${account.name} (${account.id}); its new API key, shown this once:\n\n  ${key.key}\n`);
+      await createKey(runtime, String(flags.account), {
+        create: flags['create-account'] === true,
+        credits: flags.credits === undefined ? null : Number(flags.credits),
+        json: Boolean(flags.json),
+      });
     }
   } finally {
     await runtime.close();
   }
 }
 
+/** createKey issues a key for the account `ref` names, making the account first when asked. */
+async function createKey(runtime: Runtime, ref: string, options: { create: boolean; credits: number | null; json: boolean }): Promise<void> {
+  const { account, created } = await resolveAccount(runtime, ref, options);
+  const key = created ? created : await createApiKey(runtime.deps, account.id);
+  if (options.json) {
+    console.log(JSON.stringify({ account: { id: account.id, name: account.name }, apiKey: key }));
+    return;
+  }
+  console.log(
+    [
+      `${created ? 'created the account' : 'account'} ${account.name} (${account.id}); its new API key ${key.id}, shown this once:`,
+      '',
+      `  ${key.key}`,
+      '',
+      `Revoke it with: longrun keys revoke ${key.id}`,
+    ].join('\n'),
+  );
+}
+
+/** listKeys prints every key (or the keys of the account `ref` names), oldest first. */
+async function listKeys(runtime: Runtime, ref: string | null, json: boolean): Promise<void> {
+  const accountId = ref === null ? null : (await resolveAccount(runtime, ref, { create: 'never', credits: null })).account.id;
+  const views = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listApiKeys(runtime.deps, { accountId, limit: 100, cursor });
+    views.push(...page.data.map(apiKeyView));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  if (json) return console.log(JSON.stringify(views, null, 2));
+  for (const k of views) {
+    console.log(`${k.id}  ${k.accountId}  …${k.last4}  ${k.createdAt}  ${k.revokedAt === null ? 'live' : `revoked ${k.revokedAt}`}`);
+  }
+  console.log(views.length === 1 ? '1 key' : `${views.length} keys`);
+}
+
 /**
  * resolveAccount finds the account `ref` names (an `acct_…` id, or a name that exactly one
- * account has), or makes it when allowed; a made account comes with its first key.
+ * account has), or makes it when `create` is true; a made account comes with its first key. Starting
+ * credits are for a made account only: an existing one is refused rather than left unchanged silently.
  */
 async function resolveAccount(
   runtime: Runtime,
   ref: string,
-  options: { create: boolean; credits: number | null },
+  options: { create: boolean | 'never'; credits: number | null },
 ): Promise<{ account: Account; created: { id: string; key: string; last4: string } | null }> {
   const { store } = runtime.deps;
+  const existing = (account: Account) => {
+    if (options.credits !== null) {
+      throw new UsageError(
+        `the account ${account.name} (${account.id}) already exists, so --credits (its starting credits) does not apply; ` +
+          `change its balance with POST /v1/admin/accounts/${account.id}/credits`,
+      );
+    }
+    return { account, created: null };
+  };
   if (isId('acct', ref)) {
     const account = await store.accountGet({ id: ref });
     if (!account) throw new UsageError(`no account ${ref}`);
-    return { account, created: null };
+    return existing(account);
   }
   const found = await store.accountFindByName({ name: ref });
   if (found.length > 1) throw new UsageError(`${found.length} accounts are named ${JSON.stringify(ref)} (${found.map((a) => a.id).join(', ')}); pass --account with one id`);
-  if (found.length === 1) return { account: found[0]!, created: null };
-  if (!options.create) throw new UsageError(`no account is named ${JSON.stringify(ref)}; add --create-account to make it`);
+  if (found.length === 1) return existing(found[0]!);
+  if (options.create !== true) {
+    const hint = options.create === 'never' ? 'longrun accounts list shows them' : 'add --create-account to make it';
+    throw new UsageError(`no account is named ${JSON.stringify(ref)}; ${hint}`);
+  }
   const made = await createAccount(runtime.deps, { name: ref, credits: options.credits });
   return { account: made.account, created: made.apiKey };
 }

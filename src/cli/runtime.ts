@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type Clock, systemClock } from '../domain/index.js';
 import { EventBus, startStoreFeed } from '../events/index.js';
 import { LocalFileStore } from '../files/index.js';
+import { makeDirectory } from '../files/makeDirectory.js';
 import { BUILTIN_JOB_TYPES, JobTypeRegistry } from '../jobtypes/index.js';
 import { DEFAULT_RENDER_SETTINGS, type RenderSettings, renderEnvironment, renderJobTypes } from '../jobtypes/render/index.js';
 import { type ServiceConfig, type ServiceDeps, defaultServiceConfig } from '../service/index.js';
@@ -77,6 +78,13 @@ export const RUNTIME_FLAGS: Flags = {
     max: 3_600_000,
     description: 'On SIGTERM, how long running jobs may finish before they are handed back',
   },
+};
+
+/** STORE_FLAGS are the flags of the commands that work straight on the store (`keys`, `accounts`). */
+export const STORE_FLAGS: Flags = {
+  'data-dir': RUNTIME_FLAGS['data-dir']!,
+  db: RUNTIME_FLAGS.db!,
+  durability: RUNTIME_FLAGS.durability!,
 };
 
 /** storeConfigFrom reads the store's flags (`--db`, `--data-dir`, `--durability`) out of parsed RUNTIME_FLAGS. */
@@ -192,6 +200,20 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
       if (temporaryFiles) await rm(temporaryFiles, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * prepareDataDir makes the data folder the operator named (`--data-dir`, LONGRUN_DATA_DIR) and its
+ * `files` folder when a process that runs or serves jobs starts, so an unusable one stops it at
+ * once with its reason, not at the first output file. The default `./data` is left to be made
+ * when first used, so a process on a database elsewhere leaves no empty folder where it started.
+ */
+export async function prepareDataDir(flags: ParsedFlags): Promise<void> {
+  const dataDir = String(flags['data-dir']);
+  if (dataDir === RUNTIME_FLAGS['data-dir']!.default) return;
+  await makeDirectory(join(dataDir, 'files')).catch((error: Error) => {
+    throw new Error(`--data-dir (LONGRUN_DATA_DIR) ${dataDir}: ${error.message}`);
+  });
 }
 
 /** installShutdown stops `close` on the first SIGTERM/SIGINT and exits 0; a second signal exits 1 at once. */

@@ -6,8 +6,8 @@ import { type ServiceDeps, ensureDefaultAccount } from '../service/index.js';
 import type { Store } from '../store/index.js';
 import { WebhookDispatcher } from '../webhooks/index.js';
 import { RetentionSweep, WorkerPool } from '../worker/index.js';
-import { type Flags, flagHelp, parseFlags } from './options.js';
-import { RUNTIME_FLAGS, type RuntimeConfig, installShutdown, openRuntime, runtimeConfigFrom } from './runtime.js';
+import { type Flags, flagHelp, parseFlags, wantsHelp } from './options.js';
+import { RUNTIME_FLAGS, type RuntimeConfig, installShutdown, openRuntime, prepareDataDir, runtimeConfigFrom } from './runtime.js';
 
 /** SERVE_FLAGS are `longrun serve`'s flags; each also reads an environment variable. */
 export const SERVE_FLAGS: Flags = {
@@ -61,6 +61,8 @@ export interface RunningServer {
   url: string;
   /** firstStart holds the default account's key when this start created it. */
   firstStart: { accountId: string; key: string } | null;
+  /** needsAccount is true when an admin key is set and the store has no account yet: the operator makes the first. */
+  needsAccount: boolean;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,7 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
   let app: FastifyInstance | undefined;
   try {
     const created = await ensureDefaultAccount(deps, { adminKeyConfigured: config.adminKey !== null });
+    const needsAccount = created === null && (await store.accountCount()) === 0;
     app = await buildApp({
       service: deps,
       adminKey: config.adminKey,
@@ -99,6 +102,7 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
       store,
       url: `http://${host}:${port}`,
       firstStart: created ? { accountId: created.account.id, key: created.apiKey.key } : null,
+      needsAccount,
       async close() {
         await pool?.stop({ graceMs: config.graceMs });
         // After the pool: the jobs it finished may still have deliveries to send.
@@ -117,11 +121,12 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
 
 /** serveCommand is `longrun serve`: parse flags, start, print how to use it, stop on SIGTERM/SIGINT. */
 export async function serveCommand(args: string[]): Promise<void> {
-  const flags = parseFlags(args, SERVE_FLAGS);
-  if (flags.help) {
+  if (wantsHelp(args)) {
     console.log(`Usage: longrun serve [flags]\n\n${flagHelp(SERVE_FLAGS)}`);
     return;
   }
+  const flags = parseFlags(args, SERVE_FLAGS);
+  await prepareDataDir(flags);
   const server = await startServer({
     ...runtimeConfigFrom(flags),
     host: String(flags.host),
@@ -137,8 +142,26 @@ export async function serveCommand(args: string[]): Promise<void> {
   });
   console.log(`listening on ${server.url}`);
   if (server.firstStart) printFirstStart(server.url, server.firstStart.key);
+  if (server.needsAccount) printNoAccount(server.url);
 
   installShutdown('server', Number(flags['grace-ms']), () => server.close());
+}
+
+/** printNoAccount says how to make the first account when the admin key kept the default one from being made. */
+function printNoAccount(url: string): void {
+  console.log(
+    [
+      '',
+      'No account yet (LONGRUN_ADMIN_KEY is set, so no "default" account was made). Make the first one and its API key:',
+      '',
+      '  longrun keys create --account NAME --create-account',
+      '',
+      "(on this machine, with this server's --db or --data-dir if you gave one), or through the admin API:",
+      '',
+      `  curl -s ${url}/v1/admin/accounts -H "X-API-Key: $LONGRUN_ADMIN_KEY" -H 'Content-Type: application/json' -d '{"name":"NAME"}'`,
+      '',
+    ].join('\n'),
+  );
 }
 
 function printFirstStart(url: string, key: string): void {

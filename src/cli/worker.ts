@@ -1,7 +1,7 @@
 import { WebhookDispatcher } from '../webhooks/index.js';
 import { WorkerPool } from '../worker/index.js';
-import { type Flags, UsageError, flagHelp, parseFlags } from './options.js';
-import { RUNTIME_FLAGS, installShutdown, openRuntime, runtimeConfigFrom } from './runtime.js';
+import { type Flags, UsageError, flagHelp, parseFlags, wantsHelp } from './options.js';
+import { RUNTIME_FLAGS, installShutdown, openRuntime, prepareDataDir, runtimeConfigFrom } from './runtime.js';
 
 /** WORKER_FLAGS are `longrun worker`'s flags; each also reads an environment variable. */
 export const WORKER_FLAGS: Flags = {
@@ -16,12 +16,13 @@ export const WORKER_FLAGS: Flags = {
  * the API. They hear of new and cancelled jobs through the store's change feed.
  */
 export async function workerCommand(args: string[]): Promise<void> {
-  const flags = parseFlags(args, WORKER_FLAGS);
-  if (flags.help) {
+  if (wantsHelp(args)) {
     console.log(`Usage: longrun worker [flags]\n\n${flagHelp(WORKER_FLAGS)}`);
     return;
   }
+  const flags = parseFlags(args, WORKER_FLAGS);
   const config = runtimeConfigFrom(flags);
+  await prepareDataDir(flags);
   const runtime = await openRuntime(config);
   let pool: WorkerPool;
   try {

@@ -11,6 +11,15 @@ export interface FieldProblem {
   in?: 'query' | 'header' | 'path';
 }
 
+/**
+ * describeFieldProblem is a field problem as one line, `/input/durationMs: must be integer` (or
+ * `query limit: …`): how a problem's `detail` and the CLI name a field.
+ */
+export function describeFieldProblem(problem: FieldProblem): string {
+  const field = [problem.in, problem.path].filter(Boolean).join(' ') || 'body';
+  return `${field}: ${problem.message}`;
+}
+
 /** LongrunError is the base of every error a client or a worker may be shown. */
 export abstract class LongrunError extends Error {
   abstract readonly code: string;
@@ -35,7 +44,7 @@ export class InvalidRequestError extends LongrunError {
   /** InvalidRequestError.field is the error for one bad field. */
   static field(path: string, message: string, where?: FieldProblem['in']): InvalidRequestError {
     const problem: FieldProblem = where ? { path, message, in: where } : { path, message };
-    return new InvalidRequestError(`${where ? `${where} ` : ''}${path}: ${message}`, [problem]);
+    return new InvalidRequestError(describeFieldProblem(problem), [problem]);
   }
 }
 

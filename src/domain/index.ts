@@ -16,6 +16,7 @@ export * from './ids.js';
 export * from './clock.js';
 export * from './account.js';
 export * from './errors.js';
+export * from './schemaProblem.js';
 export * from './rateBucket.js';
 export * from './jobView.js';
 export * from './delivery.js';

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
+import { open, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { type FileRange, type FileStore, type StoredFile, assertFileKey, contentTypeOf } from './fileStore.js';
+import { makeDirectory } from './makeDirectory.js';
 
 /**
  * LocalFileStore keeps files in a folder: `<root>/<jobId>/<name>`. A write goes to a temporary
@@ -16,7 +17,7 @@ export class LocalFileStore implements FileStore {
   async filePut(p: { jobId: string; name: string; data: Uint8Array }): Promise<StoredFile> {
     assertFileKey(p.jobId, p.name);
     const folder = join(this.root, p.jobId);
-    await mkdir(folder, { recursive: true });
+    await makeDirectory(folder);
     const temporary = join(folder, `.${p.name}.${randomBytes(6).toString('hex')}.tmp`);
     const handle = await open(temporary, 'wx', 0o600);
     try {

@@ -66,8 +66,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // Bodies are JSON and must match exactly: no coercion, no silently dropped fields.
   // Query strings are text, so numbers and booleans there are coerced.
-  const bodyAjv = addFormats.default(new Ajv({ allErrors: true, coerceTypes: false, useDefaults: true, removeAdditional: false, strict: false }));
-  const queryAjv = addFormats.default(new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, removeAdditional: false, strict: false }));
+  // verbose: errors carry their schema, where PATTERN_MESSAGE words a pattern (domain/schemaProblem.ts).
+  const bodyAjv = addFormats.default(new Ajv({ allErrors: true, coerceTypes: false, useDefaults: true, removeAdditional: false, strict: false, verbose: true }));
+  const queryAjv = addFormats.default(new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, removeAdditional: false, strict: false, verbose: true }));
   for (const schema of SHARED_SCHEMAS) {
     bodyAjv.addSchema(schema);
     queryAjv.addSchema(schema);

@@ -1,12 +1,15 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { type FieldProblem, InternalError, InvalidRequestError, LongrunError, NotFoundError, PayloadTooLargeError } from '../domain/index.js';
-
-interface AjvError {
-  keyword: string;
-  instancePath: string;
-  message?: string;
-  params: Record<string, unknown>;
-}
+import {
+  type FieldProblem,
+  type SchemaError,
+  InternalError,
+  describeFieldProblem,
+  InvalidRequestError,
+  LongrunError,
+  NotFoundError,
+  PayloadTooLargeError,
+  schemaProblem,
+} from '../domain/index.js';
 
 const WHERE = { querystring: 'query', headers: 'header', params: 'path' } as const;
 
@@ -17,13 +20,11 @@ const WHERE = { querystring: 'query', headers: 'header', params: 'path' } as con
  */
 export function toLongrunError(error: unknown): LongrunError {
   if (error instanceof LongrunError) return error;
-  const fastifyError = error as FastifyError & { validationContext?: string; validation?: AjvError[] };
+  const fastifyError = error as FastifyError & { validationContext?: string; validation?: SchemaError[] };
   if (fastifyError.validation) {
     const where = WHERE[fastifyError.validationContext as keyof typeof WHERE];
     const errors = fastifyError.validation.map((e) => fieldProblem(e, where));
-    const first = errors[0]!;
-    const field = first.path === '' ? (where ?? 'body') : `${where ? `${where} ` : ''}${first.path}`;
-    return new InvalidRequestError(`${field}: ${first.message}`, errors);
+    return new InvalidRequestError(describeFieldProblem(errors[0]!), errors);
   }
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -42,18 +43,8 @@ export function toLongrunError(error: unknown): LongrunError {
   return new InternalError();
 }
 
-function fieldProblem(e: AjvError, where: FieldProblem['in'] | undefined): FieldProblem {
-  let path = e.instancePath;
-  let message = e.message ?? 'is invalid';
-  if (e.keyword === 'required') {
-    path += `/${String(e.params.missingProperty)}`;
-    message = 'is required';
-  } else if (e.keyword === 'additionalProperties') {
-    path += `/${String(e.params.additionalProperty)}`;
-    message = 'is not a known field';
-  } else if (e.keyword === 'enum' && Array.isArray(e.params.allowedValues)) {
-    message = `must be one of ${e.params.allowedValues.join(', ')}`;
-  }
+function fieldProblem(e: SchemaError, where: FieldProblem['in'] | undefined): FieldProblem {
+  const { path, message } = schemaProblem(e);
   if (!where) return { path, message };
   // Query parameters, headers and path segments are named, not pointed at.
   return { path: path.replace(/^\//, ''), message, in: where };
@@ -65,7 +56,7 @@ export function problemBody(error: LongrunError): Record<string, unknown> {
     type: `urn:longrun:problem:${error.code}`,
     title: error.title,
     status: error.status,
-    detail: error.message,
+    detail: problemDetail(error),
     code: error.code,
   };
   if (error.errors) body.errors = error.errors;
@@ -76,6 +67,20 @@ export function problemBody(error: LongrunError): Record<string, unknown> {
 export function sendProblem(reply: FastifyReply, error: LongrunError): FastifyReply {
   if (error.headers) reply.headers(error.headers);
   return reply.code(error.status).type('application/problem+json').send(problemBody(error));
+}
+
+/**
+ * problemDetail is the error's message, followed by its first field problem when the message does
+ * not name it already (`The input does not match the demo/sleep schema: /input/durationMs: must
+ * be integer`), so a client that shows only `detail` still learns which field to fix.
+ */
+function problemDetail(error: LongrunError): string {
+  const first = error.errors?.[0];
+  if (!first || error.code !== 'invalid_request') return error.message;
+  const named = describeFieldProblem(first);
+  if (error.message.includes(named)) return error.message;
+  const more = error.errors!.length - 1;
+  return `${error.message}: ${named}${more > 0 ? ` (and ${more} more in errors)` : ''}`;
 }
 
 /** errorHandler is the app's one error handler. */

@@ -1,4 +1,4 @@
-import type { Account, Delivery, DeliveryWithAttempts } from '../domain/index.js';
+import type { Account, ApiKey, Delivery, DeliveryWithAttempts } from '../domain/index.js';
 
 /** jobView lives in the domain: the store snapshots it into webhook payloads as well. */
 export { jobView } from '../domain/index.js';
@@ -11,6 +11,17 @@ export function accountView(account: Account) {
     credits: { balance: account.creditBalance },
     webhookSecret: account.webhookSecret,
     createdAt: account.createdAt.toISOString(),
+  };
+}
+
+/** apiKeyView is an API key as the admin API lists it: never its secret, nor the secret's hash. */
+export function apiKeyView(key: ApiKey) {
+  return {
+    id: key.id,
+    accountId: key.accountId,
+    last4: key.last4,
+    createdAt: key.createdAt.toISOString(),
+    revokedAt: key.revokedAt === null ? null : key.revokedAt.toISOString(),
   };
 }
 

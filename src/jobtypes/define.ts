@@ -94,14 +94,22 @@ export function defineJobType<Input extends object, Output extends JsonValue>(
   return definition;
 }
 
+// Marks a JobFailure across copies of Longrun: a `--handlers` module may import another install
+// of the `longrun` package (or its built copy while the CLI runs from source), and instanceof
+// only knows its own copy's class.
+const JOB_FAILURE = Symbol.for('longrun.JobFailure');
+
 /**
  * JobFailure is what a handler throws to fail an attempt with its own code. `retryable: false`
  * makes the failure final at once; any other thrown error is retried while attempts remain.
  */
 export class JobFailure extends Error {
+  declare readonly [JOB_FAILURE]: true;
+
   constructor(readonly code: string, message: string, readonly retryable = true) {
     super(message);
     this.name = 'JobFailure';
+    Object.defineProperty(this, JOB_FAILURE, { value: true });
   }
 }
 
@@ -116,4 +124,9 @@ export class JobDeferral extends Error {
     super(message);
     this.name = 'JobDeferral';
   }
+}
+
+/** isJobFailure tells whether `error` is a JobFailure, from this copy of Longrun or another. */
+export function isJobFailure(error: unknown): error is JobFailure {
+  return error instanceof JobFailure || (error instanceof Error && (error as Partial<JobFailure>)[JOB_FAILURE] === true);
 }

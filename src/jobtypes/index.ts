@@ -6,6 +6,7 @@ export {
   defineJobType,
   JobDeferral,
   JobFailure,
+  isJobFailure,
   type InputCheckContext,
   type JobContext,
   type JobFiles,

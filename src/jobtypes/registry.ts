@@ -1,6 +1,6 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { type FieldProblem, type JsonObject, UnknownJobTypeError } from '../domain/index.js';
+import { type FieldProblem, type JsonObject, PATTERN_MESSAGE, UnknownJobTypeError, schemaProblem } from '../domain/index.js';
 import type { JobTypeDefinition } from './define.js';
 
 /** RegisteredJobType is a definition with its compiled validator. */
@@ -14,10 +14,12 @@ export interface RegisteredJobType extends JobTypeDefinition<any, any> {
  */
 export class JobTypeRegistry {
   private readonly types = new Map<string, RegisteredJobType>();
-  private readonly ajv = new Ajv2020({ allErrors: true, useDefaults: true, coerceTypes: false, strict: true });
+  // verbose: errors carry their schema, where PATTERN_MESSAGE words a pattern for the client.
+  private readonly ajv = new Ajv2020({ allErrors: true, useDefaults: true, coerceTypes: false, strict: true, verbose: true });
 
   constructor(definitions: readonly JobTypeDefinition<any, any>[] = []) {
     addFormats.default(this.ajv);
+    this.ajv.addKeyword(PATTERN_MESSAGE);
     for (const definition of definitions) this.register(definition);
   }
 
@@ -58,19 +60,12 @@ export class JobTypeRegistry {
     const registered = this.get(type);
     const copy = structuredClone(input);
     if (registered.validate(copy)) return { ok: true, input: copy };
-    return { ok: false, errors: (registered.validate.errors ?? []).map(toFieldProblem) };
+    return {
+      ok: false,
+      errors: (registered.validate.errors ?? []).map((error) => {
+        const { path, message } = schemaProblem(error);
+        return { path: `/input${path}`, message };
+      }),
+    };
   }
-}
-
-function toFieldProblem(error: ErrorObject): FieldProblem {
-  let path = `/input${error.instancePath}`;
-  const params = error.params as Record<string, unknown>;
-  // For a missing or an unexpected property, name the property itself.
-  if (error.keyword === 'required') path += `/${String(params.missingProperty)}`;
-  if (error.keyword === 'additionalProperties') {
-    path += `/${String(params.additionalProperty)}`;
-    return { path, message: 'is not a known field' };
-  }
-  if (error.keyword === 'required') return { path, message: 'is required' };
-  return { path, message: error.message ?? 'is invalid' };
 }

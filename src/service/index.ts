@@ -5,6 +5,7 @@
 export * from './deps.js';
 export * from './apiKeys.js';
 export * from './accounts.js';
+export * from './listAccounts.js';
 export * from './createJob.js';
 export * from './readJobs.js';
 export * from './cancelJob.js';

@@ -1,4 +1,5 @@
-import { type Job, type JobStatus, InvalidRequestError, JobNotFoundError, isFinalStatus, isId } from '../domain/index.js';
+import { type Job, type JobStatus, JobNotFoundError, isFinalStatus, isId } from '../domain/index.js';
+import { decodeIdCursor, encodeIdCursor } from './cursor.js';
 import type { Principal, ServiceDeps } from './deps.js';
 
 /** getJob returns the caller's job; another account's job is not found. */
@@ -28,7 +29,7 @@ export interface JobPage {
 
 /** listJobs returns one page of the caller's jobs; totals come from the store's counters. */
 export async function listJobs(deps: ServiceDeps, principal: Principal, request: ListJobsRequest): Promise<JobPage> {
-  const beforeId = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
+  const beforeId = request.cursor === undefined ? undefined : decodeIdCursor(request.cursor, 'before', 'job');
   const { jobs, total } = await deps.store.jobList({
     accountId: principal.accountId,
     statuses: request.statuses,
@@ -44,17 +45,7 @@ export async function listJobs(deps: ServiceDeps, principal: Principal, request:
 
 /** encodeCursor makes the opaque cursor for "after this job". */
 export function encodeCursor(lastId: string): string {
-  return Buffer.from(JSON.stringify({ before: lastId })).toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { before?: unknown };
-    if (typeof parsed.before === 'string' && isId('job', parsed.before)) return parsed.before;
-  } catch {
-    // fall through to the error below
-  }
-  throw InvalidRequestError.field('cursor', 'is not a cursor this API issued', 'query');
+  return encodeIdCursor('before', lastId);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { makeDirectorySync } from '../files/makeDirectory.js';
 import { dirname, resolve } from 'node:path';
 import { DEFAULT_SCHEMA } from './postgres/names.js';
 import { openSqlite, type SqliteDurability } from './sqlite/index.js';
@@ -71,7 +71,7 @@ export async function openStore(db: string, options: OpenStoreOptions = {}): Pro
   if (target.path !== ':memory:') {
     const path = resolve(target.path);
     try {
-      mkdirSync(dirname(path), { recursive: true });
+      makeDirectorySync(dirname(path));
       return openSqlite(path, options);
     } catch (error) {
       throw new Error(`cannot open the database ${path}: ${(error as Error).message}`);

@@ -49,6 +49,8 @@ export interface Store {
   accountFindByName(p: { name: string }): Promise<Account[]>;
   /** accountCount returns how many accounts exist (used to detect a first start). */
   accountCount(): Promise<number>;
+  /** accountList returns up to `limit` accounts with ids after `afterId` (null: from the first), oldest first. */
+  accountList(p: { afterId: string | null; limit: number }): Promise<Account[]>;
   /**
    * accountAdjustCredits adds `amount` (negative removes) as a grant. An unlimited balance stays
    * unlimited. Throws NotFoundError for an unknown account and InvalidRequestError when the
@@ -72,6 +74,11 @@ export interface Store {
   apiKeyInsert(p: { key: ApiKey }): Promise<ApiKey>;
   /** apiKeyGet returns the key, revoked or not, or null. */
   apiKeyGet(p: { id: string }): Promise<ApiKey | null>;
+  /**
+   * apiKeyList returns up to `limit` keys, revoked or not, with ids after `afterId` (null: from the
+   * first), oldest first; with `accountId`, only that account's.
+   */
+  apiKeyList(p: { accountId: string | null; afterId: string | null; limit: number }): Promise<ApiKey[]>;
   /** apiKeyRevoke marks the key revoked; false when there is no such live key. */
   apiKeyRevoke(p: { id: string; now: Date }): Promise<boolean>;
 

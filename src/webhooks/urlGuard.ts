@@ -32,9 +32,13 @@ export class UnsafeTargetError extends Error {
     /** address is the refused address, for private_address. */
     readonly address?: string,
   ) {
-    super(message);
+    // Someone trying Longrun against a local server meets this refusal first: name the way out.
+    super(reason === 'private_address' ? `${message}; ${PRIVATE_TARGETS_HINT}` : message);
   }
 }
+
+/** PRIVATE_TARGETS_HINT ends every private_address refusal: the switch that lifts the address rules. */
+export const PRIVATE_TARGETS_HINT = '--allow-private-targets (LONGRUN_ALLOW_PRIVATE_TARGETS=1) allows it for local development';
 
 /** LookupFn resolves a host name to every address it has; the default is dns.promises.lookup. */
 export type LookupFn = (

@@ -1,5 +1,5 @@
 import { type Job, type JsonValue, LeaseLostError, MAX_STORED_DEPTH, jsonValueTooDeep } from '../domain/index.js';
-import { JobDeferral, JobFailure, type JobContext, type JobFiles } from '../jobtypes/index.js';
+import { JobDeferral, JobFailure, type JobContext, type JobFiles, isJobFailure } from '../jobtypes/index.js';
 import {
   type Attempt,
   completeAttempt,
@@ -119,7 +119,7 @@ export function runAttempt(deps: ServiceDeps, job: Job, options: AttemptOptions)
       await deferAttempt(deps, attempt, { error: { code: error.code, message: error.message.slice(0, 2000) }, delayMs: error.delayMs });
       return;
     }
-    const failure = error instanceof JobFailure ? error : null;
+    const failure = isJobFailure(error) ? error : null;
     await failAttempt(deps, job, {
       error: {
         code: failure?.code ?? 'handler_error',

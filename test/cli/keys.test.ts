@@ -6,15 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { spawnLongrun } from '../helpers/processes.js';
+import { runLongrun as longrun } from '../helpers/processes.js';
 import { type TestServer, startTestServer } from '../helpers/server.js';
-
-/** longrun runs the CLI to its end and returns its exit code and output. */
-async function longrun(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawnLongrun(`longrun ${args.join(' ')}`, args);
-  const { code } = await child.exited;
-  return { code, stdout: child.stdout.join('\n'), stderr: child.stderr.join('\n') };
-}
 
 describe('longrun keys', () => {
   let dir: string;
@@ -51,10 +44,14 @@ describe('longrun keys', () => {
     const made = await server.createAccount({ name: 'by-id' });
     const run = await longrun(['keys', 'create', '--account', made.accountId, '--db', db]);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, new RegExp(`account by-id \\(${made.accountId}\\); its new API key, shown this once:`));
+    const keyId = new RegExp(`^account by-id \\(${made.accountId}\\); its new API key (key_\\w+), shown this once:$`, 'm').exec(run.stdout)?.[1];
     const key = /^\s+(lr_\S+)$/m.exec(run.stdout)?.[1];
-    assert.ok(key, run.stdout);
+    assert.ok(key && keyId, run.stdout);
     assert.equal(await status(key), 200);
+    // The id printed is the key's own, and the line that revokes it is ready to copy.
+    assert.equal((await server.store.apiKeyGet({ id: keyId }))?.accountId, made.accountId);
+    assert.equal(`key_${key.split('_')[1]}`, keyId);
+    assert.match(run.stdout, new RegExp(`^Revoke it with: longrun keys revoke ${keyId}$`, 'm'));
   });
 
   it('makes the account with --create-account, with the credits asked for', async () => {
@@ -82,6 +79,38 @@ describe('longrun keys', () => {
     assert.equal(credits.code, 2);
     assert.match(credits.stderr, /--credits only goes with --create-account/);
     assert.equal(await server.store.accountCount(), before + 2);
+  });
+
+  it('refuses --credits for an account that already exists, issuing no key and leaving its balance', async () => {
+    const made = await server.createAccount({ name: 'existing', credits: 7 });
+    const keysBefore = await server.store.apiKeyList({ accountId: made.accountId, afterId: null, limit: 100 });
+    const run = await longrun(['keys', 'create', '--account', 'existing', '--create-account', '--credits', '1000', '--db', db]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, new RegExp(`the account existing \\(${made.accountId}\\) already exists, so --credits \\(its starting credits\\) does not apply`));
+    assert.deepEqual(await server.store.apiKeyList({ accountId: made.accountId, afterId: null, limit: 100 }), keysBefore);
+    assert.equal((await server.store.accountGet({ id: made.accountId }))?.creditBalance, 7);
+  });
+
+  it('lists the keys of an account with their ids, and every account', async () => {
+    const made = await server.createAccount({ name: 'listed', credits: 3 });
+    const second = await server.request('POST', `/v1/admin/accounts/${made.accountId}/keys`, { key: server.adminKey! });
+    await server.request('DELETE', `/v1/admin/keys/${made.keyId}`, { key: server.adminKey! });
+    const keys = await longrun(['keys', 'list', '--account', 'listed', '--db', db]);
+    assert.equal(keys.code, 0, keys.stderr);
+    const lines = keys.stdout.split('\n');
+    assert.match(lines[0]!, new RegExp(`^${made.keyId}  ${made.accountId}  …${made.key.slice(-4)}  \\S+  revoked \\S+$`));
+    assert.match(lines[1]!, new RegExp(`^${second.json.id}  ${made.accountId}  …${second.json.last4}  \\S+  live$`));
+    assert.equal(lines[2], '2 keys');
+    const unknown = await longrun(['keys', 'list', '--account', 'nobody', '--db', db]);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /no account is named "nobody"; longrun accounts list shows them/);
+
+    const accounts = await longrun(['accounts', 'list', '--db', db, '--json']);
+    assert.equal(accounts.code, 0, accounts.stderr);
+    const listed = JSON.parse(accounts.stdout) as { id: string; name: string; credits: { balance: number | null } }[];
+    const all = await server.store.accountList({ afterId: null, limit: 1000 });
+    assert.deepEqual(listed.map((a) => a.id), all.map((a) => a.id));
+    assert.deepEqual(listed.find((a) => a.id === made.accountId)?.credits, { balance: 3 });
   });
 
   it('revokes a key at once', async () => {

@@ -112,6 +112,13 @@ export function spawnTsx(name: string, args: string[], env: Record<string, strin
   };
 }
 
+/** runLongrun runs `longrun <args>` to its end and returns its exit code and output. */
+export async function runLongrun(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawnLongrun(`longrun ${args.join(' ')}`, args, env);
+  const { code } = await child.exited;
+  return { code, stdout: child.stdout.join('\n'), stderr: child.stderr.join('\n') };
+}
+
 /**
  * tcpLocalPorts lists the local ports of the TCP sockets process `pid` holds open (Linux: its
  * socket inodes under /proc/<pid>/fd, matched in /proc/net/tcp{,6}). A PostgreSQL backend's

@@ -105,6 +105,49 @@ describe('admin API', () => {
     });
   });
 
+  describe('lists', () => {
+    it('lists every account oldest first, a page at a time, never with a key secret', async () => {
+      const made = [await server.createAccount({ name: 'one', credits: 5 }), await server.createAccount({ name: 'two' }), await server.createAccount({ name: 'three' })];
+      const first = await server.request('GET', '/v1/admin/accounts?limit=2', admin);
+      assert.equal(first.status, 200, first.text);
+      assert.deepEqual(first.json.data.map((a: { id: string }) => a.id), made.slice(0, 2).map((a) => a.accountId));
+      assert.deepEqual(first.json.data[0].credits, { balance: 5 });
+      assert.equal(first.json.data[0].name, 'one');
+      assert.equal(typeof first.json.nextCursor, 'string');
+      const second = await server.request('GET', `/v1/admin/accounts?limit=2&cursor=${first.json.nextCursor}`, admin);
+      assert.deepEqual(second.json.data.map((a: { id: string }) => a.id), [made[2]!.accountId]);
+      assert.equal(second.json.nextCursor, null);
+      assert.ok(!first.text.includes(made[0]!.key) && !second.text.includes(made[2]!.key));
+    });
+
+    it('lists an account’s keys with their ids, revoked ones marked, and no secrets or hashes', async () => {
+      const account = await server.createAccount();
+      const second = await server.request('POST', `/v1/admin/accounts/${account.accountId}/keys`, admin);
+      await server.createAccount({ name: 'someone else' });
+      assert.equal((await server.request('DELETE', `/v1/admin/keys/${account.keyId}`, admin)).status, 204);
+      const answer = await server.request('GET', `/v1/admin/accounts/${account.accountId}/keys`, admin);
+      assert.equal(answer.status, 200, answer.text);
+      assert.deepEqual(answer.json.data.map((k: { id: string }) => k.id), [account.keyId, second.json.id]);
+      assert.match(answer.json.data[0].revokedAt, /^\d{4}-\d\d-\d\dT/);
+      assert.equal(answer.json.data[1].revokedAt, null);
+      assert.equal(answer.json.data[1].last4, second.json.last4);
+      assert.equal(answer.json.data[1].accountId, account.accountId);
+      assert.deepEqual(Object.keys(answer.json.data[1]).sort(), ['accountId', 'createdAt', 'id', 'last4', 'revokedAt']);
+      assert.equal(answer.json.nextCursor, null);
+    });
+
+    it('answers 404 for the keys of an unknown account and 400 naming a bad cursor or limit', async () => {
+      const unknown = await server.request('GET', '/v1/admin/accounts/acct_01JF3V6Q2N8Y5M0RZ4T7C9K1QW/keys', admin);
+      assert.equal(unknown.status, 404);
+      for (const query of ['cursor=garbage', 'limit=0', 'colour=red']) {
+        const answer = await server.request('GET', `/v1/admin/accounts?${query}`, admin);
+        assert.equal(answer.status, 400, query);
+        assert.equal(answer.json.errors[0].in, 'query');
+        assert.equal(answer.json.errors[0].path, query.split('=')[0]);
+      }
+    });
+  });
+
   describe('credits', () => {
     it('adds and removes credits', async () => {
       const account = await server.createAccount({ credits: 5 });
@@ -166,6 +209,8 @@ describe('admin API', () => {
         ['POST', `/v1/admin/accounts/${account.accountId}/keys`, undefined],
         ['POST', `/v1/admin/accounts/${account.accountId}/credits`, { amount: 1000 }],
         ['DELETE', `/v1/admin/keys/${account.keyId}`, undefined],
+        ['GET', '/v1/admin/accounts', undefined],
+        ['GET', `/v1/admin/accounts/${account.accountId}/keys`, undefined],
       ];
       for (const [method, path, body] of calls) {
         const answer = await server.request(method, path, { key: account.key, body });

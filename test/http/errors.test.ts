@@ -132,6 +132,9 @@ describe('bad input', () => {
         assert.equal(found.in, expected.in);
         assert.equal(typeof found.message, 'string');
       }
+      // A client that shows only `detail` still learns the first field to fix.
+      const first = answer.json.errors[0];
+      if (c.code === 'invalid_request') assert.ok(answer.json.detail.includes(`${first.in ? `${first.in} ` : ''}${first.path}: ${first.message}`), answer.text);
     }
   };
 
@@ -155,6 +158,55 @@ describe('bad input', () => {
       it(`wait=${wait} with 400 invalid_request naming the wait parameter`, () =>
         runCase({ name: '', status: 400, code: 'invalid_request', errors: [{ path: 'wait', in: 'query' }] }, 'GET', `/v1/jobs/${pendingId}?wait=${wait}`));
     }
+  });
+
+  describe('messages', () => {
+    /** problemAt sends a bad request and returns the message of the problem at `path`, checking nothing changed. */
+    const problemAt = async (method: string, path: string, body: unknown, field: string) => {
+      const before = await snapshot();
+      const answer = await server.request(method, path, { key: account.key, body });
+      assert.equal(answer.status, 400, answer.text);
+      assert.deepEqual(await snapshot(), before);
+      const found = answer.json.errors.find((e: { path: string }) => e.path === field);
+      assert.ok(found, answer.text);
+      return found.message as string;
+    };
+
+    it('words a bad status filter as the statuses it takes, not as a regular expression', async () => {
+      const message = await problemAt('GET', '/v1/jobs?status=done', undefined, 'status');
+      assert.equal(message, 'must be one of pending, running, completed, failed, cancelled, or a comma list of them');
+    });
+
+    it('words a URL render of a file: URL as the schemes it takes', async () => {
+      const message = await problemAt('POST', '/v1/jobs', { type: 'url/pdf', input: { url: 'file:///etc/passwd' } }, '/input/url');
+      assert.equal(message, 'must be an http:// or https:// URL');
+    });
+
+    it('words a job type’s own pattern as its schema says it', async () => {
+      const message = await problemAt('POST', '/v1/jobs', sleepJob({ durationMs: 1, failCode: 'Bad-Code' }), '/input/failCode');
+      assert.equal(message, 'must be lowercase letters, digits and _, starting with a letter');
+    });
+
+    it('names --allow-private-targets when the URL guard refuses a private address', async () => {
+      const webhook = await problemAt('POST', '/v1/jobs', sleepJob({ durationMs: 1 }, { webhookUrl: 'http://127.0.0.1:9/hook' }), '/webhookUrl');
+      assert.match(webhook, /^The host 127\.0\.0\.1 is not a public address: loopback .*; --allow-private-targets \(LONGRUN_ALLOW_PRIVATE_TARGETS=1\) allows it/);
+      const render = await problemAt('POST', '/v1/jobs', { type: 'url/pdf', input: { url: 'http://127.0.0.1:9/' } }, '/input/url');
+      assert.match(render, /--allow-private-targets/);
+    });
+  });
+
+  describe('detail', () => {
+    it('names the first field problem of an input that does not match its schema', async () => {
+      const answer = await server.request('POST', '/v1/jobs', { key: account.key, body: sleepJob({ durationMs: '5' }) });
+      assertProblem(answer, { status: 400, code: 'invalid_request', errors: [{ path: '/input/durationMs' }] });
+      assert.equal(answer.json.detail, 'The input does not match the demo/sleep schema: /input/durationMs: must be integer');
+    });
+
+    it('counts the further problems it does not name', async () => {
+      const answer = await server.request('POST', '/v1/jobs', { key: account.key, body: sleepJob({ durationMs: '5', steps: 'two' }) });
+      assert.equal(answer.json.errors.length, 2, answer.text);
+      assert.equal(answer.json.detail, 'The input does not match the demo/sleep schema: /input/durationMs: must be integer (and 1 more in errors)');
+    });
   });
 
   describe('authentication', () => {

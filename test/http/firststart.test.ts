@@ -20,6 +20,7 @@ describe('first start', () => {
   it('creates the default account with unlimited credits and a working key when no admin key is set', async () => {
     await withServer(await startTestServer({ adminKey: null }), async (server) => {
       assert.ok(server.firstStart, 'firstStart is set');
+      assert.equal(server.needsAccount, false);
       const { accountId, key } = server.firstStart;
       assert.match(accountId, /^acct_/);
       assert.match(key, /^lr_[0-9A-HJKMNP-TV-Z]{26}_[A-Za-z0-9_-]{43}$/);
@@ -37,11 +38,28 @@ describe('first start', () => {
     });
   });
 
-  it('creates no account when an admin key is set', async () => {
+  it('creates no account when an admin key is set, and says the operator must make one', async () => {
     await withServer(await startTestServer({ adminKey: 'an-admin-key' }), async (server) => {
       assert.equal(server.firstStart, null);
+      assert.equal(server.needsAccount, true);
       assert.equal(await server.store.accountCount(), 0);
     });
+  });
+
+  it('needs no account made when an admin key is set and the store has one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'longrun-firststart-'));
+    const db = `sqlite:${join(dir, 'longrun.db')}`;
+    try {
+      await withServer(await startTestServer({ adminKey: 'an-admin-key', db }), async (server) => {
+        assert.equal(server.needsAccount, true);
+        await server.createAccount({ name: 'acme' });
+      });
+      await withServer(await startTestServer({ adminKey: 'an-admin-key', db }), async (server) => {
+        assert.equal(server.needsAccount, false);
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('creates no second default account when the store already has one', async () => {

@@ -144,6 +144,22 @@ describe('checkUrl', () => {
     });
   });
 
+  it('names --allow-private-targets in every private_address refusal, and in no other', async () => {
+    for (const url of ['http://127.0.0.1/', 'http://localhost/', 'http://metadata/', 'http://mixed.test/']) {
+      await assert.rejects(checkUrl(url, { allowPrivate: false, lookup: fakeLookup }), (error: Error) => {
+        assert.ok(error instanceof UnsafeTargetError && error.reason === 'private_address', url);
+        assert.match(error.message, /; --allow-private-targets \(LONGRUN_ALLOW_PRIVATE_TARGETS=1\) allows it for local development$/);
+        return true;
+      });
+    }
+    for (const url of ['ftp://example.com/', 'http://alice:x@example.com/', 'not a url']) {
+      await assert.rejects(checkUrl(url, { allowPrivate: false, lookup: fakeLookup }), (error: Error) => {
+        assert.doesNotMatch(error.message, /allow-private-targets/, url);
+        return true;
+      });
+    }
+  });
+
   it('names the embedded IPv4 address of a mapped literal', async () => {
     await assert.rejects(checkUrl('http://[::ffff:127.0.0.1]/', { allowPrivate: false }), /IPv4-mapped 127\.0\.0\.1: loopback/);
   });

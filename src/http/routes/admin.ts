@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { adjustCredits, createAccount, createApiKey, revokeApiKey } from '../../service/index.js';
+import { adjustCredits, createAccount, createApiKey, listAccounts, listApiKeys, revokeApiKey } from '../../service/index.js';
 import type { AppDeps } from '../app.js';
 import { requireAdmin } from '../auth.js';
-import { accountView } from '../views.js';
+import { accountView, apiKeyView } from '../views.js';
 import { problemResponses } from '../schemas.js';
 
 const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] } as const;
@@ -11,6 +11,32 @@ const apiKeySchema = {
   description: 'A new API key. `key` is the secret: it is shown this once and only its hash is stored.',
   properties: { id: { type: 'string' }, key: { type: 'string' }, last4: { type: 'string' } },
 } as const;
+
+const pageQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: 100, default: 25 },
+    cursor: { type: 'string', maxLength: 200, description: 'The `nextCursor` of the previous page.' },
+  },
+} as const;
+const listedKeySchema = {
+  type: 'object',
+  description: 'An API key as listed: its id and the last four characters of its secret, never the secret.',
+  properties: {
+    id: { type: 'string' },
+    accountId: { type: 'string' },
+    last4: { type: 'string' },
+    createdAt: { type: 'string', format: 'date-time' },
+    revokedAt: { type: ['string', 'null'], format: 'date-time' },
+  },
+} as const;
+/** pageOf is the schema of one page of a list, oldest first. */
+const pageOf = (items: object) =>
+  ({
+    type: 'object',
+    properties: { data: { type: 'array', items }, nextCursor: { type: ['string', 'null'], description: 'Pass as `cursor` for the next page; null on the last.' } },
+  }) as const;
 
 /** adminRoutes: accounts, keys and credits; they need LONGRUN_ADMIN_KEY. */
 export const adminRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
@@ -41,6 +67,32 @@ export const adminRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
         account: accountView(account),
         apiKey,
       });
+    },
+  );
+
+  app.get<{ Querystring: { limit: number; cursor?: string } }>(
+    '/v1/admin/accounts',
+    { schema: { summary: 'List every account, oldest first', tags: ['admin'], querystring: pageQuery, response: { 200: pageOf({ $ref: 'Account#' }), ...problemResponses } } },
+    async (request) => {
+      const page = await listAccounts(service, request.query);
+      return { data: page.data.map(accountView), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { limit: number; cursor?: string } }>(
+    '/v1/admin/accounts/:id/keys',
+    {
+      schema: {
+        summary: 'List an account’s API keys, revoked ones too, oldest first',
+        tags: ['admin'],
+        params: idParams,
+        querystring: pageQuery,
+        response: { 200: pageOf(listedKeySchema), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const page = await listApiKeys(service, { accountId: request.params.id, ...request.query });
+      return { data: page.data.map(apiKeyView), nextCursor: page.nextCursor };
     },
   );
 

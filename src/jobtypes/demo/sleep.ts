@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PATTERN_MESSAGE } from '../../domain/index.js';
 import { defineJobType, JobFailure } from '../define.js';
 
 interface SleepInput {
@@ -25,7 +26,14 @@ export const demoSleep = defineJobType<SleepInput, { sleptMs: number }>({
       durationMs: { type: 'integer', minimum: 0, maximum: 600000, description: 'Total time to sleep, in ms.' },
       steps: { type: 'integer', minimum: 1, maximum: 100, default: 1, description: 'Equal parts to sleep in; progress is reported after each.' },
       failAt: { type: 'integer', minimum: 1, maximum: 100, description: 'Throw (retryably) when this step is reached.' },
-      failCode: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[a-z][a-z0-9_]*$', description: 'The error code to fail with (default generation_failed).' },
+      failCode: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 64,
+        pattern: '^[a-z][a-z0-9_]*$',
+        [PATTERN_MESSAGE]: 'must be lowercase letters, digits and _, starting with a letter',
+        description: 'The error code to fail with (default generation_failed).',
+      },
       failTimes: { type: 'integer', minimum: 1, maximum: 100, description: 'Fail only on the first failTimes attempts (default: every attempt).' },
     },
   },

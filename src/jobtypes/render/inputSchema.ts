@@ -3,7 +3,11 @@
  * `data`), the options of the output (PDF or image), and the options every render takes. Each
  * field carries a description: `/v1/job-types` and docs/api.md show them to clients.
  */
+import { PATTERN_MESSAGE } from '../../domain/index.js';
 import type { JsonSchema } from '../define.js';
+
+// An http(s) URL, worded for clients; the URL guard judges the rest at create time.
+const HTTP_URL = { pattern: '^[hH][tT][tT][pP][sS]?://', [PATTERN_MESSAGE]: 'must be an http:// or https:// URL' };
 
 /** RenderSource is where a render's page comes from. */
 export type RenderSource = 'html' | 'url' | 'template';
@@ -98,7 +102,7 @@ const SOURCES: Record<RenderSource, { required: string[]; properties: Record<str
         type: 'string',
         minLength: 1,
         maxLength: 4096,
-        pattern: '^[hH][tT][tT][pP][sS]?://',
+        ...HTTP_URL,
         description: 'The http(s) page to render. It, and every request the page makes, must pass the URL guard.',
       },
       failOnHttpError: {
@@ -134,7 +138,7 @@ const COMMON_PROPERTIES = {
       properties: {
         name: { type: 'string', minLength: 1, maxLength: 256 },
         value: { type: 'string', maxLength: 4096 },
-        url: { type: 'string', maxLength: 4096, pattern: '^[hH][tT][tT][pP][sS]?://' },
+        url: { type: 'string', maxLength: 4096, ...HTTP_URL },
         domain: { type: 'string', minLength: 1, maxLength: 253 },
         path: { type: 'string', minLength: 1, maxLength: 1024 },
         expires: { type: 'number', description: 'Unix time in seconds.' },

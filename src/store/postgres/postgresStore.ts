@@ -157,6 +157,10 @@ export class PostgresStore implements Store {
     return (await this.db.one<{ n: number }>(SQL.accountCount))!.n;
   }
 
+  async accountList(p: { afterId: string | null; limit: number }): Promise<Account[]> {
+    return (await this.db.rows<AccountRow>(SQL.accountList, [p.afterId ?? '', p.limit])).map(accountFromRow);
+  }
+
   accountAdjustCredits(p: { accountId: string; amount: number; now: Date }): Promise<Account> {
     return this.db.tx('write', async (tx) => {
       const row = await tx.one<AccountRow>(SQL.accountLock, [p.accountId]);
@@ -196,6 +200,13 @@ export class PostgresStore implements Store {
   async apiKeyGet(p: { id: string }): Promise<ApiKey | null> {
     const row = await this.db.one<ApiKeyRow>(SQL.apiKeyGet, [p.id]);
     return row ? apiKeyFromRow(row) : null;
+  }
+
+  async apiKeyList(p: { accountId: string | null; afterId: string | null; limit: number }): Promise<ApiKey[]> {
+    const rows = p.accountId === null
+      ? await this.db.rows<ApiKeyRow>(SQL.apiKeyList, [p.afterId ?? '', p.limit])
+      : await this.db.rows<ApiKeyRow>(SQL.apiKeyListByAccount, [p.afterId ?? '', p.limit, p.accountId]);
+    return rows.map(apiKeyFromRow);
   }
 
   apiKeyRevoke(p: { id: string; now: Date }): Promise<boolean> {

@@ -52,11 +52,16 @@ export const SQL = {
   // account take, so inserting another job of the account never waits on a balance change.
   accountLock: 'SELECT * FROM accounts WHERE id = $1 FOR NO KEY UPDATE',
   accountCount: 'SELECT count(*) AS n FROM accounts',
+  // $1 after this id ('' sorts before every id), $2 limit
+  accountList: 'SELECT * FROM accounts WHERE id > $1 ORDER BY id LIMIT $2',
 
   // $1 id, $2 account, $3 secret hash, $4 last4, $5 created at
   apiKeyInsert: 'INSERT INTO api_keys (id, account_id, secret_hash, last4, created_at) VALUES ($1, $2, $3, $4, $5)',
   apiKeyGet: 'SELECT * FROM api_keys WHERE id = $1',
   apiKeyRevoke: 'UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL',
+  // $1 after this id ('' sorts before every id), $2 limit[, $3 account]
+  apiKeyList: 'SELECT * FROM api_keys WHERE id > $1 ORDER BY id LIMIT $2',
+  apiKeyListByAccount: 'SELECT * FROM api_keys WHERE id > $1 AND account_id = $3 ORDER BY id LIMIT $2',
 
   // $1 id, $2 account, $3 job or NULL, $4 kind, $5 amount, $6 created at
   ledgerInsert: 'INSERT INTO ledger (id, account_id, job_id, kind, amount, created_at) VALUES ($1, $2, $3, $4, $5, $6)',

@@ -18,6 +18,10 @@ export const SQL = {
   accountInsert: 'INSERT INTO accounts (id, name, credit_balance, webhook_secret, created_at) VALUES (?, ?, ?, ?, ?)',
   accountGet: 'SELECT * FROM accounts WHERE id = ?',
   accountFindByName: 'SELECT * FROM accounts WHERE name = ? ORDER BY id',
+  // Keyset pages: '' sorts before every id, so the first page needs no second query.
+  accountList: 'SELECT * FROM accounts WHERE id > ? ORDER BY id LIMIT ?',
+  apiKeyList: 'SELECT * FROM api_keys WHERE id > ? ORDER BY id LIMIT ?',
+  apiKeyListByAccount: 'SELECT * FROM api_keys WHERE account_id = ? AND id > ? ORDER BY id LIMIT ?',
   // An unlimited (NULL) balance stays unlimited.
   accountAddBalance: 'UPDATE accounts SET credit_balance = credit_balance + ? WHERE id = ? AND credit_balance IS NOT NULL',
   apiKeyInsert: 'INSERT INTO api_keys (id, account_id, secret_hash, last4, created_at) VALUES (?, ?, ?, ?, ?)',

@@ -153,6 +153,10 @@ export class SqliteStore implements Store {
     return this.read(() => (this.stmt('SELECT COUNT(*) AS n FROM accounts').get() as { n: number }).n);
   }
 
+  accountList(p: { afterId: string | null; limit: number }): Promise<Account[]> {
+    return this.read(() => (this.stmt(SQL.accountList).all(p.afterId ?? '', p.limit) as AccountRow[]).map(accountFromRow));
+  }
+
   accountAdjustCredits(p: { accountId: string; amount: number; now: Date }): Promise<Account> {
     return this.writes.run(() => {
       const row = this.stmt(SQL.accountGet).get(p.accountId) as AccountRow | undefined;
@@ -199,6 +203,15 @@ export class SqliteStore implements Store {
     return this.read(() => {
       const row = this.stmt('SELECT * FROM api_keys WHERE id = ?').get(p.id) as ApiKeyRow | undefined;
       return row ? apiKeyFromRow(row) : null;
+    });
+  }
+
+  apiKeyList(p: { accountId: string | null; afterId: string | null; limit: number }): Promise<ApiKey[]> {
+    return this.read(() => {
+      const rows = p.accountId === null
+        ? this.stmt(SQL.apiKeyList).all(p.afterId ?? '', p.limit)
+        : this.stmt(SQL.apiKeyListByAccount).all(p.accountId, p.afterId ?? '', p.limit);
+      return (rows as ApiKeyRow[]).map(apiKeyFromRow);
     });
   }
 

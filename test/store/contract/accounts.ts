@@ -41,6 +41,18 @@ export function describeAccounts(open: OpenStore): void {
       assert.equal(await store().accountCount(), 2);
     });
 
+    it('lists the accounts oldest first, a page at a time after the last id seen', async () => {
+      assert.deepEqual(await store().accountList({ afterId: null, limit: 10 }), []);
+      const made = [];
+      for (let i = 1; i <= 5; i++) made.push(await makeAccount(store(), { name: `a${i}`, createdAt: at(i * 1_000), creditBalance: i === 3 ? null : i }));
+      const first = await store().accountList({ afterId: null, limit: 2 });
+      assert.deepEqual(first, made.slice(0, 2));
+      const second = await store().accountList({ afterId: first[1]!.id, limit: 2 });
+      assert.deepEqual(second, made.slice(2, 4));
+      assert.deepEqual(await store().accountList({ afterId: second[1]!.id, limit: 2 }), made.slice(4));
+      assert.deepEqual(await store().accountList({ afterId: made[4]!.id, limit: 2 }), []);
+    });
+
     it('keeps a null balance as unlimited', async () => {
       const account = await makeAccount(store(), { creditBalance: null });
       assert.equal(await balanceOf(store(), account.id), null);
@@ -98,6 +110,23 @@ export function describeAccounts(open: OpenStore): void {
       assert.equal(await store().apiKeyRevoke({ id: key.id, now: at(1_000) }), true);
       assert.equal(await store().apiKeyRevoke({ id: key.id, now: at(2_000) }), false);
       assert.deepEqual(await store().apiKeyGet({ id: key.id }), { ...key, revokedAt: at(1_000) });
+    });
+
+    it('lists keys oldest first, revoked ones too, for every account or for one, a page at a time', async () => {
+      const acme = await makeAccount(store(), { name: 'acme' });
+      const other = await makeAccount(store(), { name: 'other' });
+      const keys = [];
+      for (let i = 1; i <= 4; i++) keys.push(await store().apiKeyInsert({ key: buildApiKey(i % 2 === 1 ? acme.id : other.id, { createdAt: at(i * 1_000) }) }));
+      await store().apiKeyRevoke({ id: keys[0]!.id, now: at(10_000) });
+      keys[0] = { ...keys[0]!, revokedAt: at(10_000) };
+
+      assert.deepEqual(await store().apiKeyList({ accountId: null, afterId: null, limit: 10 }), keys);
+      const page = await store().apiKeyList({ accountId: null, afterId: null, limit: 3 });
+      assert.deepEqual(page, keys.slice(0, 3));
+      assert.deepEqual(await store().apiKeyList({ accountId: null, afterId: page[2]!.id, limit: 3 }), keys.slice(3));
+      assert.deepEqual(await store().apiKeyList({ accountId: acme.id, afterId: null, limit: 10 }), [keys[0], keys[2]]);
+      assert.deepEqual(await store().apiKeyList({ accountId: other.id, afterId: keys[1]!.id, limit: 10 }), [keys[3]]);
+      assert.deepEqual(await store().apiKeyList({ accountId: newId('acct'), afterId: null, limit: 10 }), []);
     });
 
     it('answers false when revoking an unknown key', async () => {

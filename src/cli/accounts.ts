@@ -1,0 +1,50 @@
+import { accountView } from '../http/views.js';
+import { listAccounts } from '../service/index.js';
+import { type Flags, UsageError, flagHelp, parseFlags, wantsHelp } from './options.js';
+import { STORE_FLAGS, openRuntime, storeConfigFrom } from './runtime.js';
+
+/** ACCOUNTS_FLAGS are `longrun accounts`'s flags: where the store is. */
+export const ACCOUNTS_FLAGS: Flags = {
+  ...STORE_FLAGS,
+  json: { kind: 'boolean', description: 'Print the accounts as JSON, as GET /v1/admin/accounts shows them' },
+  help: { kind: 'boolean', description: 'Show this help' },
+};
+
+const HELP = `Usage: longrun accounts list [flags]
+
+The operator's view of the accounts, straight on the store (no server, no admin key).
+
+  longrun accounts list                  every account: id, credits, created, name
+
+Make an account with: longrun keys create --account NAME --create-account
+
+${flagHelp(ACCOUNTS_FLAGS)}`;
+
+/** accountsCommand is `longrun accounts list`: every account on the store, oldest first. */
+export async function accountsCommand(argv: string[]): Promise<void> {
+  const [action, ...rest] = argv;
+  if (action === undefined || wantsHelp(argv)) {
+    console.log(HELP);
+    return;
+  }
+  if (action !== 'list') throw new UsageError(`unknown action ${JSON.stringify(action)}; try longrun accounts --help`);
+  const flags = parseFlags(rest, ACCOUNTS_FLAGS);
+  const runtime = await openRuntime(storeConfigFrom(flags));
+  try {
+    const views = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listAccounts(runtime.deps, { limit: 100, cursor });
+      views.push(...page.data.map(accountView));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    if (flags.json) return console.log(JSON.stringify(views, null, 2));
+    for (const a of views) {
+      const credits = a.credits.balance === null ? 'unlimited' : `${a.credits.balance} credits`;
+      console.log(`${a.id}  ${credits.padEnd(16)} ${a.createdAt}  ${a.name}`);
+    }
+    console.log(views.length === 1 ? '1 account' : `${views.length} accounts`);
+  } finally {
+    await runtime.close();
+  }
+}
