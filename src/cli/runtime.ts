@@ -2,9 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Clock, systemClock } from '../domain/index.js';
-import { EventBus, startStoreFeed } from '../events/index.js';
+import { EventBus, logJobChanges, startStoreFeed } from '../events/index.js';
 import { LocalFileStore } from '../files/index.js';
 import { BUILTIN_JOB_TYPES, JobTypeRegistry } from '../jobtypes/index.js';
+import { LOG_LEVELS, type Logger, type LoggerOptions, createLogger } from '../log/index.js';
 import { DEFAULT_RENDER_SETTINGS, type RenderSettings, renderEnvironment, renderJobTypes } from '../jobtypes/render/index.js';
 import { type ServiceConfig, type ServiceDeps, defaultServiceConfig } from '../service/index.js';
 import { DatabaseClock, openStore } from '../store/index.js';
@@ -77,6 +78,13 @@ export const RUNTIME_FLAGS: Flags = {
     max: 3_600_000,
     description: 'On SIGTERM, how long running jobs may finish before they are handed back',
   },
+  'log-level': {
+    env: 'LONGRUN_LOG_LEVEL',
+    default: 'warn',
+    kind: 'string',
+    choices: LOG_LEVELS,
+    description: 'warn: failures and faults; info: also each job change and request; debug: also progress',
+  },
 };
 
 /** storeConfigFrom reads the store's flags (`--db`, `--data-dir`, `--durability`) out of parsed RUNTIME_FLAGS. */
@@ -100,6 +108,7 @@ export function runtimeConfigFrom(flags: ParsedFlags): RuntimeConfig {
       webhookRetrySchedule: retryScheduleFlag(String(flags['webhook-retry-schedule'])),
     },
     webhookConcurrency: Number(flags['webhook-concurrency']),
+    logLevel: String(flags['log-level']),
     render: {
       chromiumPath: flags.chromium === undefined ? undefined : String(flags.chromium),
       maxOutputBytes: Number(flags['render-max-bytes']),
@@ -133,11 +142,15 @@ export interface RuntimeConfig {
   clock?: Clock;
   /** webhookConcurrency is how many deliveries a process that runs workers sends at once (default 8). */
   webhookConcurrency?: number;
+  /** logLevel is the process logger's level (default `warn`); see LOG_LEVELS. */
+  logLevel?: string;
+  /** logStream receives the log as JSON lines (default stdout); tests read it. */
+  logStream?: LoggerOptions['stream'];
 }
 
 /** Runtime is an open store with its registry, bus and the relay of other processes' changes. */
 export interface Runtime {
-  deps: ServiceDeps;
+  deps: ServiceDeps & { log: Logger };
   /** close stops the relay, closes the browsers and closes the store. */
   close(): Promise<void>;
 }
@@ -148,8 +161,13 @@ export interface Runtime {
  */
 export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
   const serviceConfig = { ...defaultServiceConfig, ...config.service };
+  const log = createLogger({ level: config.logLevel, stream: config.logStream });
   // The browser launches on the first render job, not here.
-  const render = renderEnvironment({ ...DEFAULT_RENDER_SETTINGS, ...config.render }, { allowPrivateTargets: serviceConfig.allowPrivateTargets });
+  const onLaunch: RenderSettings['onLaunch'] = (outcome) => {
+    if (!outcome.ok) log.warn({ err: outcome.error, durationMs: outcome.durationMs }, 'render: Chromium would not start');
+    else log.info({ durationMs: outcome.durationMs }, 'render: Chromium started');
+  };
+  const render = renderEnvironment({ ...DEFAULT_RENDER_SETTINGS, ...config.render, onLaunch }, { allowPrivateTargets: serviceConfig.allowPrivateTargets });
   const registry = new JobTypeRegistry([...BUILTIN_JOB_TYPES, ...renderJobTypes(render)]);
   if (config.handlers) for (const definition of await loadHandlers(config.handlers)) registry.register(definition);
   const store = await openStore(config.db, { durability: config.durability === 'relaxed' ? 'normal' : 'full' });
@@ -167,7 +185,8 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
     clock = databaseClock;
   }
   const temporaryFiles = config.dataDir === undefined ? await mkdtemp(join(tmpdir(), 'longrun-files-')) : null;
-  const deps: ServiceDeps = {
+  const deps: ServiceDeps & { log: Logger } = {
+    log,
     store,
     clock,
     registry,
@@ -175,10 +194,12 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
     config: serviceConfig,
     files: new LocalFileStore(temporaryFiles ?? join(config.dataDir!, 'files')),
   };
+  const stopJobLog = logJobChanges(deps.bus, log);
   let stopFeed: () => void;
   try {
-    stopFeed = await startStoreFeed(store, deps.bus);
+    stopFeed = await startStoreFeed(store, deps.bus, { onError: (error) => log.warn({ err: error }, 'reading other processes\' job changes failed') });
   } catch (error) {
+    stopJobLog();
     await store.close();
     throw error;
   }
@@ -186,6 +207,7 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
     deps,
     async close() {
       stopFeed();
+      stopJobLog();
       databaseClock?.stop();
       await render.pool.close();
       await store.close();

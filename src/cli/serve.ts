@@ -25,7 +25,6 @@ export const SERVE_FLAGS: Flags = {
     description: 'Days a finished job (and its files) is kept; 0 keeps jobs forever',
   },
   'body-limit': { env: 'LONGRUN_BODY_LIMIT', default: String(10 * 1024 * 1024), kind: 'int', min: 1024, max: 1024 * 1024 * 1024, description: 'Largest request body, in bytes' },
-  'log-level': { env: 'LONGRUN_LOG_LEVEL', default: 'warn', kind: 'string', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], description: 'Log level' },
   help: { kind: 'boolean', description: 'Show this help' },
 };
 
@@ -36,7 +35,6 @@ export interface ServeConfig extends RuntimeConfig {
   workers: number;
   graceMs: number;
   bodyLimit: number;
-  logLevel: string;
   adminKey: string | null;
   /** rateLimit is requests per second per key (0: off); rateBurst the bucket size. */
   rateLimit?: number;
@@ -74,7 +72,7 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
       adminKey: config.adminKey,
       bodyLimit: config.bodyLimit,
       rateLimiter: config.rateLimit ? new RateLimiter(store, deps.clock, config.rateLimit, Math.max(1, config.rateBurst ?? config.rateLimit * 2)) : null,
-      logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+      log: deps.log,
     });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
@@ -125,7 +123,6 @@ export async function serveCommand(args: string[]): Promise<void> {
     workers: Number(flags.workers),
     graceMs: Number(flags['grace-ms']),
     bodyLimit: Number(flags['body-limit']),
-    logLevel: String(flags['log-level']),
     rateLimit: Number(flags['rate-limit']),
     rateBurst: Number(flags['rate-burst']),
     retentionDays: Number(flags['retention-days']),

@@ -2,8 +2,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { NotFoundError, ulid } from '../domain/index.js';
+import { type Logger, silentLogger } from '../log/index.js';
 import type { ServiceDeps } from '../service/index.js';
 import { registerMetrics } from './metrics.js';
 import { errorHandler, sendProblem, toLongrunError } from './problem.js';
@@ -24,8 +25,8 @@ export interface AppDeps {
   adminKey: string | null;
   /** bodyLimit is the largest body accepted, in bytes (default 10 MiB). */
   bodyLimit?: number;
-  /** logger is Fastify's logger option (false in tests). */
-  logger?: FastifyServerOptions['logger'];
+  /** log is the process's logger; requests are logged at info (default: none). */
+  log?: Logger;
   /** rateLimiter is the per-key request budget; null or absent turns it off. */
   rateLimiter?: RateLimiter | null;
   /** version is shown in /openapi.json. */
@@ -40,7 +41,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? false,
+    // Typed as Fastify's base logger so the app stays a plain FastifyInstance for the route plugins.
+    loggerInstance: (deps.log ?? silentLogger) as FastifyBaseLogger,
     bodyLimit: deps.bodyLimit ?? 10 * 1024 * 1024,
     // Honour a caller's well-formed X-Request-Id so traces join up; otherwise make one.
     genReqId: (req) => {

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { silentLogger } from '../log/index.js';
 import { type ServiceDeps, claimJobs, reapExpired } from '../service/index.js';
 import { type RunningAttempt, runAttempt } from './runAttempt.js';
 import { SlotFiller } from './slotFiller.js';
@@ -15,7 +16,7 @@ export interface WorkerPoolOptions {
   sweepMs?: number;
   /** heartbeatMs is how often a running job's lease is renewed (default a third of the lease). */
   heartbeatMs?: number;
-  /** onError is told of errors the pool survives (default: console.error). */
+  /** onError is told of errors the pool survives (default: logged at warn). */
   onError?: (error: unknown, context: string) => void;
 }
 
@@ -46,7 +47,8 @@ export class WorkerPool {
     this.workerId = options.workerId ?? `worker-${hostname()}-${process.pid}-${++poolCount}`;
     this.sweepMs = options.sweepMs ?? 1000;
     this.heartbeatMs = options.heartbeatMs ?? Math.max(10, Math.floor(deps.config.leaseMs / 3));
-    this.onError = options.onError ?? ((error, context) => console.error(`longrun worker: ${context}:`, error));
+    const log = deps.log ?? silentLogger;
+    this.onError = options.onError ?? ((error, context) => log.warn({ err: error, workerId: this.workerId }, `worker: ${context} failed`));
     this.slots = new SlotFiller({
       free: () => this.concurrency - this.running.size,
       busy: () => this.running.size,
