@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EventBus } from '../events/index.js';
+import { NO_KEY } from './schemas.js';
 
 /**
  * registerMetrics serves `GET /metrics` in the Prometheus text format: the process (memory, CPU,
@@ -41,7 +42,7 @@ export function registerMetrics(app: FastifyInstance, bus: EventBus): void {
     durations.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
 
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['ops'] } }, async (_request, reply) => {
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['ops'], ...NO_KEY } }, async (_request, reply) => {
     reply.type(registry.contentType);
     return registry.metrics();
   });

@@ -3,7 +3,7 @@ import { InvalidRequestError, isFinalStatus, type Job } from '../../domain/index
 import { getJob } from '../../service/index.js';
 import type { AppDeps } from '../app.js';
 import { requireAccount } from '../auth.js';
-import { jobIdParamsSchema, problemResponses } from '../schemas.js';
+import { eventStreamHeadersSchema, eventStreamResponse, jobIdParamsSchema, problemResponses } from '../schemas.js';
 import { SseStream } from '../sse.js';
 import { jobView } from '../views.js';
 
@@ -30,7 +30,8 @@ export const eventRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
         description: 'Each message: `event: job`, `id: <eventSeq>`, `data: <job>`. Send `Last-Event-ID` to resume.',
         tags: ['jobs'],
         params: jobIdParamsSchema,
-        response: { ...problemResponses },
+        headers: eventStreamHeadersSchema,
+        response: { ...eventStreamResponse('The job now, then each change, ending after the final one.'), ...problemResponses },
       },
     },
     async (request, reply) => {
@@ -78,7 +79,7 @@ export const eventRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
         summary: 'Follow all the account’s jobs as a text/event-stream',
         description: 'Each message: `event: job`, `id: <jobId>/<eventSeq>`, `data: <job>`. Starts with changes from now on.',
         tags: ['jobs'],
-        response: { ...problemResponses },
+        response: { ...eventStreamResponse('Each change of any of the account’s jobs, from now on.'), ...problemResponses },
       },
     },
     async (request, reply) => {
