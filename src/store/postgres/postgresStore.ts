@@ -15,7 +15,7 @@ import {
   ulid,
 } from '../../domain/index.js';
 import { withAttempts } from '../deliveryColumns.js';
-import type { DeliveryRecordParams, FeedEvent, JobInsertParams, JobListParams, LeaseParams, Store, UsageRow, WebhookSecrets } from '../types.js';
+import type { DeliveryRecordParams, FeedEvent, JobInsertParams, JobListParams, LeaseParams, QueueStat, Store, UsageRow, WebhookSecrets } from '../types.js';
 import { Db, quoteLiteral, translateError } from './db.js';
 import * as deliveries from './deliveryWrites.js';
 import * as jobs from './jobWrites.js';
@@ -347,6 +347,11 @@ export class PostgresStore implements Store {
 
   async rateTake(p: { key: string; now: Date } & RateLimits): Promise<{ allowed: boolean; tokens: number }> {
     return (await this.db.one<{ allowed: boolean; tokens: number }>(SQL.rateTake, [p.key, p.now, p.ratePerSecond, p.burst]))!;
+  }
+
+  async jobQueueStats(): Promise<QueueStat[]> {
+    const rows = await this.db.rows<{ type: string; pending: number | null; running: number | null; earliest_run_at: Date | null }>(SQL.jobQueueStats);
+    return rows.map((row) => ({ type: row.type, pending: row.pending ?? 0, running: row.running ?? 0, earliestRunAt: row.earliest_run_at }));
   }
 
   async usageSummary(p: { accountId: string; from: Date; to: Date }): Promise<UsageRow[]> {
