@@ -5,12 +5,14 @@ import { type Clock, systemClock } from '../domain/index.js';
 import { EventBus, logJobChanges, startStoreFeed } from '../events/index.js';
 import { LocalFileStore } from '../files/index.js';
 import { BUILTIN_JOB_TYPES, JobTypeRegistry } from '../jobtypes/index.js';
+import { ProcessMetrics } from '../metrics/index.js';
 import { LOG_LEVELS, type Logger, type LoggerOptions, createLogger } from '../log/index.js';
 import { DEFAULT_RENDER_SETTINGS, type RenderSettings, renderEnvironment, renderJobTypes } from '../jobtypes/render/index.js';
 import { type ServiceConfig, type ServiceDeps, defaultServiceConfig } from '../service/index.js';
 import { DatabaseClock, openStore } from '../store/index.js';
 import { parseRetrySchedule } from '../webhooks/retryPolicy.js';
 import { loadHandlers } from './handlers.js';
+import { type ListenAddress, parseListenAddress } from './metricsListener.js';
 import { type Flags, type ParsedFlags, UsageError } from './options.js';
 
 /** RUNTIME_FLAGS are the flags every Longrun process takes, API node or worker. */
@@ -78,6 +80,16 @@ export const RUNTIME_FLAGS: Flags = {
     max: 3_600_000,
     description: 'On SIGTERM, how long running jobs may finish before they are handed back',
   },
+  'metrics-listen': {
+    env: 'LONGRUN_METRICS_LISTEN',
+    kind: 'string',
+    description: 'Serve /metrics only on this HOST:PORT (not on the API port); a worker serves its own there',
+  },
+  'metrics-token': {
+    env: 'LONGRUN_METRICS_TOKEN',
+    kind: 'string',
+    description: 'A scrape of /metrics must send this as Authorization: Bearer (default: /metrics is open)',
+  },
   'log-level': {
     env: 'LONGRUN_LOG_LEVEL',
     default: 'warn',
@@ -109,6 +121,8 @@ export function runtimeConfigFrom(flags: ParsedFlags): RuntimeConfig {
     },
     webhookConcurrency: Number(flags['webhook-concurrency']),
     logLevel: String(flags['log-level']),
+    metricsListen: flags['metrics-listen'] === undefined ? null : parseListenAddress(String(flags['metrics-listen'])),
+    metricsToken: flags['metrics-token'] === undefined || flags['metrics-token'] === '' ? null : String(flags['metrics-token']),
     render: {
       chromiumPath: flags.chromium === undefined ? undefined : String(flags.chromium),
       maxOutputBytes: Number(flags['render-max-bytes']),
@@ -144,13 +158,17 @@ export interface RuntimeConfig {
   webhookConcurrency?: number;
   /** logLevel is the process logger's level (default `warn`); see LOG_LEVELS. */
   logLevel?: string;
+  /** metricsListen gives /metrics a listener of its own (`--metrics-listen`); null: the API port serves it (a worker: none). */
+  metricsListen?: ListenAddress | null;
+  /** metricsToken is what a scrape of /metrics must present (`--metrics-token`); null: nothing. */
+  metricsToken?: string | null;
   /** logStream receives the log as JSON lines (default stdout); tests read it. */
   logStream?: LoggerOptions['stream'];
 }
 
 /** Runtime is an open store with its registry, bus and the relay of other processes' changes. */
 export interface Runtime {
-  deps: ServiceDeps & { log: Logger };
+  deps: ServiceDeps & { log: Logger; metrics: ProcessMetrics };
   /** close stops the relay, closes the browsers and closes the store. */
   close(): Promise<void>;
 }
@@ -163,7 +181,9 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
   const serviceConfig = { ...defaultServiceConfig, ...config.service };
   const log = createLogger({ level: config.logLevel, stream: config.logStream });
   // The browser launches on the first render job, not here.
+  const metrics = new ProcessMetrics();
   const onLaunch: RenderSettings['onLaunch'] = (outcome) => {
+    metrics.browserLaunch(outcome);
     if (!outcome.ok) log.warn({ err: outcome.error, durationMs: outcome.durationMs }, 'render: Chromium would not start');
     else log.info({ durationMs: outcome.durationMs }, 'render: Chromium started');
   };
@@ -185,8 +205,10 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
     clock = databaseClock;
   }
   const temporaryFiles = config.dataDir === undefined ? await mkdtemp(join(tmpdir(), 'longrun-files-')) : null;
-  const deps: ServiceDeps & { log: Logger } = {
+  metrics.watchQueue(store, clock, registry.names());
+  const deps: ServiceDeps & { log: Logger; metrics: ProcessMetrics } = {
     log,
+    metrics,
     store,
     clock,
     registry,

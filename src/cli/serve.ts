@@ -5,6 +5,7 @@ import { type ServiceDeps, ensureDefaultAccount } from '../service/index.js';
 import type { Store } from '../store/index.js';
 import { WebhookDispatcher } from '../webhooks/index.js';
 import { RetentionSweep, WorkerPool } from '../worker/index.js';
+import { type MetricsListener, startMetricsListener } from './metricsListener.js';
 import { type Flags, flagHelp, parseFlags } from './options.js';
 import { RUNTIME_FLAGS, type RuntimeConfig, installShutdown, openRuntime, runtimeConfigFrom } from './runtime.js';
 
@@ -54,6 +55,8 @@ export interface RunningServer {
   webhooks: WebhookDispatcher | null;
   store: Store;
   url: string;
+  /** metricsUrl is where /metrics is served when it has its own listener (`--metrics-listen`), else null. */
+  metricsUrl: string | null;
   /** firstStart holds the default account's key when this start created it. */
   firstStart: { accountId: string; key: string } | null;
   close(): Promise<void>;
@@ -65,6 +68,7 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
   const { deps } = runtime;
   const store = deps.store;
   let app: FastifyInstance | undefined;
+  let metricsListener: MetricsListener | null = null;
   try {
     const created = await ensureDefaultAccount(deps, { adminKeyConfigured: config.adminKey !== null });
     app = await buildApp({
@@ -73,7 +77,11 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
       bodyLimit: config.bodyLimit,
       rateLimiter: config.rateLimit ? new RateLimiter(store, deps.clock, config.rateLimit, Math.max(1, config.rateBurst ?? config.rateLimit * 2)) : null,
       log: deps.log,
+      metrics: { token: config.metricsToken ?? null, separate: Boolean(config.metricsListen) },
     });
+    if (config.metricsListen) {
+      metricsListener = await startMetricsListener({ address: config.metricsListen, metrics: deps.metrics, token: config.metricsToken ?? null, log: deps.log });
+    }
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -92,6 +100,7 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
       webhooks,
       store,
       url: `http://${host}:${port}`,
+      metricsUrl: metricsListener?.url ?? null,
       firstStart: created ? { accountId: created.account.id, key: created.apiKey.key } : null,
       async close() {
         await pool?.stop({ graceMs: config.graceMs });
@@ -99,10 +108,12 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
         await webhooks?.stop();
         await retention?.stop();
         await server.close();
+        await metricsListener?.close();
         await runtime.close();
       },
     };
   } catch (error) {
+    await metricsListener?.close();
     await app?.close();
     await runtime.close();
     throw error;
@@ -129,6 +140,7 @@ export async function serveCommand(args: string[]): Promise<void> {
     adminKey: process.env.LONGRUN_ADMIN_KEY || null,
   });
   console.log(`listening on ${server.url}`);
+  if (server.metricsUrl) console.log(`metrics on ${server.metricsUrl}`);
   if (server.firstStart) printFirstStart(server.url, server.firstStart.key);
 
   installShutdown('server', Number(flags['grace-ms']), () => server.close());

@@ -5,6 +5,7 @@ import addFormats from 'ajv-formats';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { NotFoundError, ulid } from '../domain/index.js';
 import { type Logger, silentLogger } from '../log/index.js';
+import { ProcessMetrics } from '../metrics/index.js';
 import type { ServiceDeps } from '../service/index.js';
 import { registerMetrics } from './metrics.js';
 import { errorHandler, sendProblem, toLongrunError } from './problem.js';
@@ -29,6 +30,12 @@ export interface AppDeps {
   log?: Logger;
   /** rateLimiter is the per-key request budget; null or absent turns it off. */
   rateLimiter?: RateLimiter | null;
+  /**
+   * metrics restricts /metrics (its numbers are `service.metrics`): `token` is what a scrape must
+   * present (null or absent: nothing); `separate` is true when another listener serves /metrics
+   * (buildMetricsApp), so the API's port does not.
+   */
+  metrics?: { token?: string | null; separate?: boolean };
   /** version is shown in /openapi.json. */
   version?: string;
 }
@@ -105,7 +112,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  registerMetrics(app, deps.service.bus);
+  registerMetrics(app, {
+    metrics: deps.service.metrics ?? new ProcessMetrics(),
+    bus: deps.service.bus,
+    route: deps.metrics?.separate ? null : { token: deps.metrics?.token ?? null },
+  });
   await app.register(opsRoutes, { deps });
   await app.register(jobRoutes, { deps });
   await app.register(accountRoutes, { deps });

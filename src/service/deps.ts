@@ -3,6 +3,7 @@ import type { EventBus } from '../events/index.js';
 import type { FileStore } from '../files/index.js';
 import type { JobTypeRegistry } from '../jobtypes/index.js';
 import type { Logger } from '../log/index.js';
+import type { ProcessMetrics } from '../metrics/index.js';
 import type { Store } from '../store/index.js';
 import type { LookupFn } from '../webhooks/urlGuard.js';
 
@@ -63,6 +64,8 @@ export interface ServiceDeps {
   lookup?: LookupFn;
   /** log is the process's logger; without one, nothing is logged. */
   log?: Logger;
+  /** metrics is the process's Prometheus registry; without one, nothing is counted. */
+  metrics?: ProcessMetrics;
 }
 
 /** Principal is who is calling: the account and the key it used. */

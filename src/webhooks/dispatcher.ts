@@ -143,6 +143,7 @@ export class WebhookDispatcher {
       const now = clock.now();
       const attempt = { startedAt: now, statusCode: null, error: `account ${delivery.accountId} has no webhook secret`, durationMs: 0 };
       if (await store.deliveryRecord({ id: delivery.id, leaseToken: delivery.leaseToken!, attempt, next: { state: 'failed' }, now })) {
+        this.deps.metrics?.webhookAttempt({ outcome: 'failed', durationMs: 0 });
         this.logFailure(delivery, attempt, { state: 'failed' });
       }
       return;
@@ -174,7 +175,9 @@ export class WebhookDispatcher {
       next,
       now,
     });
-    if (recorded && step.state !== 'succeeded') this.logFailure(delivery, result, next);
+    if (!recorded) return; // our lease was lost: the attempt is not ours to report
+    this.deps.metrics?.webhookAttempt({ outcome: step.state === 'pending' ? 'retrying' : step.state, durationMs: result.durationMs });
+    if (step.state !== 'succeeded') this.logFailure(delivery, result, next);
   }
 
   /** logFailure writes a failed attempt at warn: the receiver is down, refusing, or unreachable. */
