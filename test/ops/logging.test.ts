@@ -105,6 +105,10 @@ describe('logging', () => {
     await server.request('GET', `/v1/jobs?api_key=${pasted}&limit=5&token=${pasted}x&key=${pasted}y`, { key });
     await server.request('GET', '/v1/jobs', { headers: { authorization: `Bearer ${key}` } });
     await server.request('GET', `/v1/jobs?access_token=${pasted}z`, { headers: { authorization: `Bearer ${key}`, cookie: `s=${pasted}c` } });
+    // Refused requests too: an unknown route, a query the schema refuses, a key that is not valid.
+    assert.equal((await server.request('GET', `/nope?api_key=${pasted}`)).status, 404);
+    assert.equal((await server.request('GET', `/v1/jobs?limit=x&api_key=${pasted}`, { key })).status, 400);
+    assert.equal((await server.request('GET', '/v1/jobs', { key: `${pasted}k` })).status, 401);
 
     const text = log.text();
     assert.ok(log.lines.length > 0);
