@@ -1,6 +1,6 @@
-import type { JobChange, JobChangeKind } from './bus.js';
-import type { EventBus } from './bus.js';
+/** The job log: one structured line per job change this process committed. */
 import type { Logger } from '../log/index.js';
+import type { EventBus, JobChange, JobChangeKind } from './bus.js';
 
 // A job's life at info; an attempt or a job that failed at warn, since someone should look;
 // progress at debug, since a chatty job would drown the rest.
