@@ -217,11 +217,13 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
     files: new LocalFileStore(temporaryFiles ?? join(config.dataDir!, 'files')),
   };
   const stopJobLog = logJobChanges(deps.bus, log);
+  const stopCounting = metrics.countJobChanges(deps.bus, registry.names());
   let stopFeed: () => void;
   try {
     stopFeed = await startStoreFeed(store, deps.bus, { onError: (error) => log.warn({ err: error }, 'reading other processes\' job changes failed') });
   } catch (error) {
     stopJobLog();
+    stopCounting();
     await store.close();
     throw error;
   }
@@ -230,6 +232,7 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
     async close() {
       stopFeed();
       stopJobLog();
+      stopCounting();
       databaseClock?.stop();
       await render.pool.close();
       await store.close();

@@ -112,11 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  registerMetrics(app, {
-    metrics: deps.service.metrics ?? new ProcessMetrics(),
-    bus: deps.service.bus,
-    route: deps.metrics?.separate ? null : { token: deps.metrics?.token ?? null },
-  });
+  registerMetrics(app, { metrics: deps.service.metrics ?? standaloneMetrics(app, deps.service), route: deps.metrics?.separate ? null : { token: deps.metrics?.token ?? null } });
   await app.register(opsRoutes, { deps });
   await app.register(jobRoutes, { deps });
   await app.register(accountRoutes, { deps });
@@ -125,4 +121,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fileRoutes, { deps });
   await app.register(adminRoutes, { deps });
   return app;
+}
+
+/** standaloneMetrics is a registry for an app built without a runtime's (which counts job changes itself). */
+function standaloneMetrics(app: FastifyInstance, service: ServiceDeps): ProcessMetrics {
+  const metrics = new ProcessMetrics();
+  const stop = metrics.countJobChanges(service.bus, service.registry.names());
+  app.addHook('onClose', async () => stop());
+  return metrics;
 }

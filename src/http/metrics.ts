@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter, Histogram } from 'prom-client';
 import { UnauthorizedError } from '../domain/index.js';
-import type { EventBus } from '../events/index.js';
 import type { ProcessMetrics } from '../metrics/index.js';
 import { secretsEqual } from '../service/index.js';
 import { presentedSecret } from './auth.js';
@@ -9,10 +8,10 @@ import { NO_KEY } from './schemas.js';
 
 /**
  * registerMetrics adds the HTTP metrics to the process's registry: requests by route and status
- * with their durations, and job changes this process made by kind. It serves `GET /metrics` here
- * unless `route` is null (the operator gave /metrics its own listen address: see metricsApp.ts).
+ * with their durations. It serves `GET /metrics` here unless `route` is null (the operator gave
+ * /metrics its own listen address: see metricsApp.ts).
  */
-export function registerMetrics(app: FastifyInstance, p: { metrics: ProcessMetrics; bus: EventBus; route: { token: string | null } | null }): void {
+export function registerMetrics(app: FastifyInstance, p: { metrics: ProcessMetrics; route: { token: string | null } | null }): void {
   const registry = p.metrics.registry;
   const requests = new Counter({
     name: 'longrun_http_requests_total',
@@ -27,17 +26,6 @@ export function registerMetrics(app: FastifyInstance, p: { metrics: ProcessMetri
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60],
     registers: [registry],
   });
-  const changes = new Counter({
-    name: 'longrun_job_changes_total',
-    help: 'Job changes committed by this process, by kind (created, started, completed, failed, …).',
-    labelNames: ['kind'] as const,
-    registers: [registry],
-  });
-  const stopCounting = p.bus.onAny((change) => {
-    if (!change.relayed) changes.inc({ kind: change.kind });
-  });
-  app.addHook('onClose', async () => stopCounting());
-
   app.addHook('onResponse', async (request, reply) => {
     // The route pattern, not the URL, so ids do not explode the label set; unknown routes pool.
     const route = request.routeOptions.url ?? 'unmatched';

@@ -5,6 +5,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Clock } from '../domain/index.js';
+import type { EventBus } from '../events/index.js';
 import type { QueueStat, Store } from '../store/index.js';
 
 /** WebhookOutcome is what an attempt led to: delivered, to be retried, or given up. */
@@ -51,6 +52,32 @@ export class ProcessMetrics {
     // Both outcomes show from the start, so a rate() of failures is 0 rather than absent.
     for (const outcome of ['succeeded', 'retrying', 'failed']) this.webhookAttempts.inc({ outcome }, 0);
     for (const outcome of ['started', 'failed']) this.browserLaunches.inc({ outcome }, 0);
+  }
+
+  /**
+   * countJobChanges counts the job changes this process commits, by kind, and the jobs that
+   * failed for good by type (a render type's failures show there). Changes relayed from other
+   * processes are theirs to count. Returns a function that stops counting.
+   */
+  countJobChanges(bus: EventBus, knownTypes: readonly string[]): () => void {
+    const changes = new Counter({
+      name: 'longrun_job_changes_total',
+      help: 'Job changes committed by this process, by kind (created, started, completed, failed, …).',
+      labelNames: ['kind'],
+      registers: [this.registry],
+    });
+    const failed = new Counter({
+      name: 'longrun_jobs_failed_total',
+      help: 'Jobs this process saw fail for good (no attempt left, or not retryable), by type.',
+      labelNames: ['type'],
+      registers: [this.registry],
+    });
+    for (const type of knownTypes) failed.inc({ type }, 0);
+    return bus.onAny((change) => {
+      if (change.relayed) return;
+      changes.inc({ kind: change.kind });
+      if (change.kind === 'failed') failed.inc({ type: change.job.type });
+    });
   }
 
   /** webhookAttempt counts one recorded webhook attempt and its duration. */

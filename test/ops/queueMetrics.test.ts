@@ -1,6 +1,7 @@
 // /metrics beyond HTTP: queue depth, oldest-pending age and running jobs per type (read from the
 // store's counters and index at scrape time, on an injected clock), webhook attempts by outcome
-// with their latency, and Chromium launches that failed — each scraped from a real server.
+// with their latency, Chromium launches that failed and jobs that failed by type — each scraped
+// from a real server.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ManualClock } from '../../src/domain/index.js';
@@ -73,5 +74,8 @@ describe('GET /metrics: queue, webhooks and render', () => {
     const text = (await server.request('GET', '/metrics')).text;
     assert.equal(sample(text, 'longrun_render_browser_launches_total', 'outcome="failed"'), 1);
     assert.equal(sample(text, 'longrun_render_browser_launches_total', 'outcome="started"'), 0);
+    // The render job that could not run counts as a failed job of its type; other types stay at 0.
+    assert.equal(sample(text, 'longrun_jobs_failed_total', 'type="html/pdf"'), 1);
+    assert.equal(sample(text, 'longrun_jobs_failed_total', 'type="url/pdf"'), 0);
   });
 });
