@@ -89,6 +89,23 @@ describe('GET /openapi.json', () => {
     assert.equal(waited.headers.get('preference-applied'), prefer);
   });
 
+  it('gives every request body an example, each accepted as it stands', async () => {
+    const bodies = operations().filter(({ op }) => op.requestBody);
+    assert.ok(bodies.length >= 3);
+    for (const { path, method, op } of bodies) {
+      assert.notEqual(op.requestBody.content['application/json'].example, undefined, `${method} ${path} has an example`);
+    }
+    const admin = { key: server.adminKey! };
+    const created = await server.request('POST', '/v1/admin/accounts', { ...admin, body: operation('/v1/admin/accounts', 'post').requestBody.content['application/json'].example });
+    assert.equal(created.status, 201, created.text);
+    const credits = operation('/v1/admin/accounts/{id}/credits', 'post').requestBody.content['application/json'].example;
+    const adjusted = await server.request('POST', `/v1/admin/accounts/${created.json.account.id}/credits`, { ...admin, body: credits });
+    assert.equal(adjusted.status, 200, adjusted.text);
+    const rotate = operation('/v1/account/webhook-secret/rotate', 'post').requestBody.content['application/json'].example;
+    const rotated = await server.request('POST', '/v1/account/webhook-secret/rotate', { key: created.json.apiKey.key, body: rotate });
+    assert.equal(rotated.status, 200, rotated.text);
+  });
+
   it('still answers a refused request as application/problem+json with every problem field', async () => {
     const answer = await server.request('GET', '/v1/jobs', { key: 'lr_not_a_key' });
     assert.equal(answer.status, 401);
