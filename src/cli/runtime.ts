@@ -190,7 +190,13 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
   const render = renderEnvironment({ ...DEFAULT_RENDER_SETTINGS, ...config.render, onLaunch }, { allowPrivateTargets: serviceConfig.allowPrivateTargets });
   const registry = new JobTypeRegistry([...BUILTIN_JOB_TYPES, ...renderJobTypes(render)]);
   if (config.handlers) for (const definition of await loadHandlers(config.handlers)) registry.register(definition);
-  const store = await openStore(config.db, { durability: config.durability === 'relaxed' ? 'normal' : 'full' });
+  const store = await openStore(config.db, {
+    durability: config.durability === 'relaxed' ? 'normal' : 'full',
+    onListenerState: (state) => {
+      if (state.listening) log.info({ reconnected: state.reconnected }, 'store: listening for other processes\' changes');
+      else log.warn({ err: state.error }, 'store: lost the connection that hears of other processes\' changes; reconnecting');
+    },
+  });
   // Processes that share a database server agree on its clock; an embedded one is this machine's.
   let clock = config.clock ?? systemClock;
   let databaseClock: DatabaseClock | null = null;

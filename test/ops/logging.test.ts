@@ -1,12 +1,15 @@
 // What a server logs, read from the logger's own stream on a real server: the job lifecycle at
 // info with its structured fields, failed jobs, failed webhooks and a browser that would not
 // start at warn, nothing at the default level but those, and never a key, whether sent in a
-// header or pasted into a query string.
+// header or pasted into a query string. On PostgreSQL, a lost LISTEN connection is a warning.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
+import pg from 'pg';
 import { WORKER_FLAGS } from '../../src/cli/worker.js';
 import { UsageError, parseFlags } from '../../src/cli/options.js';
 import { redactUrl } from '../../src/log/index.js';
+import type { PostgresStore } from '../../src/store/postgres/index.js';
 import { PINO_LEVELS, captureLog } from '../helpers/logCapture.js';
 import { startReceiver } from '../helpers/receiver.js';
 import { jobReaches, sleepJob, startTestServer } from '../helpers/server.js';
@@ -138,3 +141,31 @@ function pick(line: Record<string, unknown> | undefined) {
   const { level, jobId, type, accountId, workerId, attempt } = line;
   return { level, jobId, type, accountId, workerId, attempt };
 }
+
+const postgresUrl = process.env.LONGRUN_TEST_POSTGRES_URL;
+
+describe('logging on PostgreSQL', postgresUrl ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }, () => {
+  it('logs a lost LISTEN connection at warn, and at info when it listens again', async (t) => {
+    const schema = `longrun_test_log_${randomBytes(4).toString('hex')}`;
+    const log = captureLog();
+    const server = await startTestServer({ db: `${postgresUrl}${postgresUrl!.includes('?') ? '&' : '?'}schema=${schema}`, logLevel: 'info', logStream: log.stream });
+    const admin = new pg.Client({ connectionString: postgresUrl });
+    await admin.connect();
+    t.after(async () => {
+      await server.close();
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await admin.end();
+    });
+    const listening = await log.waitFor((line) => line.msg === "store: listening for other processes' changes");
+    assert.equal(listening.reconnected, false);
+    const pid = (server.store as PostgresStore).listenerPid;
+    assert.ok(pid, 'the listener is connected');
+
+    await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+    const lost = await log.waitFor((line) => line.msg.startsWith('store: lost the connection'));
+    assert.equal(lost.level, PINO_LEVELS.warn);
+    assert.ok(lost.err?.message, 'the reason is logged');
+    const again = await log.waitFor((line) => line.msg === "store: listening for other processes' changes" && line.reconnected === true);
+    assert.equal(again.level, PINO_LEVELS.info);
+  });
+});

@@ -19,7 +19,7 @@ import type { DeliveryRecordParams, FeedEvent, JobInsertParams, JobListParams, L
 import { Db, quoteLiteral, translateError } from './db.js';
 import * as deliveries from './deliveryWrites.js';
 import * as jobs from './jobWrites.js';
-import { Listener } from './listener.js';
+import { Listener, type ListenerState } from './listener.js';
 import { migratePostgres } from './migrate.js';
 import { DEFAULT_SCHEMA, LOCK_CLASS_EVENTS, checkSchema, connectionConfig, eventChannel, schemaKey } from './names.js';
 import { SQL, jobListSql } from './queries.js';
@@ -46,6 +46,8 @@ export interface PostgresOptions {
   feedWaitMs?: number;
   /** listenRetryMs is the listener's first reconnect delay (default 100); it doubles up to 5 s. */
   listenRetryMs?: number;
+  /** onListenerState is told when the LISTEN connection starts listening and when it is lost (for the log). */
+  onListenerState?: (state: ListenerState) => void;
 }
 
 /**
@@ -110,7 +112,7 @@ export class PostgresStore implements Store {
       `SELECT pg_notify(${quoteLiteral(channel)}, ${quoteLiteral(this.instanceId)}); COMMIT`,
     );
     const listenConfig = { ...config, application_name: `longrun listener ${this.instanceId}` };
-    this.listener = new Listener({ config: listenConfig, channel, origin: this.instanceId, minBackoffMs: options.listenRetryMs ?? 100 });
+    this.listener = new Listener({ config: listenConfig, channel, origin: this.instanceId, minBackoffMs: options.listenRetryMs ?? 100, onState: options.onListenerState });
   }
 
   async close(): Promise<void> {
