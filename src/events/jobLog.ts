@@ -1,5 +1,5 @@
 /** The job log: one structured line per job change this process committed. */
-import type { Logger } from '../log/index.js';
+import { type Logger, redactText } from '../log/index.js';
 import type { EventBus, JobChange, JobChangeKind } from './bus.js';
 
 // A job's life at info; an attempt or a job that failed at warn, since someone should look;
@@ -39,7 +39,10 @@ export function jobLogFields(change: JobChange): Record<string, unknown> {
   };
   if (change.kind === 'progress') fields.progress = job.progress;
   if (change.kind === 'retrying') fields.retryAt = job.runAt.toISOString();
-  if ((change.kind === 'failed' || change.kind === 'retrying') && job.error) fields.error = job.error;
+  // A message may quote a URL the client gave (the page that failed to load), query secrets and all.
+  if ((change.kind === 'failed' || change.kind === 'retrying') && job.error) {
+    fields.error = job.error.message === undefined ? job.error : { ...job.error, message: redactText(job.error.message) };
+  }
   return fields;
 }
 

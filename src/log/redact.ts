@@ -38,3 +38,14 @@ export function redactUrl(url: string): string {
     .join('&');
   return `${withoutUserinfo.slice(0, queryAt + 1)}${query}${withoutUserinfo.slice(end)}`;
 }
+
+// A URL in prose ends before trailing punctuation: "at https://x/?a=1, then" or "(Location: …)".
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]*[^\s"'<>).,;:!?\]]/gi;
+
+/**
+ * redactText applies redactUrl to every absolute URL inside free text, such as an error message
+ * that quotes the page or the Location a request met, before that text is logged.
+ */
+export function redactText(text: string): string {
+  return text.replace(URL_IN_TEXT, (url) => redactUrl(url));
+}

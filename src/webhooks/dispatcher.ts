@@ -7,7 +7,7 @@
  */
 import { hostname } from 'node:os';
 import { type Delivery, type Timers, systemTimers, webhookEventFor } from '../domain/index.js';
-import { redactUrl, silentLogger } from '../log/index.js';
+import { redactText, redactUrl, silentLogger } from '../log/index.js';
 import type { ServiceDeps } from '../service/index.js';
 import { timedLookup } from './lookup.js';
 import { nextStep } from './retryPolicy.js';
@@ -191,7 +191,8 @@ export class WebhookDispatcher {
         url: redactUrl(delivery.url),
         attempt: delivery.attempts + 1,
         statusCode: result.statusCode,
-        error: result.error,
+        // A refused redirect quotes its Location, which may carry a secret like the URL itself.
+        error: result.error === null ? null : redactText(result.error),
         durationMs: result.durationMs,
         next: next.state,
         nextAttemptAt: next.at?.toISOString(),

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import pg from 'pg';
 import { WORKER_FLAGS } from '../../src/cli/worker.js';
 import { UsageError, parseFlags } from '../../src/cli/options.js';
-import { redactUrl } from '../../src/log/index.js';
+import { redactText, redactUrl } from '../../src/log/index.js';
 import type { PostgresStore } from '../../src/store/postgres/index.js';
 import { PINO_LEVELS, captureLog } from '../helpers/logCapture.js';
 import { startReceiver } from '../helpers/receiver.js';
@@ -61,10 +61,10 @@ describe('logging', () => {
     );
   });
 
-  it('logs a webhook attempt the receiver refuses at warn, naming the delivery, job and next try', async (t) => {
+  it('logs a webhook attempt the receiver refuses at warn, naming the delivery, job and next try, secrets redacted', async (t) => {
     const receiver = await startReceiver();
     t.after(() => receiver.close());
-    receiver.answer({ status: 500 });
+    receiver.answer({ status: 302, headers: { location: 'https://elsewhere.example/in?token=location-secret-456' } });
     const log = captureLog();
     const server = await startTestServer({ workers: 1, logLevel: 'warn', logStream: log.stream, service: { allowPrivateTargets: true } });
     t.after(() => server.close());
@@ -77,11 +77,12 @@ describe('logging', () => {
     assert.equal(line.level, PINO_LEVELS.warn);
     assert.equal(line.jobId, created.json.id);
     assert.match(line.deliveryId, /^.+$/);
-    assert.equal(line.statusCode, 500);
+    assert.equal(line.statusCode, 302);
+    assert.equal(line.error, 'redirect not followed (Location: https://elsewhere.example/in?token=[redacted])');
     assert.equal(line.attempt, 1);
     assert.equal(line.next, 'pending');
     assert.equal(line.url, `${receiver.url}/hook?token=[redacted]`);
-    assert.ok(!log.text().includes('hook-secret-123'));
+    for (const secret of ['hook-secret-123', 'location-secret-456']) assert.ok(!log.text().includes(secret), secret);
   });
 
   it('logs at warn when Chromium would not start, and the render job fails', async (t) => {
@@ -126,6 +127,14 @@ describe('logging', () => {
     assert.equal(redactUrl('/x?API_KEY=a&Api-Key=b&x-token=c&signature=d&monkey=e#frag'), '/x?API_KEY=[redacted]&Api-Key=[redacted]&x-token=[redacted]&signature=[redacted]&monkey=e#frag');
     assert.equal(redactUrl('https://user:pa55@example.com/h?secret=s'), 'https://user:[redacted]@example.com/h?secret=[redacted]');
     assert.equal(redactUrl('/x?%6Bey=a&flag'), '/x?%6Bey=[redacted]&flag');
+  });
+
+  it('redactText redacts every URL quoted in a message and leaves the words around them', () => {
+    assert.equal(
+      redactText('Loading the page failed: net::ERR_FAILED at https://a.example/p?id=1&token=t1, then "http://u:pw@b.example/?sig=s2".'),
+      'Loading the page failed: net::ERR_FAILED at https://a.example/p?id=1&token=[redacted], then "http://u:[redacted]@b.example/?sig=[redacted]".',
+    );
+    assert.equal(redactText('no url here'), 'no url here');
   });
 
   it('longrun worker takes --log-level (and LONGRUN_LOG_LEVEL), and refuses an unknown level', () => {
