@@ -2,15 +2,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Clock, systemClock } from '../domain/index.js';
-import { EventBus, startStoreFeed } from '../events/index.js';
+import { EventBus, logJobChanges, startStoreFeed } from '../events/index.js';
 import { LocalFileStore } from '../files/index.js';
 import { makeDirectory } from '../files/makeDirectory.js';
 import { BUILTIN_JOB_TYPES, JobTypeRegistry } from '../jobtypes/index.js';
+import { ProcessMetrics } from '../metrics/index.js';
+import { LOG_LEVELS, type Logger, type LoggerOptions, createLogger } from '../log/index.js';
 import { DEFAULT_RENDER_SETTINGS, type RenderSettings, renderEnvironment, renderJobTypes } from '../jobtypes/render/index.js';
 import { type ServiceConfig, type ServiceDeps, defaultServiceConfig } from '../service/index.js';
 import { DatabaseClock, openStore } from '../store/index.js';
 import { parseRetrySchedule } from '../webhooks/retryPolicy.js';
 import { loadHandlers } from './handlers.js';
+import { type ListenAddress, parseListenAddress } from './metricsListener.js';
 import { type Flags, type ParsedFlags, UsageError } from './options.js';
 
 /** RUNTIME_FLAGS are the flags every Longrun process takes, API node or worker. */
@@ -78,6 +81,23 @@ export const RUNTIME_FLAGS: Flags = {
     max: 3_600_000,
     description: 'On SIGTERM, how long running jobs may finish before they are handed back',
   },
+  'metrics-listen': {
+    env: 'LONGRUN_METRICS_LISTEN',
+    kind: 'string',
+    description: 'Serve /metrics only on this HOST:PORT (not on the API port); a worker serves its own there',
+  },
+  'metrics-token': {
+    env: 'LONGRUN_METRICS_TOKEN',
+    kind: 'string',
+    description: 'A scrape of /metrics must send this as Authorization: Bearer (default: /metrics is open)',
+  },
+  'log-level': {
+    env: 'LONGRUN_LOG_LEVEL',
+    default: 'warn',
+    kind: 'string',
+    choices: LOG_LEVELS,
+    description: 'warn: failures and faults; info: also each job change and request; debug: also progress',
+  },
 };
 
 /** STORE_FLAGS are the flags of the commands that work straight on the store (`keys`, `accounts`). */
@@ -108,6 +128,9 @@ export function runtimeConfigFrom(flags: ParsedFlags): RuntimeConfig {
       webhookRetrySchedule: retryScheduleFlag(String(flags['webhook-retry-schedule'])),
     },
     webhookConcurrency: Number(flags['webhook-concurrency']),
+    logLevel: String(flags['log-level']),
+    metricsListen: flags['metrics-listen'] === undefined ? null : parseListenAddress(String(flags['metrics-listen'])),
+    metricsToken: flags['metrics-token'] === undefined || flags['metrics-token'] === '' ? null : String(flags['metrics-token']),
     render: {
       chromiumPath: flags.chromium === undefined ? undefined : String(flags.chromium),
       maxOutputBytes: Number(flags['render-max-bytes']),
@@ -141,11 +164,19 @@ export interface RuntimeConfig {
   clock?: Clock;
   /** webhookConcurrency is how many deliveries a process that runs workers sends at once (default 8). */
   webhookConcurrency?: number;
+  /** logLevel is the process logger's level (default `warn`); see LOG_LEVELS. */
+  logLevel?: string;
+  /** metricsListen gives /metrics a listener of its own (`--metrics-listen`); null: the API port serves it (a worker: none). */
+  metricsListen?: ListenAddress | null;
+  /** metricsToken is what a scrape of /metrics must present (`--metrics-token`); null: nothing. */
+  metricsToken?: string | null;
+  /** logStream receives the log as JSON lines (default stdout); tests read it. */
+  logStream?: LoggerOptions['stream'];
 }
 
 /** Runtime is an open store with its registry, bus and the relay of other processes' changes. */
 export interface Runtime {
-  deps: ServiceDeps;
+  deps: ServiceDeps & { log: Logger; metrics: ProcessMetrics };
   /** close stops the relay, closes the browsers and closes the store. */
   close(): Promise<void>;
 }
@@ -156,11 +187,24 @@ export interface Runtime {
  */
 export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
   const serviceConfig = { ...defaultServiceConfig, ...config.service };
+  const log = createLogger({ level: config.logLevel, stream: config.logStream });
   // The browser launches on the first render job, not here.
-  const render = renderEnvironment({ ...DEFAULT_RENDER_SETTINGS, ...config.render }, { allowPrivateTargets: serviceConfig.allowPrivateTargets });
+  const metrics = new ProcessMetrics();
+  const onLaunch: RenderSettings['onLaunch'] = (outcome) => {
+    metrics.browserLaunch(outcome);
+    if (!outcome.ok) log.warn({ err: outcome.error, durationMs: outcome.durationMs }, 'render: Chromium would not start');
+    else log.info({ durationMs: outcome.durationMs }, 'render: Chromium started');
+  };
+  const render = renderEnvironment({ ...DEFAULT_RENDER_SETTINGS, ...config.render, onLaunch }, { allowPrivateTargets: serviceConfig.allowPrivateTargets });
   const registry = new JobTypeRegistry([...BUILTIN_JOB_TYPES, ...renderJobTypes(render)]);
   if (config.handlers) for (const definition of await loadHandlers(config.handlers)) registry.register(definition);
-  const store = await openStore(config.db, { durability: config.durability === 'relaxed' ? 'normal' : 'full' });
+  const store = await openStore(config.db, {
+    durability: config.durability === 'relaxed' ? 'normal' : 'full',
+    onListenerState: (state) => {
+      if (state.listening) log.info({ reconnected: state.reconnected }, 'store: listening for other processes\' changes');
+      else log.warn({ err: state.error }, 'store: lost the connection that hears of other processes\' changes; reconnecting');
+    },
+  });
   // Processes that share a database server agree on its clock; an embedded one is this machine's.
   let clock = config.clock ?? systemClock;
   let databaseClock: DatabaseClock | null = null;
@@ -175,7 +219,10 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
     clock = databaseClock;
   }
   const temporaryFiles = config.dataDir === undefined ? await mkdtemp(join(tmpdir(), 'longrun-files-')) : null;
-  const deps: ServiceDeps = {
+  metrics.watchQueue(store, clock, registry.names());
+  const deps: ServiceDeps & { log: Logger; metrics: ProcessMetrics } = {
+    log,
+    metrics,
     store,
     clock,
     registry,
@@ -183,10 +230,14 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
     config: serviceConfig,
     files: new LocalFileStore(temporaryFiles ?? join(config.dataDir!, 'files')),
   };
+  const stopJobLog = logJobChanges(deps.bus, log);
+  const stopCounting = metrics.countJobChanges(deps.bus, registry.names());
   let stopFeed: () => void;
   try {
-    stopFeed = await startStoreFeed(store, deps.bus);
+    stopFeed = await startStoreFeed(store, deps.bus, { onError: (error) => log.warn({ err: error }, 'reading other processes\' job changes failed') });
   } catch (error) {
+    stopJobLog();
+    stopCounting();
     await store.close();
     throw error;
   }
@@ -194,6 +245,8 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
     deps,
     async close() {
       stopFeed();
+      stopJobLog();
+      stopCounting();
       databaseClock?.stop();
       await render.pool.close();
       await store.close();

@@ -6,6 +6,7 @@ import { type ServiceDeps, ensureDefaultAccount } from '../service/index.js';
 import type { Store } from '../store/index.js';
 import { WebhookDispatcher } from '../webhooks/index.js';
 import { RetentionSweep, WorkerPool } from '../worker/index.js';
+import { type MetricsListener, startMetricsListener } from './metricsListener.js';
 import { type Flags, flagHelp, parseFlags, wantsHelp } from './options.js';
 import { RUNTIME_FLAGS, type RuntimeConfig, installShutdown, openRuntime, prepareDataDir, runtimeConfigFrom } from './runtime.js';
 
@@ -26,7 +27,6 @@ export const SERVE_FLAGS: Flags = {
     description: 'Days a finished job (and its files) is kept; 0 keeps jobs forever',
   },
   'body-limit': { env: 'LONGRUN_BODY_LIMIT', default: String(10 * 1024 * 1024), kind: 'int', min: 1024, max: 1024 * 1024 * 1024, description: 'Largest request body, in bytes' },
-  'log-level': { env: 'LONGRUN_LOG_LEVEL', default: 'warn', kind: 'string', choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], description: 'Log level' },
   help: { kind: 'boolean', description: 'Show this help' },
 };
 
@@ -37,7 +37,6 @@ export interface ServeConfig extends RuntimeConfig {
   workers: number;
   graceMs: number;
   bodyLimit: number;
-  logLevel: string;
   adminKey: string | null;
   /** rateLimit is requests per second per key (0: off); rateBurst the bucket size. */
   rateLimit?: number;
@@ -59,6 +58,8 @@ export interface RunningServer {
   webhooks: WebhookDispatcher | null;
   store: Store;
   url: string;
+  /** metricsUrl is where /metrics is served when it has its own listener (`--metrics-listen`), else null. */
+  metricsUrl: string | null;
   /** firstStart holds the default account's key when this start created it. */
   firstStart: { accountId: string; key: string } | null;
   /** needsAccount is true when an admin key is set and the store has no account yet: the operator makes the first. */
@@ -72,6 +73,7 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
   const { deps } = runtime;
   const store = deps.store;
   let app: FastifyInstance | undefined;
+  let metricsListener: MetricsListener | null = null;
   try {
     const created = await ensureDefaultAccount(deps, { adminKeyConfigured: config.adminKey !== null });
     const needsAccount = created === null && (await store.accountCount()) === 0;
@@ -80,9 +82,13 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
       adminKey: config.adminKey,
       bodyLimit: config.bodyLimit,
       rateLimiter: config.rateLimit ? new RateLimiter(store, deps.clock, config.rateLimit, Math.max(1, config.rateBurst ?? config.rateLimit * 2)) : null,
-      logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+      log: deps.log,
+      metrics: { token: config.metricsToken ?? null, separate: Boolean(config.metricsListen) },
       timers: config.timers,
     });
+    if (config.metricsListen) {
+      metricsListener = await startMetricsListener({ address: config.metricsListen, metrics: deps.metrics, token: config.metricsToken ?? null, log: deps.log });
+    }
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -101,6 +107,7 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
       webhooks,
       store,
       url: `http://${host}:${port}`,
+      metricsUrl: metricsListener?.url ?? null,
       firstStart: created ? { accountId: created.account.id, key: created.apiKey.key } : null,
       needsAccount,
       async close() {
@@ -109,10 +116,12 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
         await webhooks?.stop();
         await retention?.stop();
         await server.close();
+        await metricsListener?.close();
         await runtime.close();
       },
     };
   } catch (error) {
+    await metricsListener?.close();
     await app?.close();
     await runtime.close();
     throw error;
@@ -134,13 +143,13 @@ export async function serveCommand(args: string[]): Promise<void> {
     workers: Number(flags.workers),
     graceMs: Number(flags['grace-ms']),
     bodyLimit: Number(flags['body-limit']),
-    logLevel: String(flags['log-level']),
     rateLimit: Number(flags['rate-limit']),
     rateBurst: Number(flags['rate-burst']),
     retentionDays: Number(flags['retention-days']),
     adminKey: process.env.LONGRUN_ADMIN_KEY || null,
   });
   console.log(`listening on ${server.url}`);
+  if (server.metricsUrl) console.log(`metrics on ${server.metricsUrl}`);
   if (server.firstStart) printFirstStart(server.url, server.firstStart.key);
   if (server.needsAccount) printNoAccount(server.url);
 

@@ -1,5 +1,6 @@
 import { WebhookDispatcher } from '../webhooks/index.js';
 import { WorkerPool } from '../worker/index.js';
+import { type MetricsListener, startMetricsListener } from './metricsListener.js';
 import { type Flags, UsageError, flagHelp, parseFlags, wantsHelp } from './options.js';
 import { RUNTIME_FLAGS, installShutdown, openRuntime, prepareDataDir, runtimeConfigFrom } from './runtime.js';
 
@@ -25,12 +26,17 @@ export async function workerCommand(args: string[]): Promise<void> {
   await prepareDataDir(flags);
   const runtime = await openRuntime(config);
   let pool: WorkerPool;
+  let metricsListener: MetricsListener | null = null;
   try {
     const types = flags.types === undefined ? undefined : String(flags.types).split(',').map((t) => t.trim()).filter(Boolean);
     for (const type of types ?? []) {
       if (!runtime.deps.registry.has(type)) throw new UsageError(`--types: ${type} is not a registered job type (known: ${runtime.deps.registry.names().join(', ')})`);
     }
     pool = new WorkerPool(runtime.deps, { concurrency: Number(flags.concurrency), types });
+    if (config.metricsListen) {
+      const { metrics, log } = runtime.deps;
+      metricsListener = await startMetricsListener({ address: config.metricsListen, metrics, token: config.metricsToken ?? null, log });
+    }
   } catch (error) {
     await runtime.close();
     throw error;
@@ -42,9 +48,11 @@ export async function workerCommand(args: string[]): Promise<void> {
   // The pool's timers do not hold the process open (so tests end cleanly); this does, until shutdown.
   const keepAlive = setInterval(() => undefined, 1 << 30);
   console.log(`worker ${pool.workerId} running ${(pool.types).join(', ')} with concurrency ${flags.concurrency}`);
+  if (metricsListener) console.log(`metrics on ${metricsListener.url}`);
   installShutdown('worker', Number(flags['grace-ms']), async () => {
     await pool.stop({ graceMs: Number(flags['grace-ms']) });
     await webhooks.stop();
+    await metricsListener?.close();
     await runtime.close();
     clearInterval(keepAlive);
   });

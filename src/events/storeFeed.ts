@@ -5,7 +5,7 @@ import type { EventBus } from './bus.js';
 export interface StoreFeedOptions {
   /** catchUpMs is the safety catch-up read, for a wakeup that never came (default 1000). */
   catchUpMs?: number;
-  /** onError is told of read errors the feed survives. */
+  /** onError is told of read errors the feed survives (default: none; openRuntime logs them). */
   onError?: (error: unknown) => void;
 }
 
@@ -43,7 +43,7 @@ export async function startStoreFeed(store: Store, bus: EventBus, options: Store
       return;
     }
     reading = readAll()
-      .catch((error) => (options.onError ?? ((e) => console.error('longrun feed:', e)))(error))
+      .catch((error) => options.onError?.(error))
       .finally(() => (reading = null));
   };
 

@@ -2,8 +2,10 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { InvalidRequestError, MAX_JSON_DEPTH, NotFoundError, type Timers, jsonTextTooDeep, ulid } from '../domain/index.js';
+import { type Logger, silentLogger } from '../log/index.js';
+import { ProcessMetrics } from '../metrics/index.js';
 import type { ServiceDeps } from '../service/index.js';
 import { registerMetrics } from './metrics.js';
 import { errorHandler, sendProblem, toLongrunError } from './problem.js';
@@ -25,10 +27,16 @@ export interface AppDeps {
   adminKey: string | null;
   /** bodyLimit is the largest body accepted, in bytes (default 10 MiB). */
   bodyLimit?: number;
-  /** logger is Fastify's logger option (false in tests). */
-  logger?: FastifyServerOptions['logger'];
+  /** log is the process's logger; requests are logged at info (default: none). */
+  log?: Logger;
   /** rateLimiter is the per-key request budget; null or absent turns it off. */
   rateLimiter?: RateLimiter | null;
+  /**
+   * metrics restricts /metrics (its numbers are `service.metrics`): `token` is what a scrape must
+   * present (null or absent: nothing); `separate` is true when another listener serves /metrics
+   * (buildMetricsApp), so the API's port does not.
+   */
+  metrics?: { token?: string | null; separate?: boolean };
   /** version is shown in /openapi.json. */
   version?: string;
   /** timers run the event streams' pings (default Node's); tests pass a ManualClock. */
@@ -43,7 +51,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? false,
+    // Typed as Fastify's base logger so the app stays a plain FastifyInstance for the route plugins.
+    loggerInstance: (deps.log ?? silentLogger) as FastifyBaseLogger,
     bodyLimit: deps.bodyLimit ?? 10 * 1024 * 1024,
     // Honour a caller's well-formed X-Request-Id so traces join up; otherwise make one.
     genReqId: (req) => {
@@ -113,7 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  registerMetrics(app, deps.service.bus);
+  registerMetrics(app, { metrics: deps.service.metrics ?? standaloneMetrics(app, deps.service), route: deps.metrics?.separate ? null : { token: deps.metrics?.token ?? null } });
   await app.register(opsRoutes, { deps });
   await app.register(jobRoutes, { deps });
   await app.register(accountRoutes, { deps });
@@ -122,4 +131,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fileRoutes, { deps });
   await app.register(adminRoutes, { deps });
   return app;
+}
+
+/** standaloneMetrics is a registry for an app built without a runtime's (which counts job changes itself). */
+function standaloneMetrics(app: FastifyInstance, service: ServiceDeps): ProcessMetrics {
+  const metrics = new ProcessMetrics();
+  const stop = metrics.countJobChanges(service.bus, service.registry.names());
+  app.addHook('onClose', async () => stop());
+  return metrics;
 }

@@ -99,11 +99,18 @@ export const accountSchema = {
   },
 } as const;
 
+/**
+ * CREATE_JOB_EXAMPLE is the body /docs pre-fills for `POST /v1/jobs`: a built-in type every
+ * server runs, so "Try it out" creates a job on a fresh server.
+ */
+export const CREATE_JOB_EXAMPLE = { type: 'demo/sleep', input: { durationMs: 2000, steps: 4 }, metadata: { note: 'tried from /docs' } } as const;
+
 /** createJobBodySchema is the `POST /v1/jobs` body. */
 export const createJobBodySchema = {
   type: 'object',
   additionalProperties: false,
   required: ['type'],
+  examples: [CREATE_JOB_EXAMPLE],
   properties: {
     type: { type: 'string', minLength: 1, maxLength: 100, description: 'A registered job type (GET /v1/job-types).' },
     input: { type: 'object', description: 'Validated against the job type’s input schema.' },
@@ -216,10 +223,61 @@ export const deliveryParamsSchema = {
   required: ['id', 'deliveryId'],
 } as const;
 
-/** problemResponses documents the error answers every route may give. */
+const problem = { content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } } } as const;
+
+/**
+ * problemResponses documents the error answers every route may give, as application/problem+json
+ * (keyed by media type, Fastify also serializes problems with the Problem schema).
+ */
 export const problemResponses = {
-  '4xx': { $ref: 'Problem#' },
-  '5xx': { $ref: 'Problem#' },
+  '4xx': { description: 'A problem with the request (RFC 9457); `code` says which.', ...problem },
+  '5xx': { description: 'A fault of the server (RFC 9457); `code` says which.', ...problem },
+} as const;
+
+/** eventStreamResponse documents a `text/event-stream` answer; the stream is written raw, never serialized. */
+export function eventStreamResponse(description: string) {
+  return { 200: { description, content: { 'text/event-stream': { schema: { type: 'string', description } } } } } as const;
+}
+
+/** fileResponses documents a file download: the bytes, whole (200) or one range (206), typed by the file. */
+export const fileResponses = {
+  200: { description: 'The file; Content-Type is the file’s own (PDF, PNG…).', content: { '*/*': { schema: { type: 'string', format: 'binary' } } } },
+  206: { description: 'The asked range, with Content-Range.', content: { '*/*': { schema: { type: 'string', format: 'binary' } } } },
+} as const;
+
+/** NO_KEY marks a route that needs no API key (no padlock in /docs). */
+export const NO_KEY = { security: [] as never[] } as const;
+
+// Request headers are documented here and checked by the routes, which name the header in their
+// problems; as schemas they only say "a string", so they can never refuse what the routes accept.
+
+/** createJobHeadersSchema documents `POST /v1/jobs`'s request headers. */
+export const createJobHeadersSchema = {
+  type: 'object',
+  properties: {
+    prefer: { type: 'string', description: '`wait=N` (1–60): answer once the job is final or N s pass (RFC 7240).', examples: ['wait=10'] },
+    'idempotency-key': {
+      type: 'string',
+      description: '1–255 characters. The same key within 24 h replays the first answer (200, `Idempotent-Replayed: true`); with another body, 409.',
+      examples: ['order-1234'],
+    },
+  },
+} as const;
+
+/** eventStreamHeadersSchema documents `GET /v1/jobs/:id/events`'s request headers. */
+export const eventStreamHeadersSchema = {
+  type: 'object',
+  properties: {
+    'last-event-id': { type: 'string', description: 'The `id` (eventSeq) of the last message seen: resume after it.', examples: ['3'] },
+  },
+} as const;
+
+/** rangeHeadersSchema documents the file download's request headers. */
+export const rangeHeadersSchema = {
+  type: 'object',
+  properties: {
+    range: { type: 'string', description: 'One byte range, `bytes=start-end`, `bytes=start-` or `bytes=-suffix`.', examples: ['bytes=0-1023'] },
+  },
 } as const;
 
 /** SHARED_SCHEMAS are registered on the app so routes can `$ref` them. */

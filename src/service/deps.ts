@@ -2,6 +2,8 @@ import type { Clock } from '../domain/index.js';
 import type { EventBus } from '../events/index.js';
 import type { FileStore } from '../files/index.js';
 import type { JobTypeRegistry } from '../jobtypes/index.js';
+import type { Logger } from '../log/index.js';
+import type { ProcessMetrics } from '../metrics/index.js';
 import type { Store } from '../store/index.js';
 import type { LookupFn } from '../webhooks/urlGuard.js';
 
@@ -60,6 +62,10 @@ export interface ServiceDeps {
   random?: () => number;
   /** lookup resolves the hosts of client-given URLs for the URL guard; default: the system resolver, 2 s per lookup. */
   lookup?: LookupFn;
+  /** log is the process's logger; without one, nothing is logged. */
+  log?: Logger;
+  /** metrics is the process's Prometheus registry; without one, nothing is counted. */
+  metrics?: ProcessMetrics;
 }
 
 /** Principal is who is calling: the account and the key it used. */

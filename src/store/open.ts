@@ -2,6 +2,7 @@ import { makeDirectorySync } from '../files/makeDirectory.js';
 import { dirname, resolve } from 'node:path';
 import { DEFAULT_SCHEMA } from './postgres/names.js';
 import { openSqlite, type SqliteDurability } from './sqlite/index.js';
+import type { PostgresOptions } from './postgres/postgresStore.js';
 import type { Store } from './types.js';
 
 /** DbTarget is a parsed `--db` value. */
@@ -22,9 +23,11 @@ export function parseDbUrl(value: string): DbTarget {
   throw new Error(`--db ${value}: expected sqlite:PATH or postgres://…`);
 }
 
-/** OpenStoreOptions choose how durable the embedded store is. */
+/** OpenStoreOptions choose how durable the embedded store is, and who hears of PostgreSQL's LISTEN connection. */
 export interface OpenStoreOptions {
   durability?: SqliteDurability;
+  /** onListenerState is told when PostgreSQL's LISTEN connection listens and when it is lost. */
+  onListenerState?: PostgresOptions['onListenerState'];
 }
 
 /**
@@ -61,7 +64,7 @@ export async function openStore(db: string, options: OpenStoreOptions = {}): Pro
     try {
       // Loaded on demand: a SQLite deployment never loads node-postgres.
       const { openPostgres } = await import('./postgres/index.js');
-      return await openPostgres(url, { schema });
+      return await openPostgres(url, { schema, onListenerState: options.onListenerState });
     } catch (error) {
       // A translated error keeps the driver's reason as its cause; the operator wants that one.
       const reason = ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message;

@@ -187,6 +187,12 @@ export interface Store {
    */
   deliveryRedeliver(p: { id: string; jobId: string; now: Date }): Promise<Delivery>;
 
+  /**
+   * jobQueueStats returns every type's queue across accounts (see QueueStat): totals from the
+   * counters and one index seek per type, never a scan of the jobs, so a scrape costs the same at
+   * any depth. Types no job ever had are absent.
+   */
+  jobQueueStats(): Promise<QueueStat[]>;
   /** usageSummary aggregates an account's jobs created in [from, to), by type and UTC day. */
   usageSummary(p: { accountId: string; from: Date; to: Date }): Promise<UsageRow[]>;
   /**
@@ -240,6 +246,15 @@ export interface JobListParams {
   offset?: number;
   /** beforeId continues after the job with this id (keyset cursor). */
   beforeId?: string;
+}
+
+/** QueueStat is one job type's queue: jobs waiting, jobs running, and the earliest runAt of those waiting. */
+export interface QueueStat {
+  type: string;
+  pending: number;
+  running: number;
+  /** earliestRunAt is the soonest runAt among the pending jobs (in the past when one is overdue); null when none waits. */
+  earliestRunAt: Date | null;
 }
 
 /** UsageRow is one (type, day) bucket of an account's jobs. */

@@ -7,6 +7,7 @@
  */
 import { hostname } from 'node:os';
 import { type Delivery, type Timers, systemTimers, webhookEventFor } from '../domain/index.js';
+import { redactText, redactUrl, silentLogger } from '../log/index.js';
 import type { ServiceDeps } from '../service/index.js';
 import { timedLookup } from './lookup.js';
 import { nextStep } from './retryPolicy.js';
@@ -27,7 +28,7 @@ export interface WebhookDispatcherOptions {
   timers?: Timers;
   /** lookup resolves webhook hosts (default: deps.lookup, else the system resolver, 2 s per lookup). */
   lookup?: LookupFn;
-  /** onError is told of errors the dispatcher survives (default: console.error). */
+  /** onError is told of errors the dispatcher survives (default: logged at warn). */
   onError?: (error: unknown, context: string) => void;
 }
 
@@ -55,7 +56,8 @@ export class WebhookDispatcher {
     this.leaseMs = options.leaseMs ?? deps.config.webhookTimeoutMs * 6;
     this.timers = options.timers ?? systemTimers;
     this.lookup = options.lookup ?? deps.lookup ?? timedLookup();
-    this.onError = options.onError ?? ((error, context) => console.error(`longrun webhooks: ${context}:`, error));
+    const log = deps.log ?? silentLogger;
+    this.onError = options.onError ?? ((error, context) => log.warn({ err: error, dispatcher: this.name }, `webhooks: ${context} failed`));
     this.slots = new SlotFiller({
       free: () => this.concurrency - this.sending.size,
       busy: () => this.sending.size,
@@ -139,13 +141,11 @@ export class WebhookDispatcher {
     if (secrets.length === 0) {
       // Nothing to sign with (the account is gone): an unsigned message must never leave.
       const now = clock.now();
-      await store.deliveryRecord({
-        id: delivery.id,
-        leaseToken: delivery.leaseToken!,
-        attempt: { startedAt: now, statusCode: null, error: `account ${delivery.accountId} has no webhook secret`, durationMs: 0 },
-        next: { state: 'failed' },
-        now,
-      });
+      const attempt = { startedAt: now, statusCode: null, error: `account ${delivery.accountId} has no webhook secret`, durationMs: 0 };
+      if (await store.deliveryRecord({ id: delivery.id, leaseToken: delivery.leaseToken!, attempt, next: { state: 'failed' }, now })) {
+        this.deps.metrics?.webhookAttempt({ outcome: 'failed', durationMs: 0 });
+        this.logFailure(delivery, attempt, { state: 'failed' });
+      }
       return;
     }
     const result = await sendWebhook({
@@ -167,12 +167,37 @@ export class WebhookDispatcher {
       random: this.deps.random ?? Math.random,
     });
     const now = clock.now();
-    await store.deliveryRecord({
+    const next = step.state === 'pending' ? ({ state: 'pending', at: new Date(now.getTime() + step.delayMs) } as const) : step;
+    const recorded = await store.deliveryRecord({
       id: delivery.id,
       leaseToken: delivery.leaseToken!,
       attempt: { startedAt: result.startedAt, statusCode: result.statusCode, error: result.error, durationMs: result.durationMs },
-      next: step.state === 'pending' ? { state: 'pending', at: new Date(now.getTime() + step.delayMs) } : step,
+      next,
       now,
     });
+    if (!recorded) return; // our lease was lost: the attempt is not ours to report
+    this.deps.metrics?.webhookAttempt({ outcome: step.state === 'pending' ? 'retrying' : step.state, durationMs: result.durationMs });
+    if (step.state !== 'succeeded') this.logFailure(delivery, result, next);
+  }
+
+  /** logFailure writes a failed attempt at warn: the receiver is down, refusing, or unreachable. */
+  private logFailure(delivery: Delivery, result: { statusCode: number | null; error: string | null; durationMs: number }, next: { state: string; at?: Date }): void {
+    (this.deps.log ?? silentLogger).warn(
+      {
+        deliveryId: delivery.id,
+        jobId: delivery.jobId,
+        accountId: delivery.accountId,
+        event: delivery.eventType,
+        url: redactUrl(delivery.url),
+        attempt: delivery.attempts + 1,
+        statusCode: result.statusCode,
+        // A refused redirect quotes its Location, which may carry a secret like the URL itself.
+        error: result.error === null ? null : redactText(result.error),
+        durationMs: result.durationMs,
+        next: next.state,
+        nextAttemptAt: next.at?.toISOString(),
+      },
+      next.state === 'pending' ? 'webhook attempt failed, will retry' : 'webhook delivery failed',
+    );
   }
 }

@@ -1,3 +1,4 @@
+import { silentLogger } from '../log/index.js';
 import { type PurgeOptions, type ServiceDeps, purgeExpired } from '../service/index.js';
 
 /** RetentionSweepOptions: what to keep (see PurgeOptions) and how often to sweep. */
@@ -5,7 +6,7 @@ export interface RetentionSweepOptions extends Partial<Omit<PurgeOptions, 'reten
   retentionMs: number;
   /** everyMs is the time between passes (default one minute). */
   everyMs?: number;
-  /** onError is told of a pass that failed; the next pass tries again. */
+  /** onError is told of a pass that failed; the next pass tries again (default: logged at warn). */
   onError?: (error: unknown) => void;
 }
 
@@ -33,7 +34,7 @@ export class RetentionSweep {
   /** runOnce runs one pass, or joins the one under way; it never throws (errors go to onError). */
   runOnce(): Promise<unknown> {
     this.pass ??= purgeExpired(this.deps, this.options)
-      .catch((error: unknown) => (this.sweep.onError ?? ((e) => console.error('longrun retention:', e)))(error))
+      .catch((error: unknown) => (this.sweep.onError ?? ((e) => (this.deps.log ?? silentLogger).warn({ err: e }, 'retention: a pass failed')))(error))
       .finally(() => (this.pass = null));
     return this.pass;
   }

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { silentLogger } from '../log/index.js';
 import { type ServiceDeps, claimJobs, reapExpired } from '../service/index.js';
 import { type RunningAttempt, runAttempt } from './runAttempt.js';
 import { SlotFiller } from './slotFiller.js';
@@ -15,9 +16,9 @@ export interface WorkerPoolOptions {
   sweepMs?: number;
   /** heartbeatMs is how often a running job's lease is renewed (default a third of the lease). */
   heartbeatMs?: number;
-  /** onError is told of errors the pool survives (default: console.error). */
+  /** onError is told of errors the pool survives (default: logged at warn). */
   onError?: (error: unknown, context: string) => void;
-  /** onWarn is told of each deferred attempt (default: console.warn). */
+  /** onWarn is told of each deferred attempt (default: logged at warn). */
   onWarn?: (message: string) => void;
 }
 
@@ -49,8 +50,9 @@ export class WorkerPool {
     this.workerId = options.workerId ?? `worker-${hostname()}-${process.pid}-${++poolCount}`;
     this.sweepMs = options.sweepMs ?? 1000;
     this.heartbeatMs = options.heartbeatMs ?? Math.max(10, Math.floor(deps.config.leaseMs / 3));
-    this.onError = options.onError ?? ((error, context) => console.error(`longrun worker: ${context}:`, error));
-    this.onWarn = options.onWarn ?? ((message) => console.warn(`longrun worker: ${message}`));
+    const log = deps.log ?? silentLogger;
+    this.onError = options.onError ?? ((error, context) => log.warn({ err: error, workerId: this.workerId }, `worker: ${context} failed`));
+    this.onWarn = options.onWarn ?? ((message) => log.warn({ workerId: this.workerId }, `worker: ${message}`));
     this.slots = new SlotFiller({
       free: () => this.concurrency - this.running.size,
       busy: () => this.running.size,

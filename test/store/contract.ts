@@ -14,6 +14,7 @@ import { describeLease } from './contract/lease.js';
 import { describeLedger } from './contract/ledger.js';
 import { describeList } from './contract/list.js';
 import { describePurge } from './contract/purge.js';
+import { describeQueue } from './contract/queue.js';
 import { describeRate } from './contract/rate.js';
 import { describeRetention } from './contract/retention.js';
 import { describeTransitions } from './contract/transitions.js';
@@ -25,6 +26,7 @@ export function describeStoreContract(name: string, open: OpenStore): void {
     describeAccounts(open);
     describeJobsInsert(open);
     describeList(open);
+    describeQueue(open);
     describeClaim(open);
     describeLease(open);
     describeTransitions(open);

@@ -53,6 +53,7 @@ export const adminRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
           type: 'object',
           additionalProperties: false,
           required: ['name'],
+          examples: [{ name: 'acme', credits: 1000 }],
           properties: {
             name: { type: 'string', minLength: 1, maxLength: 200 },
             credits: { type: ['integer', 'null'], minimum: 0, description: 'Starting balance; omitted or null means unlimited.' },
@@ -122,6 +123,7 @@ export const adminRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
           type: 'object',
           additionalProperties: false,
           required: ['amount'],
+          examples: [{ amount: 100 }],
           properties: { amount: { type: 'integer', minimum: -1_000_000_000, maximum: 1_000_000_000 } },
         },
         response: { 200: { $ref: 'Account#' }, ...problemResponses },

@@ -3,7 +3,7 @@ import { InvalidRequestError, isFinalStatus, type Job, UnauthorizedError } from 
 import { authenticate, getJob } from '../../service/index.js';
 import type { AppDeps } from '../app.js';
 import { presentedSecret, requireAccount } from '../auth.js';
-import { jobIdParamsSchema, problemResponses } from '../schemas.js';
+import { eventStreamHeadersSchema, eventStreamResponse, jobIdParamsSchema, problemResponses } from '../schemas.js';
 import { SseStream } from '../sse.js';
 import { jobView } from '../views.js';
 
@@ -51,7 +51,8 @@ export const eventRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
         description: 'Each message: `event: job`, `id: <eventSeq>`, `data: <job>`. Send `Last-Event-ID` to resume.',
         tags: ['jobs'],
         params: jobIdParamsSchema,
-        response: { ...problemResponses },
+        headers: eventStreamHeadersSchema,
+        response: { ...eventStreamResponse('The job now, then each change, ending after the final one.'), ...problemResponses },
       },
     },
     async (request, reply) => {
@@ -108,7 +109,7 @@ export const eventRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
         summary: 'Follow all the account’s jobs as a text/event-stream',
         description: 'Each message: `event: job`, `id: <jobId>/<eventSeq>`, `data: <job>`. Starts with changes from now on.',
         tags: ['jobs'],
-        response: { ...problemResponses },
+        response: { ...eventStreamResponse('Each change of any of the account’s jobs, from now on.'), ...problemResponses },
       },
     },
     async (request, reply) => {

@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { openJobFile, parseByteRange } from '../../service/index.js';
 import type { AppDeps } from '../app.js';
 import { requireAccount } from '../auth.js';
-import { problemResponses } from '../schemas.js';
+import { fileResponses, problemResponses, rangeHeadersSchema } from '../schemas.js';
 
 const fileParamsSchema = {
   type: 'object',
@@ -28,7 +28,8 @@ export const fileRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { d
         description: 'Listed in the job\'s `output.files`. Supports one `Range: bytes=start-end` (206, or 416 past the end) and `HEAD`.',
         tags: ['jobs'],
         params: fileParamsSchema,
-        response: { 200: { type: 'string', format: 'binary' }, 206: { type: 'string', format: 'binary' }, ...problemResponses },
+        headers: rangeHeadersSchema,
+        response: { ...fileResponses, ...problemResponses },
       },
     },
     async (request, reply) => {

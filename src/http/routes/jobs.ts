@@ -6,6 +6,7 @@ import { requireAccount } from '../auth.js';
 import { jobView } from '../views.js';
 import {
   createJobBodySchema,
+  createJobHeadersSchema,
   jobIdParamsSchema,
   jobListSchema,
   listJobsQuerySchema,
@@ -33,6 +34,7 @@ export const jobRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { de
         summary: 'Create a job',
         description: 'With `Prefer: wait=N` (1–60) the answer waits until the job is final or N s pass. `Idempotency-Key` (≤ 255 chars) replays the first answer for 24 h.',
         tags: ['jobs'],
+        headers: createJobHeadersSchema,
         body: createJobBodySchema,
         response: { 200: job, 201: job, ...problemResponses },
       },

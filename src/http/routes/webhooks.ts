@@ -56,6 +56,7 @@ export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, 
         body: {
           type: ['object', 'null'],
           additionalProperties: false,
+          examples: [{ gracePeriodSeconds: 86400 }],
           properties: {
             gracePeriodSeconds: {
               type: 'integer',

@@ -16,6 +16,8 @@ export interface BrowserPoolOptions {
   chromiumPath?: string;
   /** recycleAfter is how many contexts a browser serves before it is replaced (default 200). */
   recycleAfter?: number;
+  /** onLaunch is told of each launch, and of its error when Chromium would not start (logs, metrics). */
+  onLaunch?: (outcome: { ok: true; durationMs: number } | { ok: false; durationMs: number; error: unknown }) => void;
 }
 
 // Flags for any Chromium we run. WebRTC may not use UDP outside the proxy (it would bypass the
@@ -119,14 +121,17 @@ export class BrowserPool {
   }
 
   private async launch(): Promise<Launched> {
+    const started = Date.now();
     let browser: Browser;
     try {
       browser = await chromium.launch(await chromiumLaunchOptions(this.options.chromiumPath));
     } catch (error) {
       this.launchFailures += 1;
+      this.options.onLaunch?.({ ok: false, durationMs: Date.now() - started, error });
       throw new BrowserLaunchError(error, this.launchFailures);
     }
     this.launchFailures = 0;
+    this.options.onLaunch?.({ ok: true, durationMs: Date.now() - started });
     this.launches += 1;
     const launched: Launched = { browser, contexts: 0, open: 0, retired: false };
     this.all.add(launched);

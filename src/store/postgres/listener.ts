@@ -1,6 +1,12 @@
 import pg from 'pg';
 import { quoteIdent } from './names.js';
 
+/**
+ * ListenerState is told to the store's owner (for the log): listening (again, after a loss, when
+ * `reconnected`), or the connection was lost, with why, and a reconnect is scheduled.
+ */
+export type ListenerState = { listening: true; reconnected: boolean } | { listening: false; error: unknown };
+
 /** ListenerOptions say where to listen and which notifications are this store's own. */
 export interface ListenerOptions {
   /** config opens the dedicated connection (the pool's settings; LISTEN needs a session of its own). */
@@ -11,6 +17,8 @@ export interface ListenerOptions {
   /** minBackoffMs is the first reconnect delay; it doubles up to maxBackoffMs. */
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** onState is told when the connection starts listening and when it is lost. */
+  onState?: (state: ListenerState) => void;
 }
 
 /**
@@ -59,8 +67,8 @@ export class Listener {
   private connect(): void {
     const client = new pg.Client(this.options.config);
     this.client = client;
-    client.on('error', () => this.lost(client));
-    client.on('end', () => this.lost(client));
+    client.on('error', (error) => this.lost(client, error));
+    client.on('end', () => this.lost(client, new Error('the connection ended')));
     client.on('notification', (message) => {
       if (message.channel === this.options.channel && message.payload !== this.options.origin) this.fire();
     });
@@ -70,21 +78,23 @@ export class Listener {
       .then(() => {
         if (this.client !== client) return;
         this.failures = 0;
+        this.options.onState?.({ listening: true, reconnected: this.missed });
         if (this.missed) {
           this.missed = false;
           this.fire();
         }
       })
-      .catch(() => this.lost(client));
+      .catch((error: unknown) => this.lost(client, error));
   }
 
   /** lost drops a failed connection and schedules the next attempt; later signals of it are ignored. */
-  private lost(client: pg.Client): void {
+  private lost(client: pg.Client, error: unknown): void {
     if (this.client !== client) return;
     this.client = null;
     client.end().catch(() => {});
     if (this.closed || this.callbacks.size === 0) return;
     this.missed = true;
+    this.options.onState?.({ listening: false, error });
     const min = this.options.minBackoffMs ?? 100;
     const delay = Math.min(this.options.maxBackoffMs ?? 5_000, min * 2 ** this.failures++);
     this.retry = setTimeout(() => {

@@ -18,11 +18,11 @@ import {
   ulid,
 } from '../../domain/index.js';
 import { withAttempts } from '../deliveryColumns.js';
-import type { DeliveryRecordParams, FeedEvent, JobInsertParams, JobListParams, LeaseParams, Store, UsageRow, WebhookSecrets } from '../types.js';
+import type { DeliveryRecordParams, FeedEvent, JobInsertParams, JobListParams, LeaseParams, QueueStat, Store, UsageRow, WebhookSecrets } from '../types.js';
 import { Db, quoteLiteral, translateError, watchConnections } from './db.js';
 import * as deliveries from './deliveryWrites.js';
 import * as jobs from './jobWrites.js';
-import { Listener } from './listener.js';
+import { Listener, type ListenerState } from './listener.js';
 import { migratePostgres } from './migrate.js';
 import { DEFAULT_SCHEMA, LOCK_CLASS_EVENTS, checkSchema, connectionConfig, eventChannel, schemaKey } from './names.js';
 import { SQL, jobListSql } from './queries.js';
@@ -49,6 +49,8 @@ export interface PostgresOptions {
   feedWaitMs?: number;
   /** listenRetryMs is the listener's first reconnect delay (default 100); it doubles up to 5 s. */
   listenRetryMs?: number;
+  /** onListenerState is told when the LISTEN connection starts listening and when it is lost (for the log). */
+  onListenerState?: (state: ListenerState) => void;
 }
 
 /**
@@ -112,7 +114,7 @@ export class PostgresStore implements Store {
       `SELECT pg_notify(${quoteLiteral(channel)}, ${quoteLiteral(this.instanceId)}); COMMIT`,
     );
     const listenConfig = { ...config, application_name: `longrun listener ${this.instanceId}` };
-    this.listener = new Listener({ config: listenConfig, channel, origin: this.instanceId, minBackoffMs: options.listenRetryMs ?? 100 });
+    this.listener = new Listener({ config: listenConfig, channel, origin: this.instanceId, minBackoffMs: options.listenRetryMs ?? 100, onState: options.onListenerState });
   }
 
   async close(): Promise<void> {
@@ -371,6 +373,11 @@ export class PostgresStore implements Store {
 
   async rateTake(p: { key: string; now: Date } & RateLimits): Promise<{ allowed: boolean; tokens: number }> {
     return (await this.db.one<{ allowed: boolean; tokens: number }>(SQL.rateTake, [p.key, p.now, p.ratePerSecond, p.burst]))!;
+  }
+
+  async jobQueueStats(): Promise<QueueStat[]> {
+    const rows = await this.db.rows<{ type: string; pending: number | null; running: number | null; earliest_run_at: Date | null }>(SQL.jobQueueStats);
+    return rows.map((row) => ({ type: row.type, pending: row.pending ?? 0, running: row.running ?? 0, earliestRunAt: row.earliest_run_at }));
   }
 
   async usageSummary(p: { accountId: string; from: Date; to: Date }): Promise<UsageRow[]> {

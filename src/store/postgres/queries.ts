@@ -255,6 +255,15 @@ export const SQL = {
     WHERE id = $1 AND job_id = $2 AND state <> 'delivering' RETURNING *`,
   deliveryGet: 'SELECT * FROM webhook_deliveries WHERE id = $1 AND job_id = $2',
 
+  // Totals from the counters (shards summed); the earliest runAt is one seek of jobs_pending_run_at per type.
+  jobQueueStats: `
+    SELECT c.type, c.pending, c.running,
+      (SELECT run_at FROM jobs WHERE status = 'pending' AND type = c.type ORDER BY run_at LIMIT 1) AS earliest_run_at
+    FROM (
+      SELECT type, (sum(count) FILTER (WHERE status = 'pending'))::bigint AS pending,
+        (sum(count) FILTER (WHERE status = 'running'))::bigint AS running
+      FROM job_counters WHERE status IN ('pending', 'running') GROUP BY type
+    ) c ORDER BY c.type`,
   usageSummary: `
     SELECT type, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*) AS jobs,
       count(*) FILTER (WHERE status = 'completed') AS completed, count(*) FILTER (WHERE status = 'failed') AS failed,

@@ -126,6 +126,15 @@ export const SQL = {
     WHERE id = @id AND job_id = @job AND state <> 'delivering' RETURNING *`,
   deliveryGet: 'SELECT * FROM webhook_deliveries WHERE id = ? AND job_id = ?',
 
+  // Totals from the counters; the earliest runAt is one seek of jobs_pending_run_at per type.
+  jobQueueStats: `
+    SELECT c.type, c.pending, c.running,
+      (SELECT run_at FROM jobs WHERE status = 'pending' AND type = c.type ORDER BY run_at LIMIT 1) AS earliest_run_at
+    FROM (
+      SELECT type, SUM(CASE WHEN status = 'pending' THEN count ELSE 0 END) AS pending,
+        SUM(CASE WHEN status = 'running' THEN count ELSE 0 END) AS running
+      FROM job_counters WHERE status IN ('pending', 'running') GROUP BY type
+    ) c ORDER BY c.type`,
   usageSummary: `
     SELECT type, strftime('%Y-%m-%d', created_at / 1000, 'unixepoch') AS day, COUNT(*) AS jobs,
       SUM(status = 'completed') AS completed, SUM(status = 'failed') AS failed, SUM(status = 'cancelled') AS cancelled,

@@ -24,7 +24,7 @@ import {
   ulid,
 } from '../../domain/index.js';
 import { deliveryInsertValues, newDeliveryFor, withAttempts } from '../deliveryColumns.js';
-import type { DeliveryRecordParams, FeedEvent, JobInsertParams, JobListParams, LeaseParams, Store, UsageRow, WebhookSecrets } from '../types.js';
+import type { DeliveryRecordParams, FeedEvent, JobInsertParams, JobListParams, LeaseParams, QueueStat, Store, UsageRow, WebhookSecrets } from '../types.js';
 import { migrateSqlite } from './migrate.js';
 import {
   type AccountRow,
@@ -498,6 +498,17 @@ export class SqliteStore implements Store {
 
   rateTake(p: { key: string; now: Date } & RateLimits): Promise<{ allowed: boolean; tokens: number }> {
     return Promise.resolve(this.rateBuckets.take(p.key, p.now.getTime(), p));
+  }
+
+  jobQueueStats(): Promise<QueueStat[]> {
+    return this.read(() =>
+      (this.stmt(SQL.jobQueueStats).all() as { type: string; pending: number; running: number; earliest_run_at: number | null }[]).map((row) => ({
+        type: row.type,
+        pending: row.pending,
+        running: row.running,
+        earliestRunAt: row.earliest_run_at === null ? null : new Date(row.earliest_run_at),
+      })),
+    );
   }
 
   usageSummary(p: { accountId: string; from: Date; to: Date }): Promise<UsageRow[]> {

@@ -1,0 +1,81 @@
+// /metrics beyond HTTP: queue depth, oldest-pending age and running jobs per type (read from the
+// store's counters and index at scrape time, on an injected clock), webhook attempts by outcome
+// with their latency, Chromium launches that failed and jobs that failed by type — each scraped
+// from a real server.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ManualClock } from '../../src/domain/index.js';
+import { startReceiver } from '../helpers/receiver.js';
+import { jobReaches, sleepJob, startTestServer } from '../helpers/server.js';
+
+/** sample reads one sample's value from Prometheus text (undefined when absent). */
+function sample(text: string, name: string, labels = ''): number | undefined {
+  const escaped = `${name}${labels ? `{${labels}}` : ''}`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`^${escaped} (\\S+)$`, 'm').exec(text);
+  return match ? Number(match[1]) : undefined;
+}
+
+describe('GET /metrics: queue, webhooks and render', () => {
+  it('reports pending jobs, the oldest due one’s wait and running jobs per type, on the server’s clock', async (t) => {
+    const clock = new ManualClock('2026-03-01T10:00:00.000Z');
+    const server = await startTestServer({ clock });
+    t.after(() => server.close());
+    const { key } = await server.createAccount();
+    for (let i = 0; i < 3; i++) assert.equal((await server.request('POST', '/v1/jobs', { key, body: sleepJob() })).status, 201);
+    // Scheduled for later: waiting, but not overdue.
+    const later = new Date(clock.now().getTime() + 3_600_000).toISOString();
+    assert.equal((await server.request('POST', '/v1/jobs', { key, body: { ...sleepJob(), runAt: later } })).status, 201);
+    clock.advance(45_000);
+    await server.store.jobClaim({ workerId: 'test-worker', types: ['demo/sleep'], now: clock.now(), leaseMs: 60_000, limit: 1 });
+
+    const text = (await server.request('GET', '/metrics')).text;
+    assert.equal(sample(text, 'longrun_queue_pending_jobs', 'type="demo/sleep"'), 3);
+    assert.equal(sample(text, 'longrun_running_jobs', 'type="demo/sleep"'), 1);
+    assert.equal(sample(text, 'longrun_queue_oldest_pending_seconds', 'type="demo/sleep"'), 45);
+    // A type no job has had yet shows as 0, so alerts have a series from the start.
+    assert.equal(sample(text, 'longrun_queue_pending_jobs', 'type="html/pdf"'), 0);
+    assert.equal(sample(text, 'longrun_queue_oldest_pending_seconds', 'type="html/pdf"'), 0);
+
+    clock.advance(15_000);
+    const again = (await server.request('GET', '/metrics')).text;
+    assert.equal(sample(again, 'longrun_queue_oldest_pending_seconds', 'type="demo/sleep"'), 60);
+  });
+
+  it('counts webhook attempts by outcome and times them', async (t) => {
+    const receiver = await startReceiver();
+    t.after(() => receiver.close());
+    receiver.answer({ status: 500 }, { status: 204 });
+    // A 1 ms retry delay, so the second attempt is due at once and the test waits on the receiver, not a timer.
+    const server = await startTestServer({ workers: 1, sweepMs: 20, service: { allowPrivateTargets: true, webhookRetrySchedule: [1] } });
+    t.after(() => server.close());
+    const { key } = await server.createAccount();
+    assert.equal((await server.request('POST', '/v1/jobs', { key, body: sleepJob({ durationMs: 0 }, { webhookUrl: receiver.url }) })).status, 201);
+    await receiver.request(1);
+    await server.webhooks!.idle();
+
+    const text = (await server.request('GET', '/metrics')).text;
+    assert.equal(sample(text, 'longrun_webhook_attempts_total', 'outcome="retrying"'), 1);
+    assert.equal(sample(text, 'longrun_webhook_attempts_total', 'outcome="succeeded"'), 1);
+    assert.equal(sample(text, 'longrun_webhook_attempts_total', 'outcome="failed"'), 0);
+    assert.equal(sample(text, 'longrun_webhook_attempt_duration_seconds_count', 'outcome="retrying"'), 1);
+    assert.equal(sample(text, 'longrun_webhook_attempt_duration_seconds_count', 'outcome="succeeded"'), 1);
+  });
+
+  it('counts a Chromium that would not start as a failed launch', async (t) => {
+    const server = await startTestServer({ workers: 1, render: { chromiumPath: '/nonexistent/chromium' } });
+    t.after(() => server.close());
+    const { key } = await server.createAccount();
+    const before = (await server.request('GET', '/metrics')).text;
+    assert.equal(sample(before, 'longrun_render_browser_launches_total', 'outcome="failed"'), 0);
+    const created = await server.request('POST', '/v1/jobs', { key, body: { type: 'html/pdf', input: { html: '<p>hi</p>' }, maxAttempts: 1 } });
+    assert.equal(created.status, 201, created.text);
+    await jobReaches(server, created.json.id, (job) => job.status === 'failed');
+
+    const text = (await server.request('GET', '/metrics')).text;
+    assert.equal(sample(text, 'longrun_render_browser_launches_total', 'outcome="failed"'), 1);
+    assert.equal(sample(text, 'longrun_render_browser_launches_total', 'outcome="started"'), 0);
+    // The render job that could not run counts as a failed job of its type; other types stay at 0.
+    assert.equal(sample(text, 'longrun_jobs_failed_total', 'type="html/pdf"'), 1);
+    assert.equal(sample(text, 'longrun_jobs_failed_total', 'type="url/pdf"'), 0);
+  });
+});
