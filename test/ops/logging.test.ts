@@ -85,7 +85,7 @@ describe('logging', () => {
     for (const secret of ['hook-secret-123', 'location-secret-456']) assert.ok(!log.text().includes(secret), secret);
   });
 
-  it('logs at warn when Chromium would not start, and the render job fails', async (t) => {
+  it('logs at warn when Chromium would not start, and that the render job waits for it (browser_unavailable)', async (t) => {
     const log = captureLog();
     const server = await startTestServer({ workers: 1, logLevel: 'warn', logStream: log.stream, render: { chromiumPath: '/nonexistent/chromium' } });
     t.after(() => server.close());
@@ -96,8 +96,9 @@ describe('logging', () => {
     const launch = await log.waitFor((line) => line.msg === 'render: Chromium would not start');
     assert.equal(launch.level, PINO_LEVELS.warn);
     assert.match(launch.err.message, /nonexistent/);
-    const failed = await log.waitFor((line) => line.msg === 'job failed' && line.jobId === created.json.id);
-    assert.equal(failed.level, PINO_LEVELS.warn);
+    const deferred = await log.waitFor((line) => typeof line.msg === 'string' && line.msg.includes(`job ${created.json.id} deferred`));
+    assert.equal(deferred.level, PINO_LEVELS.warn);
+    assert.match(deferred.msg, /browser_unavailable/);
   });
 
   it('never logs a key, whether in X-API-Key, Authorization or the query string', async (t) => {
