@@ -1,10 +1,12 @@
 // Private input fields (a render job's `html`, `template`, `cookies`, `extraHeaders`) are kept for
 // the worker and never shown: this follows two real render jobs through every way a client can
 // see a job — create and idempotent replay, get, list, both event streams, webhook bodies and the
-// delivery log, rerun — and looks for a marker that only the private fields carry. The jobs run
+// delivery log, rerun — and every line the server logs at its most verbose level, and looks for a
+// marker that only the private fields carry. The jobs run
 // on a real Chromium; nothing sleeps (waits are on the bus, the receiver and the streams).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { captureLog } from '../helpers/logCapture.js';
 import { type Receiver, startReceiver } from '../helpers/receiver.js';
 import { type TestAccount, type TestServer, jobReaches, startTestServer } from '../helpers/server.js';
 import { type SseEvent, openStream } from '../helpers/sse.js';
@@ -15,12 +17,15 @@ const isFinal = (status: string) => status === 'completed' || status === 'failed
 let server: TestServer;
 let receiver: Receiver;
 let account: TestAccount;
+const log = captureLog();
 
 before(async () => {
   receiver = await startReceiver();
   server = await startTestServer({
     workers: 1,
     sweepMs: 20,
+    logLevel: 'trace',
+    logStream: log.stream,
     render: { chromiumPath: process.env.LONGRUN_CHROMIUM },
     service: { allowPrivateTargets: true },
   });
@@ -36,7 +41,7 @@ const seen: { where: string; text: string }[] = [];
 const show = (where: string, text: string) => seen.push({ where, text });
 
 describe('private input fields', () => {
-  it('never appear in any answer, event, webhook body or delivery', async () => {
+  it('never appear in any answer, event, webhook body, delivery or log line', async () => {
     const everything = await openStream(server, '/v1/events', account.key);
     const webhook = { webhookUrl: receiver.url, webhookEvents: ['job.started', 'job.progress', 'job.completed', 'job.failed'] };
     const bodies = [
@@ -101,6 +106,9 @@ describe('private input fields', () => {
     const again = await jobReaches(server, rerun.json.id, (j) => isFinal(j.status));
     assert.equal(again.status, 'completed', 'the rerun still has the private input it needs');
     show('rerun get', (await server.request('GET', `/v1/jobs/${rerun.json.id}`, { key: account.key })).text);
+
+    show('the log', log.text());
+    assert.ok(log.lines.some((line) => line.jobId === ids[0]), 'the log follows the jobs');
 
     // The search is only meaningful if every route above answered with the jobs themselves.
     assert.ok(seen.filter((s) => s.text.includes(ids[0]!)).length >= 6);

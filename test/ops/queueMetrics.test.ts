@@ -61,21 +61,23 @@ describe('GET /metrics: queue, webhooks and render', () => {
     assert.equal(sample(text, 'longrun_webhook_attempt_duration_seconds_count', 'outcome="succeeded"'), 1);
   });
 
-  it('counts a Chromium that would not start as a failed launch', async (t) => {
-    const server = await startTestServer({ workers: 1, render: { chromiumPath: '/nonexistent/chromium' } });
+  it('counts a Chromium that would not start as a failed launch, and its deferred job as no failure', async (t) => {
+    // The server's clock stands still, so the deferred job (due 1 s later) is not claimed again.
+    const clock = new ManualClock('2026-03-01T10:00:00.000Z');
+    const server = await startTestServer({ workers: 1, clock, render: { chromiumPath: '/nonexistent/chromium' } });
     t.after(() => server.close());
     const { key } = await server.createAccount();
     const before = (await server.request('GET', '/metrics')).text;
     assert.equal(sample(before, 'longrun_render_browser_launches_total', 'outcome="failed"'), 0);
     const created = await server.request('POST', '/v1/jobs', { key, body: { type: 'html/pdf', input: { html: '<p>hi</p>' }, maxAttempts: 1 } });
     assert.equal(created.status, 201, created.text);
-    await jobReaches(server, created.json.id, (job) => job.status === 'failed');
+    await jobReaches(server, created.json.id, (job) => job.status === 'pending' && job.error?.code === 'browser_unavailable');
 
     const text = (await server.request('GET', '/metrics')).text;
     assert.equal(sample(text, 'longrun_render_browser_launches_total', 'outcome="failed"'), 1);
     assert.equal(sample(text, 'longrun_render_browser_launches_total', 'outcome="started"'), 0);
-    // The render job that could not run counts as a failed job of its type; other types stay at 0.
-    assert.equal(sample(text, 'longrun_jobs_failed_total', 'type="html/pdf"'), 1);
-    assert.equal(sample(text, 'longrun_jobs_failed_total', 'type="url/pdf"'), 0);
+    // The job waits for a browser (browser_unavailable): not a failed job of its type.
+    assert.equal(sample(text, 'longrun_jobs_failed_total', 'type="html/pdf"'), 0);
+    assert.equal(sample(text, 'longrun_queue_pending_jobs', 'type="html/pdf"'), 1);
   });
 });
