@@ -35,7 +35,9 @@ const skippedReport = join(reportDir, 'skipped-suites.ndjson');
 const result = spawnSync(
   process.execPath,
   [
-    '--import', 'tsx', '--test', '--test-concurrency=2',
+    // A test (or a whole suite) still running after 10 minutes has hung: fail it rather than the
+    // whole run waiting forever (a wait on a job state that never comes did that once).
+    '--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000',
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     `--test-reporter=${join(root, 'scripts/skippedSuitesReporter.mjs')}`, `--test-reporter-destination=${skippedReport}`,
     ...files,
