@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { ServiceUnavailableError } from '../../domain/index.js';
+import { translateError } from './errors.js';
 
 interface QueuedWrite {
   run: () => unknown;
@@ -55,24 +55,15 @@ export class WriteQueue {
         outcomes = this.batch.immediate(writes) as typeof outcomes;
       } catch (error) {
         // BEGIN or COMMIT failed: nothing was written.
-        const failure = busy(error) ? new ServiceUnavailableError('The database is busy with another process; retry shortly') : error;
+        const failure = translateError(error);
         for (const write of writes) write.reject(failure);
         continue;
       }
       writes.forEach((write, i) => {
         const outcome = outcomes[i]!;
         if (outcome.ok) write.resolve(outcome.value);
-        else write.reject(outcome.error);
+        else write.reject(translateError(outcome.error));
       });
     }
   }
-}
-
-/**
- * busy tells whether SQLite gave up waiting for another process's lock (busy_timeout ran out):
- * a moment of contention, answered `503` with Retry-After rather than as a failure of ours.
- */
-function busy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }

@@ -93,6 +93,12 @@ export function describeAccounts(open: OpenStore): void {
   describe('api keys', () => {
     const store = useFreshStore(open);
 
+    it('throws NotFoundError for a key of an unknown account, and stores no key', async () => {
+      const key = buildApiKey(newId('acct'));
+      await rejectsWith(store().apiKeyInsert({ key }), NotFoundError, 'not_found');
+      assert.equal(await store().apiKeyGet({ id: key.id }), null);
+    });
+
     it('inserts a key and reads it back unrevoked', async () => {
       const account = await makeAccount(store());
       const key = buildApiKey(account.id);
