@@ -5,7 +5,7 @@ import { RateLimiter } from '../http/rateLimit.js';
 import { type ServiceDeps, ensureDefaultAccount } from '../service/index.js';
 import type { Store } from '../store/index.js';
 import { WebhookDispatcher } from '../webhooks/index.js';
-import { RetentionSweep, WorkerPool } from '../worker/index.js';
+import { LeaseReaper, RetentionSweep, WorkerPool } from '../worker/index.js';
 import { type MetricsListener, startMetricsListener } from './metricsListener.js';
 import { type Flags, flagHelp, parseFlags, wantsHelp } from './options.js';
 import { RUNTIME_FLAGS, type RuntimeConfig, installShutdown, openRuntime, prepareDataDir, runtimeConfigFrom } from './runtime.js';
@@ -41,7 +41,7 @@ export interface ServeConfig extends RuntimeConfig {
   /** rateLimit is requests per second per key (0: off); rateBurst the bucket size. */
   rateLimit?: number;
   rateBurst?: number;
-  /** sweepMs is the workers' safety sweep (default 1000). */
+  /** sweepMs is the safety sweep of the workers, or of the lease reaper on a node without workers (default 1000). */
   sweepMs?: number;
   /** retentionDays is how long a finished job is kept (0 or absent: forever). */
   retentionDays?: number;
@@ -54,6 +54,8 @@ export interface RunningServer {
   app: FastifyInstance;
   deps: ServiceDeps;
   pool: WorkerPool | null;
+  /** reaper hands back jobs whose worker stopped heartbeating, on an API node without workers (worker pools reap in their own sweep). */
+  reaper: LeaseReaper | null;
   /** webhooks sends webhook deliveries; it runs wherever workers run (null with `--workers 0`). */
   webhooks: WebhookDispatcher | null;
   store: Store;
@@ -95,6 +97,8 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     const pool = config.workers > 0 ? new WorkerPool(deps, { concurrency: config.workers, sweepMs: config.sweepMs }) : null;
     pool?.start();
+    const reaper = pool ? null : new LeaseReaper(deps, { everyMs: config.sweepMs });
+    reaper?.start();
     const retention = config.retentionDays ? new RetentionSweep(deps, { retentionMs: config.retentionDays * 86_400_000 }) : null;
     retention?.start();
     const webhooks = config.workers > 0 ? new WebhookDispatcher(deps, { concurrency: config.webhookConcurrency, sweepMs: config.sweepMs }) : null;
@@ -104,6 +108,7 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
       app: server,
       deps,
       pool,
+      reaper,
       webhooks,
       store,
       url: `http://${host}:${port}`,
@@ -115,6 +120,7 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
         // After the pool: the jobs it finished may still have deliveries to send.
         await webhooks?.stop();
         await retention?.stop();
+        await reaper?.stop();
         await server.close();
         await metricsListener?.close();
         await runtime.close();
