@@ -46,3 +46,9 @@ export async function authenticate(deps: ServiceDeps, secret: string | undefined
   if (!key || !equal || key.revokedAt !== null) throw new UnauthorizedError('The API key is not valid');
   return { accountId: key.accountId, apiKeyId: key.id, apiKeyUsed: maskKey(key.last4) };
 }
+
+/** apiKeyIsLive tells whether the key `keyId` still exists and is not revoked (a stream re-checks its key with it). */
+export async function apiKeyIsLive(deps: ServiceDeps, keyId: string): Promise<boolean> {
+  const key = await deps.store.apiKeyGet({ id: keyId });
+  return key !== null && key.revokedAt === null;
+}

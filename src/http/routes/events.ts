@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { InvalidRequestError, isFinalStatus, type Job, UnauthorizedError } from '../../domain/index.js';
-import { authenticate, getJob } from '../../service/index.js';
+import { InvalidRequestError, isFinalStatus, type Job } from '../../domain/index.js';
+import { apiKeyIsLive, getJob } from '../../service/index.js';
 import type { AppDeps } from '../app.js';
-import { presentedSecret, requireAccount } from '../auth.js';
+import { requireAccount } from '../auth.js';
 import { eventStreamHeadersSchema, eventStreamResponse, jobIdParamsSchema, problemResponses } from '../schemas.js';
 import { SseStream } from '../sse.js';
 import { jobView } from '../views.js';
@@ -30,15 +30,18 @@ export const eventRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
    */
   const watchKey = (request: FastifyRequest, end: () => void) => {
     const keyId = request.principal.apiKeyId;
-    const secret = presentedSecret(request);
     const stop = service.bus.onKeyRevoked((revoked) => {
       if (revoked === keyId) end();
     });
     const check = () => {
-      authenticate(service, secret).catch((error: unknown) => {
-        // Only a refused key ends the stream; a store that cannot answer now is asked again next ping.
-        if (error instanceof UnauthorizedError) end();
-      });
+      if (keyId === null) return;
+      apiKeyIsLive(service, keyId).then(
+        (live) => {
+          if (!live) end();
+        },
+        // Only a revoked key ends the stream; a store that cannot answer now is asked again next ping.
+        () => {},
+      );
     };
     return { check, stop };
   };
