@@ -71,20 +71,15 @@ export async function failAttempt(
   return failed;
 }
 
-/** releaseAttempt hands a job back to pending without counting the attempt (graceful shutdown). */
-export async function releaseAttempt(deps: ServiceDeps, attempt: Attempt): Promise<Job> {
-  const job = await deps.store.jobRelease({ ...attempt, now: deps.clock.now() });
-  deps.bus.publish({ kind: 'released', job });
-  return job;
-}
-
 /**
- * deferAttempt hands a job back to pending without counting the attempt, not due for `delayMs`,
- * with `error` saying why it waits (a cause outside the job, such as a browser that would not start).
+ * releaseAttempt hands a job back to pending without counting the attempt: at once (graceful
+ * shutdown), or with `defer` not due for `delayMs` and with `error` saying why it waits (a cause
+ * outside the job, such as a browser that would not start).
  */
-export async function deferAttempt(deps: ServiceDeps, attempt: Attempt, p: { error: JobError; delayMs: number }): Promise<Job> {
+export async function releaseAttempt(deps: ServiceDeps, attempt: Attempt, defer?: { error: JobError; delayMs: number }): Promise<Job> {
   const now = deps.clock.now();
-  const job = await deps.store.jobRelease({ ...attempt, now, runAt: new Date(now.getTime() + p.delayMs), error: p.error });
+  const later = defer ? { runAt: new Date(now.getTime() + defer.delayMs), error: defer.error } : {};
+  const job = await deps.store.jobRelease({ ...attempt, now, ...later });
   deps.bus.publish({ kind: 'released', job });
   return job;
 }

@@ -3,7 +3,6 @@ import { JobDeferral, JobFailure, type JobContext, type JobFiles, isJobFailure }
 import {
   type Attempt,
   completeAttempt,
-  deferAttempt,
   failAttempt,
   heartbeatAttempt,
   releaseAttempt,
@@ -116,7 +115,7 @@ export function runAttempt(deps: ServiceDeps, job: Job, options: AttemptOptions)
   async function finishFailed(error: unknown): Promise<void> {
     if (error instanceof JobDeferral) {
       options.onWarn(`job ${job.id} deferred ${error.delayMs} ms, its attempt not counted: ${error.code}: ${error.message}`);
-      await deferAttempt(deps, attempt, { error: { code: error.code, message: error.message.slice(0, 2000) }, delayMs: error.delayMs });
+      await releaseAttempt(deps, attempt, { error: { code: error.code, message: error.message.slice(0, 2000) }, delayMs: error.delayMs });
       return;
     }
     const failure = isJobFailure(error) ? error : null;
