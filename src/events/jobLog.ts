@@ -4,30 +4,19 @@ import type { EventBus, JobChange, JobChangeKind } from './bus.js';
 
 // A job's life at info; an attempt or a job that failed at warn, since someone should look;
 // progress at debug, since a chatty job would drown the rest.
-const LEVELS: Record<JobChangeKind, 'debug' | 'info' | 'warn'> = {
-  created: 'info',
-  started: 'info',
-  progress: 'debug',
-  completed: 'info',
-  retrying: 'warn',
-  failed: 'warn',
-  released: 'info',
-  cancelled: 'info',
-};
-
-const MESSAGES: Record<JobChangeKind, string> = {
-  created: 'job created',
-  started: 'job started',
-  progress: 'job progress',
-  completed: 'job completed',
-  retrying: 'job attempt failed, will retry',
-  failed: 'job failed',
-  released: 'job handed back',
-  cancelled: 'job cancelled',
+const LINES: Record<JobChangeKind, { level: 'debug' | 'info' | 'warn'; message: string }> = {
+  created: { level: 'info', message: 'job created' },
+  started: { level: 'info', message: 'job started' },
+  progress: { level: 'debug', message: 'job progress' },
+  completed: { level: 'info', message: 'job completed' },
+  retrying: { level: 'warn', message: 'job attempt failed, will retry' },
+  failed: { level: 'warn', message: 'job failed' },
+  released: { level: 'info', message: 'job handed back' },
+  cancelled: { level: 'info', message: 'job cancelled' },
 };
 
 /** jobLogFields are the structured fields of a job change's log line. */
-export function jobLogFields(change: JobChange): Record<string, unknown> {
+function jobLogFields(change: JobChange): Record<string, unknown> {
   const { job } = change;
   const fields: Record<string, unknown> = {
     jobId: job.id,
@@ -53,7 +42,7 @@ export function jobLogFields(change: JobChange): Record<string, unknown> {
 export function logJobChanges(bus: EventBus, log: Logger): () => void {
   return bus.onAny((change) => {
     if (change.relayed) return;
-    const level = LEVELS[change.kind];
-    if (log.isLevelEnabled(level)) log[level](jobLogFields(change), MESSAGES[change.kind]);
+    const { level, message } = LINES[change.kind];
+    if (log.isLevelEnabled(level)) log[level](jobLogFields(change), message);
   });
 }

@@ -99,11 +99,9 @@ export const accountSchema = {
   },
 } as const;
 
-/**
- * CREATE_JOB_EXAMPLE is the body /docs pre-fills for `POST /v1/jobs`: a built-in type every
- * server runs, so "Try it out" creates a job on a fresh server.
- */
-export const CREATE_JOB_EXAMPLE = { type: 'demo/sleep', input: { durationMs: 2000, steps: 4 }, metadata: { note: 'tried from /docs' } } as const;
+// The body /docs pre-fills for `POST /v1/jobs`: a built-in type every server runs, so "Try it
+// out" creates a job on a fresh server.
+const CREATE_JOB_EXAMPLE = { type: 'demo/sleep', input: { durationMs: 2000, steps: 4 }, metadata: { note: 'tried from /docs' } } as const;
 
 /** createJobBodySchema is the `POST /v1/jobs` body. */
 export const createJobBodySchema = {

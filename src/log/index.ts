@@ -1,3 +1,3 @@
 /** Logging: the process logger and the redaction of secrets in what it writes. */
 export { LOG_LEVELS, type Logger, type LoggerOptions, createLogger, silentLogger } from './logger.js';
-export { REDACTED, SECRET_PARAM, redactText, redactUrl } from './redact.js';
+export { redactText, redactUrl } from './redact.js';

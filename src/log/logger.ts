@@ -4,7 +4,7 @@
  * every line of one process goes to one stream with one level.
  */
 import { type DestinationStream, type Logger as PinoLogger, pino, stdSerializers } from 'pino';
-import { redactUrl } from './redact.js';
+import { REDACTED, redactUrl } from './redact.js';
 
 /** Logger is a pino logger; fields are structured (`jobId`, `type`, `accountId`, `workerId`, `attempt`). */
 export type Logger = PinoLogger;
@@ -39,7 +39,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   return pino(
     {
       level: options.level ?? 'warn',
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      redact: { paths: REDACTED_PATHS, censor: REDACTED },
       serializers: {
         err: stdSerializers.err,
         req: (request: { method?: string; url?: string; hostname?: string; host?: string; ip?: string; socket?: { remotePort?: number } }) => ({

@@ -49,7 +49,7 @@ export class ProcessMetrics {
       buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
       registers: [this.registry],
     });
-    // Both outcomes show from the start, so a rate() of failures is 0 rather than absent.
+    // Every outcome shows from the start, so a rate() of failures is 0 rather than absent.
     for (const outcome of ['succeeded', 'retrying', 'failed']) this.webhookAttempts.inc({ outcome }, 0);
     for (const outcome of ['started', 'failed']) this.browserLaunches.inc({ outcome }, 0);
   }

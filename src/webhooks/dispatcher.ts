@@ -7,7 +7,7 @@
  */
 import { hostname } from 'node:os';
 import { type Delivery, type Timers, systemTimers, webhookEventFor } from '../domain/index.js';
-import { redactText, redactUrl, silentLogger } from '../log/index.js';
+import { type Logger, redactText, redactUrl, silentLogger } from '../log/index.js';
 import type { ServiceDeps } from '../service/index.js';
 import { timedLookup } from './lookup.js';
 import { nextStep } from './retryPolicy.js';
@@ -44,6 +44,7 @@ export class WebhookDispatcher {
   private readonly timers: Timers;
   private readonly lookup: LookupFn;
   private readonly onError: (error: unknown, context: string) => void;
+  private readonly log: Logger;
   private readonly sending = new Set<Promise<void>>();
   private readonly slots: SlotFiller;
   private sweepTimer: NodeJS.Timeout | null = null;
@@ -56,8 +57,8 @@ export class WebhookDispatcher {
     this.leaseMs = options.leaseMs ?? deps.config.webhookTimeoutMs * 6;
     this.timers = options.timers ?? systemTimers;
     this.lookup = options.lookup ?? deps.lookup ?? timedLookup();
-    const log = deps.log ?? silentLogger;
-    this.onError = options.onError ?? ((error, context) => log.warn({ err: error, dispatcher: this.name }, `webhooks: ${context} failed`));
+    this.log = deps.log ?? silentLogger;
+    this.onError = options.onError ?? ((error, context) => this.log.warn({ err: error, dispatcher: this.name }, `webhooks: ${context} failed`));
     this.slots = new SlotFiller({
       free: () => this.concurrency - this.sending.size,
       busy: () => this.sending.size,
@@ -182,7 +183,7 @@ export class WebhookDispatcher {
 
   /** logFailure writes a failed attempt at warn: the receiver is down, refusing, or unreachable. */
   private logFailure(delivery: Delivery, result: { statusCode: number | null; error: string | null; durationMs: number }, next: { state: string; at?: Date }): void {
-    (this.deps.log ?? silentLogger).warn(
+    this.log.warn(
       {
         deliveryId: delivery.id,
         jobId: delivery.jobId,

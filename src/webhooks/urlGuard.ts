@@ -37,8 +37,8 @@ export class UnsafeTargetError extends Error {
   }
 }
 
-/** PRIVATE_TARGETS_HINT ends every private_address refusal: the switch that lifts the address rules. */
-export const PRIVATE_TARGETS_HINT = '--allow-private-targets (LONGRUN_ALLOW_PRIVATE_TARGETS=1) allows it for local development';
+// Ends every private_address refusal: the switch that lifts the address rules.
+const PRIVATE_TARGETS_HINT = '--allow-private-targets (LONGRUN_ALLOW_PRIVATE_TARGETS=1) allows it for local development';
 
 /** LookupFn resolves a host name to every address it has; the default is dns.promises.lookup. */
 export type LookupFn = (
