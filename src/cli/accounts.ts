@@ -1,6 +1,7 @@
 import { accountView } from '../http/views.js';
 import { listAccounts } from '../service/index.js';
 import { type Flags, UsageError, flagHelp, parseFlags, wantsHelp } from './options.js';
+import { allPages } from './pages.js';
 import { STORE_FLAGS, openRuntime, storeConfigFrom } from './runtime.js';
 
 /** ACCOUNTS_FLAGS are `longrun accounts`'s flags: where the store is. */
@@ -31,13 +32,7 @@ export async function accountsCommand(argv: string[]): Promise<void> {
   const flags = parseFlags(rest, ACCOUNTS_FLAGS);
   const runtime = await openRuntime(storeConfigFrom(flags));
   try {
-    const views = [];
-    let cursor: string | undefined;
-    do {
-      const page = await listAccounts(runtime.deps, { limit: 100, cursor });
-      views.push(...page.data.map(accountView));
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
+    const views = (await allPages((page) => listAccounts(runtime.deps, page))).map(accountView);
     if (flags.json) return console.log(JSON.stringify(views, null, 2));
     for (const a of views) {
       const credits = a.credits.balance === null ? 'unlimited' : `${a.credits.balance} credits`;

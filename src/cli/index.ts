@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
+import { packageVersion } from './version.js';
 import { accountsCommand } from './accounts.js';
 import { ApiError } from './client.js';
 import { jobsCommand } from './jobs.js';
@@ -29,16 +29,11 @@ Commands:
 
 Docs: README.md, and GET /docs on a running server.`;
 
-/** version is the one in package.json, two folders up from both src/cli and dist/cli. */
-function version(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-}
-
 /** main runs one command; a bad flag exits 2, any other failure 1, each with its reason. */
 async function main(argv: string[]): Promise<void> {
   let [command, ...args] = argv;
   if (command === '--version' || command === '-v' || command === 'version') {
-    console.log(`longrun ${version()}`);
+    console.log(`longrun ${packageVersion()}`);
     return;
   }
   // `longrun help jobs` is `longrun jobs --help`.

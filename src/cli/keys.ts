@@ -2,6 +2,7 @@ import { type Account, isId } from '../domain/index.js';
 import { apiKeyView } from '../http/views.js';
 import { createAccount, createApiKey, listApiKeys, revokeApiKey } from '../service/index.js';
 import { type Flags, UsageError, flagHelp, parseFlags, wantsHelp } from './options.js';
+import { allPages } from './pages.js';
 import { STORE_FLAGS, type Runtime, openRuntime, storeConfigFrom } from './runtime.js';
 
 /** KEYS_FLAGS are `longrun keys`'s flags: where the store is, and which account. */
@@ -84,14 +85,8 @@ async function createKey(runtime: Runtime, ref: string, options: { create: boole
 
 /** listKeys prints every key (or the keys of the account `ref` names), oldest first. */
 async function listKeys(runtime: Runtime, ref: string | null, json: boolean): Promise<void> {
-  const accountId = ref === null ? null : (await resolveAccount(runtime, ref, { create: 'never', credits: null })).account.id;
-  const views = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listApiKeys(runtime.deps, { accountId, limit: 100, cursor });
-    views.push(...page.data.map(apiKeyView));
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
+  const accountId = ref === null ? null : (await resolveAccount(runtime, ref, { create: false, credits: null, missingHint: 'longrun accounts list shows them' })).account.id;
+  const views = (await allPages((page) => listApiKeys(runtime.deps, { accountId, ...page }))).map(apiKeyView);
   if (json) return console.log(JSON.stringify(views, null, 2));
   for (const k of views) {
     console.log(`${k.id}  ${k.accountId}  …${k.last4}  ${k.createdAt}  ${k.revokedAt === null ? 'live' : `revoked ${k.revokedAt}`}`);
@@ -107,7 +102,7 @@ async function listKeys(runtime: Runtime, ref: string | null, json: boolean): Pr
 async function resolveAccount(
   runtime: Runtime,
   ref: string,
-  options: { create: boolean | 'never'; credits: number | null },
+  options: { create: boolean; credits: number | null; missingHint?: string },
 ): Promise<{ account: Account; created: { id: string; key: string; last4: string } | null }> {
   const { store } = runtime.deps;
   const existing = (account: Account) => {
@@ -127,9 +122,8 @@ async function resolveAccount(
   const found = await store.accountFindByName({ name: ref });
   if (found.length > 1) throw new UsageError(`${found.length} accounts are named ${JSON.stringify(ref)} (${found.map((a) => a.id).join(', ')}); pass --account with one id`);
   if (found.length === 1) return existing(found[0]!);
-  if (options.create !== true) {
-    const hint = options.create === 'never' ? 'longrun accounts list shows them' : 'add --create-account to make it';
-    throw new UsageError(`no account is named ${JSON.stringify(ref)}; ${hint}`);
+  if (!options.create) {
+    throw new UsageError(`no account is named ${JSON.stringify(ref)}; ${options.missingHint ?? 'add --create-account to make it'}`);
   }
   const made = await createAccount(runtime.deps, { name: ref, credits: options.credits });
   return { account: made.account, created: made.apiKey };

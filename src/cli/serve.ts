@@ -7,6 +7,7 @@ import type { Store } from '../store/index.js';
 import { WebhookDispatcher } from '../webhooks/index.js';
 import { LeaseReaper, RetentionSweep, WorkerPool } from '../worker/index.js';
 import { type MetricsListener, startMetricsListener } from './metricsListener.js';
+import { packageVersion } from './version.js';
 import { type Flags, flagHelp, parseFlags, wantsHelp } from './options.js';
 import { RUNTIME_FLAGS, type RuntimeConfig, installShutdown, openRuntime, prepareDataDir, runtimeConfigFrom } from './runtime.js';
 
@@ -78,7 +79,8 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
   let metricsListener: MetricsListener | null = null;
   try {
     const created = await ensureDefaultAccount(deps, { adminKeyConfigured: config.adminKey !== null });
-    const needsAccount = created === null && (await store.accountCount()) === 0;
+    // Without an admin key the first start made the default account (created); with one, say how to make it.
+    const needsAccount = config.adminKey !== null && (await store.accountCount()) === 0;
     app = await buildApp({
       service: deps,
       adminKey: config.adminKey,
@@ -87,6 +89,7 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
       log: deps.log,
       metrics: { token: config.metricsToken ?? null, separate: Boolean(config.metricsListen) },
       timers: config.timers,
+      version: packageVersion(),
     });
     if (config.metricsListen) {
       metricsListener = await startMetricsListener({ address: config.metricsListen, metrics: deps.metrics, token: config.metricsToken ?? null, log: deps.log });

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 
 // Why not mkdir(path, { recursive: true }): on Node 20 it never returns when the kernel answers
@@ -20,14 +20,8 @@ export function makeDirectorySync(path: string): void {
 
 /** makeDirectory makes `path` and any missing parents; throws the first folder the system refuses. */
 export async function makeDirectory(path: string): Promise<void> {
-  const folders: string[] = [];
-  let current = resolve(path);
-  while (!(await exists(current))) {
-    folders.unshift(current);
-    if (dirname(current) === current) break;
-    current = dirname(current);
-  }
-  for (const folder of folders) {
+  // The look for what exists is a few stat calls: synchronous, as in makeDirectorySync.
+  for (const folder of missingFolders(resolve(path), existsSync)) {
     try {
       await mkdir(folder);
     } catch (error) {
@@ -43,13 +37,6 @@ function missingFolders(path: string, present: (path: string) => boolean): strin
     if (dirname(current) === current) break;
   }
   return folders;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 function cannotMake(folder: string, error: unknown): Error {

@@ -114,8 +114,8 @@ export class JobFailure extends Error {
 }
 
 /**
- * JobDeferral is what a handler throws when the attempt cannot run for a reason outside the job
- * (its browser would not start): the job goes back to pending for `delayMs`, with `code` and the
+ * JobDeferral is what a built-in job type throws when the attempt cannot run for a reason outside
+ * the job (its browser would not start); it is not part of the public `longrun` entry: the job goes back to pending for `delayMs`, with `code` and the
  * message as its error, and the attempt is not counted, so a broken machine does not use up the
  * job's attempts. The handler chooses the delay; the worker warns each time.
  */
@@ -128,5 +128,6 @@ export class JobDeferral extends Error {
 
 /** isJobFailure tells whether `error` is a JobFailure, from this copy of Longrun or another. */
 export function isJobFailure(error: unknown): error is JobFailure {
-  return error instanceof JobFailure || (error instanceof Error && (error as Partial<JobFailure>)[JOB_FAILURE] === true);
+  // The constructor brands every JobFailure, this copy's too.
+  return error instanceof Error && (error as Partial<JobFailure>)[JOB_FAILURE] === true;
 }
