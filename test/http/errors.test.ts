@@ -3,6 +3,7 @@
 // routes and X-Request-Id on every answer.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { MAX_JSON_DEPTH } from '../../src/domain/index.js';
 import { type RequestOptions, type TestAccount, type TestResponse, type TestServer, balance, jobTotal, sleepJob, startTestServer } from '../helpers/server.js';
 
 interface Case {
@@ -52,7 +53,7 @@ const BODY_CASES: Case[] = [
     errors: [{ path: '/metadata' }],
   },
   { name: 'metadata nested 4,150 arrays deep', options: { rawBody: withMetadata(`{"a":${arrays(4150)}}`) }, status: 400, code: 'invalid_request', errors: [{ path: '/metadata' }] },
-  { name: 'metadata one level past the limit of 64 (the body is the first)', options: { rawBody: withMetadata(objects(64)) }, status: 400, code: 'invalid_request', errors: [{ path: '/metadata' }] },
+  { name: `metadata one level past the limit of ${MAX_JSON_DEPTH} (the body is the first)`, options: { rawBody: withMetadata(objects(MAX_JSON_DEPTH)) }, status: 400, code: 'invalid_request', errors: [{ path: '/metadata' }] },
   {
     name: 'input nested 1,924 objects deep',
     options: { rawBody: `{"type":"demo/sleep","input":{"durationMs":1,"x":${objects(1923)}}}` },

@@ -6,13 +6,13 @@
 // on a real Chromium; nothing sleeps (waits are on the bus, the receiver and the streams).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { isFinalStatus } from '../../src/domain/index.js';
 import { captureLog } from '../helpers/logCapture.js';
 import { type Receiver, startReceiver } from '../helpers/receiver.js';
 import { type TestAccount, type TestServer, jobReaches, startTestServer } from '../helpers/server.js';
 import { type SseEvent, openStream } from '../helpers/sse.js';
 
 const MARKER = `private-${Math.random().toString(36).slice(2)}`;
-const isFinal = (status: string) => status === 'completed' || status === 'failed' || status === 'cancelled';
 
 let server: TestServer;
 let receiver: Receiver;
@@ -69,7 +69,7 @@ describe('private input fields', () => {
     }
 
     for (const id of ids) {
-      const job = await jobReaches(server, id, (j) => isFinal(j.status));
+      const job = await jobReaches(server, id, (j) => isFinalStatus(j.status));
       assert.equal(job.status, 'completed', JSON.stringify(job.error));
     }
     show('list', (await server.request('GET', '/v1/jobs', { key: account.key })).text);
@@ -80,7 +80,7 @@ describe('private input fields', () => {
     while (finals.size < ids.length) {
       const message = (await everything.next()) as SseEvent;
       show(`account stream ${message.event}`, JSON.stringify(message));
-      if (isFinal(message.data.status)) finals.add(message.data.id);
+      if (isFinalStatus(message.data.status)) finals.add(message.data.id);
     }
     everything.close();
 
@@ -103,7 +103,7 @@ describe('private input fields', () => {
     const rerun = await server.request('POST', `/v1/jobs/${ids[1]}/rerun`, { key: account.key });
     assert.equal(rerun.status, 201, rerun.text);
     show('rerun', rerun.text);
-    const again = await jobReaches(server, rerun.json.id, (j) => isFinal(j.status));
+    const again = await jobReaches(server, rerun.json.id, (j) => isFinalStatus(j.status));
     assert.equal(again.status, 'completed', 'the rerun still has the private input it needs');
     show('rerun get', (await server.request('GET', `/v1/jobs/${rerun.json.id}`, { key: account.key })).text);
 

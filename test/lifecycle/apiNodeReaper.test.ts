@@ -3,41 +3,34 @@
 // out, though no worker pool is left anywhere. A real `longrun worker` process on the same SQLite
 // file is killed with SIGKILL; waits are on bus events and process output, no sleeps.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createJob } from '../../src/service/index.js';
+import { spawnLongrun } from '../helpers/processes.js';
 import { jobReaches, startTestServer } from '../helpers/server.js';
-
-const root = new URL('../..', import.meta.url).pathname;
 
 describe('an API node without workers', { timeout: 60_000 }, () => {
   it('hands back the job of a killed worker process when its lease runs out', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'longrun-reaper-'));
     const db = `sqlite:${join(dir, 'longrun.db')}`;
     const server = await startTestServer({ db, adminKey: null, workers: 0, sweepMs: 50 });
-    const worker = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'worker', '--db', db, '--concurrency', '1', '--lease-ms', '600'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const worker = spawnLongrun('worker', ['worker', '--db', db, '--concurrency', '1', '--lease-ms', '600']);
     t.after(async () => {
-      worker.kill('SIGKILL');
+      await worker.kill();
       await server.close();
       rmSync(dir, { recursive: true, force: true });
     });
     assert.equal(server.pool, null);
     assert.ok(server.reaper, 'the API node runs the lease reaper');
-    await once(worker.stdout!, 'data'); // the worker is up once it says so
+    await worker.waitForLine(/^worker \S+ running /);
 
     const principal = { accountId: server.firstStart!.accountId, apiKeyId: null, apiKeyUsed: null };
     const { job } = await createJob(server.deps, principal, { type: 'demo/sleep', input: { durationMs: 60_000, steps: 60 } });
     const started = await jobReaches(server, job.id, (j) => j.status === 'running');
     assert.match(started.worker!, /^worker-/);
-    worker.kill('SIGKILL');
-    await once(worker, 'exit');
+    await worker.kill();
 
     const reaped = await jobReaches(server, job.id, (j) => j.status === 'pending' && j.error?.code === 'lease_expired');
     assert.equal(reaped.attempts, 1);

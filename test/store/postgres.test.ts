@@ -209,6 +209,22 @@ describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }
       assert.equal((await reopened!.jobList({ accountId: account.id, limit: 1 })).total, 20);
     });
 
+    it('deletes a purged or retired job\'s events with it', async () => {
+      const schema = newSchema();
+      const [store] = await openShared(schema, 1);
+      const client = await raw(schema);
+      const account = await makeAccount(store!, { creditBalance: null });
+      const purged = await makeJob(store!, { accountId: account.id, status: 'completed' });
+      const retired = await makeJob(store!, { accountId: account.id, status: 'failed' });
+      const kept = await makeJob(store!, { accountId: account.id, status: 'completed' });
+      const events = async (id: string) => Number((await client.query('SELECT count(*) AS n FROM job_events WHERE job_id = $1', [id])).rows[0].n);
+      assert.ok((await events(purged.id)) > 0 && (await events(retired.id)) > 0, 'the jobs had events to delete');
+      await store!.jobPurge({ id: purged.id, accountId: account.id });
+      await store!.jobDelete({ ids: [retired.id], finishedBefore: at(86_400_000) });
+      assert.deepEqual([await events(purged.id), await events(retired.id)], [0, 0]);
+      assert.ok((await events(kept.id)) > 0);
+    });
+
     it('turns driver errors into domain errors: an unknown account is not found, U+0000 is refused', async () => {
       const [store] = await openShared(newSchema(), 1);
       const ghost = newId('acct');

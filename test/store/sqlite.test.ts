@@ -124,6 +124,20 @@ describe('sqlite driver', () => {
     assert.deepEqual(await second.jobGet({ id: job.id }), job);
   });
 
+  it('deletes a purged or retired job\'s events with it', async () => {
+    const store = open();
+    const account = await makeAccount(store, { creditBalance: null });
+    const purged = await makeJob(store, { accountId: account.id, status: 'completed' });
+    const retired = await makeJob(store, { accountId: account.id, status: 'failed' });
+    const kept = await makeJob(store, { accountId: account.id, status: 'completed' });
+    const events = (id: string) => (store.db.prepare('SELECT count(*) AS n FROM job_events WHERE job_id = ?').get(id) as { n: number }).n;
+    assert.ok(events(purged.id) > 0 && events(retired.id) > 0, 'the jobs had events to delete');
+    await store.jobPurge({ id: purged.id, accountId: account.id });
+    await store.jobDelete({ ids: [retired.id], finishedBefore: at(86_400_000) });
+    assert.deepEqual([events(purged.id), events(retired.id)], [0, 0]);
+    assert.ok(events(kept.id) > 0);
+  });
+
   it('keeps one charge and at most one refund per job in the ledger', async () => {
     const store = open();
     const account = await makeAccount(store, { creditBalance: 10 });
