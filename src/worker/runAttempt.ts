@@ -142,7 +142,7 @@ async function runHandler(
   options: AttemptOptions,
 ): Promise<Outcome> {
   try {
-    const jobType = deps.registry.get(job.type);
+    const run = deps.registry.handler(job.type);
     const prepared = deps.registry.prepareInput(job.type, { ...job.input, ...(job.privateInput ?? {}) });
     if (!prepared.ok) throw new JobFailure('invalid_input', 'The stored input no longer matches the job type', false);
     const files = attemptFiles(deps, job);
@@ -163,7 +163,7 @@ async function runHandler(
     };
     // A retry starts clean: files an earlier attempt left are not this attempt's output.
     if (job.attempts > 1) await deps.files?.deleteJobFiles(job.id);
-    const output = await jobType.run(ctx);
+    const output = await run(ctx);
     return { ok: true, output, size: files.size() };
   } catch (error) {
     return { ok: false, error };

@@ -64,7 +64,7 @@ export async function renderHarness(
         progress: async (_percent, message) => void progress.push(message ?? ''),
         files,
       };
-      const output = await registry.get(type).run(ctx);
+      const output = await registry.handler(type)(ctx);
       const stored = new Map<string, Buffer>();
       for (const file of (output as { files: { name: string }[] }).files) {
         const body = await store.fileRead({ jobId: job.id, name: file.name });
