@@ -88,7 +88,7 @@ export function runAttempt(deps: ServiceDeps, job: Job, options: AttemptOptions)
 
   async function afterStop(why: StopReason): Promise<void> {
     if (why === 'timeout') {
-      await failAttempt(deps, job, {
+      await failAttempt(deps, attempt, {
         error: { code: 'timeout', message: `The attempt ran past its timeout of ${job.timeoutMs} ms` },
         retryable: true,
         processTime: elapsed(),
@@ -102,7 +102,7 @@ export function runAttempt(deps: ServiceDeps, job: Job, options: AttemptOptions)
     const json = toJson(output);
     if (json === undefined || jsonValueTooDeep(json)) {
       const message = json === undefined ? 'The handler returned a value that is not JSON' : `The handler's output nests objects and arrays deeper than ${MAX_STORED_DEPTH} levels`;
-      await failAttempt(deps, job, {
+      await failAttempt(deps, attempt, {
         error: { code: 'invalid_output', message },
         retryable: false,
         processTime: elapsed(),
@@ -119,7 +119,7 @@ export function runAttempt(deps: ServiceDeps, job: Job, options: AttemptOptions)
       return;
     }
     const failure = isJobFailure(error) ? error : null;
-    await failAttempt(deps, job, {
+    await failAttempt(deps, attempt, {
       error: {
         code: failure?.code ?? 'handler_error',
         message: (error instanceof Error ? error.message : String(error)).slice(0, 2000),
