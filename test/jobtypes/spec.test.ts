@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ManualClock, UnknownJobTypeError } from '../../src/domain/index.js';
 import { EventBus } from '../../src/events/index.js';
+import { apiLinks } from '../../src/http/links.js';
 import { loadHandlers } from '../../src/cli/handlers.js';
 import { JobTypeRegistry, defineJobSpec, defineJobType, isJobSpec } from '../../src/jobtypes/index.js';
 import { type ServiceDeps, createAccount, createJob, defaultServiceConfig } from '../../src/service/index.js';
@@ -80,6 +81,7 @@ describe('job specs and handlers', () => {
       clock: new ManualClock(),
       registry: new JobTypeRegistry([defineJobSpec(remoteSpec), local]),
       bus: new EventBus(),
+      links: apiLinks,
       config: defaultServiceConfig,
     };
     try {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { type Job, LeaseLostError, ManualClock } from '../../src/domain/index.js';
 import { EventBus } from '../../src/events/index.js';
+import { apiLinks } from '../../src/http/links.js';
 import { JobTypeRegistry, defineJobType } from '../../src/jobtypes/index.js';
 import { type ServiceDeps, claimJobs, createAccount, createJob, defaultServiceConfig, failAttempt } from '../../src/service/index.js';
 import { openSqlite } from '../../src/store/sqlite/index.js';
@@ -33,6 +34,7 @@ describe('failAttempt decides retries from the stored job', () => {
       clock: new ManualClock(),
       registry: new JobTypeRegistry([failing]),
       bus: new EventBus(),
+      links: apiLinks,
       config: { ...defaultServiceConfig, retryBaseMs: 1_000 },
       random: () => 0.5,
     };
