@@ -5,7 +5,6 @@ import type { JobTypeDefinition } from './define.js';
 export {
   defineJobSpec,
   defineJobType,
-  hasHandler,
   isJobSpec,
   JobDeferral,
   JobFailure,
