@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Clock, systemClock } from '../domain/index.js';
 import { EventBus, logJobChanges, startStoreFeed } from '../events/index.js';
+import { apiLinks } from '../http/links.js';
 import { LocalFileStore } from '../files/index.js';
 import { makeDirectory } from '../files/makeDirectory.js';
 import { BUILTIN_JOB_TYPES, JobTypeRegistry } from '../jobtypes/index.js';
@@ -227,6 +228,7 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
     clock,
     registry,
     bus: new EventBus(),
+    links: apiLinks,
     config: serviceConfig,
     files: new LocalFileStore(temporaryFiles ?? join(config.dataDir!, 'files')),
   };

@@ -47,8 +47,12 @@ export interface InputCheckContext {
   allowPrivateTargets: boolean;
 }
 
-/** JobTypeDefinition describes one job type; `defineJobType` checks and returns it. */
-export interface JobTypeDefinition<Input extends object = JsonObject, Output extends JsonValue = JsonValue> {
+/**
+ * JobSpec is what the API knows of a job type: its name, the input it accepts and what a job of it
+ * costs and may take. The API validates a create against it; the code that runs the job is
+ * separate (a JobHandler), and may live in another process.
+ */
+export interface JobSpec<Input extends object = JsonObject> {
   /** type is the name clients send, lowercase words joined by `/` (`demo/sleep`). */
   type: string;
   description: string;
@@ -68,11 +72,39 @@ export interface JobTypeDefinition<Input extends object = JsonObject, Output ext
    * field under `/input`; any problem refuses the job with `400 invalid_request`.
    */
   checkInput?(input: Input, context: InputCheckContext): Promise<FieldProblem[]> | FieldProblem[];
+}
+
+/** JobHandler does the work of one attempt and returns the job's output. */
+export type JobHandler<Input extends object = JsonObject, Output extends JsonValue = JsonValue> = (
+  ctx: JobContext<Input>,
+) => Promise<Output> | Output;
+
+/** JobTypeDefinition is a spec with the handler that runs it; `defineJobType` checks and returns it. */
+export interface JobTypeDefinition<Input extends object = JsonObject, Output extends JsonValue = JsonValue> extends JobSpec<Input> {
   /** run does the work of one attempt and returns the job's output. */
   run(ctx: JobContext<Input>): Promise<Output> | Output;
 }
 
 const TYPE_NAME = /^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)*$/;
+
+// Marks what defineJobSpec returned, across copies of Longrun (as JOB_FAILURE below), so a
+// `--handlers` module may export a spec alone on purpose while a job type that merely forgot its
+// `run` still fails at start-up.
+const JOB_SPEC = Symbol.for('longrun.JobSpec');
+
+/**
+ * defineJobSpec checks a spec alone, a type whose code runs elsewhere: this process accepts and
+ * validates its jobs, and a worker that has its handler runs them. Like defineJobType it fails at
+ * start-up on a bad spec. It returns a copy, marked as meant to have no handler.
+ */
+export function defineJobSpec<Input extends object = JsonObject>(spec: JobSpec<Input>): JobSpec<Input> {
+  const problems = specProblems(spec);
+  if (problems.length > 0) throw new Error(`job type ${JSON.stringify(spec.type)}: ${problems.join('; ')}`);
+  // A `run` passed in is dropped: a spec alone means this process never runs the type.
+  const { run: _dropped, ...copy } = spec as JobSpec<Input> & { run?: unknown };
+  Object.defineProperty(copy, JOB_SPEC, { value: true });
+  return copy;
+}
 
 /**
  * defineJobType checks a definition once, at start-up, so a bad one fails loudly there and not
@@ -81,17 +113,32 @@ const TYPE_NAME = /^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)*$/;
 export function defineJobType<Input extends object, Output extends JsonValue>(
   definition: JobTypeDefinition<Input, Output>,
 ): JobTypeDefinition<Input, Output> {
-  const problems: string[] = [];
-  if (!TYPE_NAME.test(definition.type) || definition.type.length > 100) problems.push('type must be lowercase words joined by "/"');
-  if (!Number.isInteger(definition.creditCost) || definition.creditCost < 0) problems.push('creditCost must be a whole number ≥ 0');
-  if (!Number.isInteger(definition.timeoutMs) || definition.timeoutMs < 1) problems.push('timeoutMs must be a whole number ≥ 1');
-  if (!Number.isInteger(definition.maxAttempts) || definition.maxAttempts < 1 || definition.maxAttempts > 100) {
-    problems.push('maxAttempts must be a whole number from 1 to 100');
-  }
-  if (definition.inputSchema?.type !== 'object') problems.push('inputSchema must describe an object');
+  const problems = specProblems(definition);
   if (typeof definition.run !== 'function') problems.push('run must be a function');
   if (problems.length > 0) throw new Error(`job type ${JSON.stringify(definition.type)}: ${problems.join('; ')}`);
   return definition;
+}
+
+/** isJobSpec tells whether `value` came from defineJobSpec, in this copy of Longrun or another. */
+export function isJobSpec(value: unknown): value is JobSpec<any> {
+  return typeof value === 'object' && value !== null && (value as { [JOB_SPEC]?: unknown })[JOB_SPEC] === true;
+}
+
+/** hasHandler tells a definition (spec and handler) from a spec alone. */
+export function hasHandler<Input extends object>(type: JobSpec<Input>): type is JobTypeDefinition<Input, any> {
+  return typeof (type as Partial<JobTypeDefinition<Input>>).run === 'function';
+}
+
+function specProblems(spec: JobSpec<any>): string[] {
+  const problems: string[] = [];
+  if (!TYPE_NAME.test(spec.type) || spec.type.length > 100) problems.push('type must be lowercase words joined by "/"');
+  if (!Number.isInteger(spec.creditCost) || spec.creditCost < 0) problems.push('creditCost must be a whole number ≥ 0');
+  if (!Number.isInteger(spec.timeoutMs) || spec.timeoutMs < 1) problems.push('timeoutMs must be a whole number ≥ 1');
+  if (!Number.isInteger(spec.maxAttempts) || spec.maxAttempts < 1 || spec.maxAttempts > 100) {
+    problems.push('maxAttempts must be a whole number from 1 to 100');
+  }
+  if (spec.inputSchema?.type !== 'object') problems.push('inputSchema must describe an object');
+  return problems;
 }
 
 // Marks a JobFailure across copies of Longrun: a `--handlers` module may import another install

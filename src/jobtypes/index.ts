@@ -1,15 +1,19 @@
-/** Job types: the registry, `defineJobType`, and the built-in types. */
+/** Job types: specs and handlers, the registry, `defineJobType`/`defineJobSpec`, and the built-in types. */
 import { demoSleep } from './demo/sleep.js';
 import type { JobTypeDefinition } from './define.js';
 
 export {
+  defineJobSpec,
   defineJobType,
+  isJobSpec,
   JobDeferral,
   JobFailure,
   isJobFailure,
   type InputCheckContext,
   type JobContext,
   type JobFiles,
+  type JobHandler,
+  type JobSpec,
   type JobTypeDefinition,
   type JsonSchema,
   type OutputFile,

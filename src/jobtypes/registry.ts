@@ -1,55 +1,76 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { type FieldProblem, type JsonObject, PATTERN_MESSAGE, UnknownJobTypeError, schemaProblem } from '../domain/index.js';
-import type { JobTypeDefinition } from './define.js';
+import { type JobHandler, type JobSpec, hasHandler } from './define.js';
 
-/** RegisteredJobType is a definition with its compiled validator. */
-export interface RegisteredJobType extends JobTypeDefinition<any, any> {
+/** RegisteredJobType is a spec with its compiled validator. */
+export interface RegisteredJobType extends JobSpec<any> {
   validate: ValidateFunction;
 }
 
 /**
- * JobTypeRegistry holds the job types a process knows. Input schemas are compiled once, with
- * defaults applied and no type coercion: `"5"` is not a number.
+ * JobTypeRegistry holds the job types a process knows: every type's spec, which the API validates
+ * creates against, and the handler of each type this process can run. A spec without a handler is
+ * a type whose code runs elsewhere. Input schemas are compiled once, with defaults applied and no
+ * type coercion: `"5"` is not a number.
  */
 export class JobTypeRegistry {
-  private readonly types = new Map<string, RegisteredJobType>();
+  private readonly specs = new Map<string, RegisteredJobType>();
+  private readonly handlers = new Map<string, JobHandler<any, any>>();
   // verbose: errors carry their schema, where PATTERN_MESSAGE words a pattern for the client.
   private readonly ajv = new Ajv2020({ allErrors: true, useDefaults: true, coerceTypes: false, strict: true, verbose: true });
 
-  constructor(definitions: readonly JobTypeDefinition<any, any>[] = []) {
+  constructor(types: readonly JobSpec<any>[] = []) {
     addFormats.default(this.ajv);
     this.ajv.addKeyword(PATTERN_MESSAGE);
-    for (const definition of definitions) this.register(definition);
+    for (const type of types) this.register(type);
   }
 
-  /** register adds a job type; a second type with the same name is an error. */
-  register(definition: JobTypeDefinition<any, any>): void {
-    if (this.types.has(definition.type)) throw new Error(`job type ${definition.type} is registered twice`);
-    const validate = this.ajv.compile(definition.inputSchema);
-    this.types.set(definition.type, { ...definition, validate });
+  /**
+   * register adds a job type: a definition (`defineJobType`) with its handler, or a spec alone
+   * (`defineJobSpec`). A second type with the same name is an error.
+   */
+  register(type: JobSpec<any>): void {
+    if (this.specs.has(type.type)) throw new Error(`job type ${type.type} is registered twice`);
+    const { run: _handler, ...spec } = type as JobSpec<any> & { run?: unknown };
+    const validate = this.ajv.compile(spec.inputSchema);
+    this.specs.set(type.type, { ...spec, validate });
+    if (hasHandler(type)) this.handlers.set(type.type, type.run.bind(type));
   }
 
-  /** get returns the type, or throws UnknownJobTypeError. */
+  /** get returns the type's spec, or throws UnknownJobTypeError. */
   get(type: string): RegisteredJobType {
-    const found = this.types.get(type);
+    const found = this.specs.get(type);
     if (!found) throw new UnknownJobTypeError(type);
     return found;
   }
 
-  /** has tells whether the type is registered. */
+  /** handler returns the code that runs the type's attempts; it throws when this process has none. */
+  handler(type: string): JobHandler<any, any> {
+    const found = this.handlers.get(type);
+    if (found) return found;
+    this.get(type); // an unknown type says so
+    throw new Error(`job type ${type} has no handler in this process: its code runs elsewhere`);
+  }
+
+  /** has tells whether the type is registered, with a handler or without. */
   has(type: string): boolean {
-    return this.types.has(type);
+    return this.specs.has(type);
   }
 
-  /** list returns every type, sorted by name. */
+  /** list returns every type's spec, sorted by name. */
   list(): RegisteredJobType[] {
-    return [...this.types.values()].sort((a, b) => a.type.localeCompare(b.type));
+    return [...this.specs.values()].sort((a, b) => a.type.localeCompare(b.type));
   }
 
-  /** names returns the registered type names. */
+  /** names returns the registered type names, with a handler or without. */
   names(): string[] {
     return this.list().map((t) => t.type);
+  }
+
+  /** runnableNames returns the names of the types this process has a handler for: what its workers serve. */
+  runnableNames(): string[] {
+    return this.names().filter((name) => this.handlers.has(name));
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Job, JobError, JsonValue } from '../domain/index.js';
+import { type Job, type JobError, type JsonValue, LeaseLostError } from '../domain/index.js';
 import type { ServiceDeps } from './deps.js';
 
 /**
@@ -45,27 +45,48 @@ export async function completeAttempt(
   return job;
 }
 
+/** AttemptFailure is how an attempt failed, as its worker reports it. */
+export interface AttemptFailure {
+  error: JobError;
+  /** retryable false makes the failure final; true retries it while the job has attempts left. */
+  retryable: boolean;
+  processTime: number;
+}
+
 /**
  * failAttempt ends the attempt with an error: retried after a backoff while attempts remain and
- * the error is retryable, else failed for good (and refunded). `leaseExpiredBy` is the reaper's
- * guard: only a lease that really expired by then is failed.
+ * the error is retryable, else failed for good (and refunded). Whether attempts remain is read
+ * from the job as stored, never from the worker's copy. The read is consistent with the write:
+ * only a new claim changes `attempts`, and a new claim changes the lease, which jobFail refuses.
  */
-export async function failAttempt(
+export async function failAttempt(deps: ServiceDeps, attempt: Attempt, failure: AttemptFailure): Promise<Job> {
+  const stored = await deps.store.jobGet({ id: attempt.id });
+  if (!stored || stored.status !== 'running' || stored.leaseToken !== attempt.leaseToken) throw new LeaseLostError(attempt.id);
+  return failLeasedJob(deps, stored, failure);
+}
+
+/**
+ * failLeasedJob is failAttempt on a job as the store returned it (the reaper's list is one):
+ * it decides retry or final from `job` and writes it under `job`'s lease. `leaseExpiredBy` is the
+ * reaper's guard: only a lease that really expired by then is failed. Not for a worker's copy.
+ */
+export async function failLeasedJob(
   deps: ServiceDeps,
   job: Pick<Job, 'id' | 'leaseToken' | 'attempts' | 'maxAttempts'>,
-  p: { error: JobError; retryable: boolean; processTime: number; leaseExpiredBy?: Date },
+  failure: AttemptFailure,
+  guard: { leaseExpiredBy?: Date } = {},
 ): Promise<Job> {
   const now = deps.clock.now();
-  const retry = p.retryable && job.attempts < job.maxAttempts;
+  const retry = failure.retryable && job.attempts < job.maxAttempts;
   const retryAt = retry ? new Date(now.getTime() + retryDelayMs(deps, job.attempts)) : null;
   const failed = await deps.store.jobFail({
     id: job.id,
     leaseToken: job.leaseToken ?? '',
     now,
-    error: p.error,
-    processTime: p.processTime,
+    error: failure.error,
+    processTime: failure.processTime,
     retryAt,
-    leaseExpiredBy: p.leaseExpiredBy,
+    leaseExpiredBy: guard.leaseExpiredBy,
   });
   deps.bus.publish({ kind: retry ? 'retrying' : 'failed', job: failed });
   return failed;

@@ -58,6 +58,8 @@ export interface ServiceDeps {
   config: ServiceConfig;
   /** files keeps jobs' output files; without one, a job type that stores a file fails. */
   files?: FileStore;
+  /** links builds the API's URLs the service hands out; http/links.ts has them (`apiLinks`). */
+  links: ApiLinks;
   /** random returns a number in [0, 1); injected so jitter is exact in tests. */
   random?: () => number;
   /** lookup resolves the hosts of client-given URLs for the URL guard; default: the system resolver, 2 s per lookup. */
@@ -66,6 +68,15 @@ export interface ServiceDeps {
   log?: Logger;
   /** metrics is the process's Prometheus registry; without one, nothing is counted. */
   metrics?: ProcessMetrics;
+}
+
+/**
+ * ApiLinks builds the URLs of the API that the service writes into what it stores, such as an
+ * output file's download link. The paths belong to the HTTP layer, which passes them in.
+ */
+export interface ApiLinks {
+  /** jobFile is where the job's owner downloads its output file `name`. */
+  jobFile(jobId: string, name: string): string;
 }
 
 /** Principal is who is calling: the account and the key it used. */

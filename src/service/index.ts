@@ -11,6 +11,7 @@ export * from './readJobs.js';
 export * from './cancelJob.js';
 export * from './rerunJob.js';
 export * from './attempts.js';
+export * from './attemptFiles.js';
 export * from './reapExpired.js';
 export * from './usage.js';
 export * from './purgeExpired.js';

@@ -1,5 +1,5 @@
 import { LeaseLostError } from '../domain/index.js';
-import { failAttempt } from './attempts.js';
+import { failLeasedJob } from './attempts.js';
 import type { ServiceDeps } from './deps.js';
 
 /**
@@ -14,12 +14,13 @@ export async function reapExpired(deps: ServiceDeps, p: { limit: number }): Prom
   let moved = 0;
   for (const job of expired) {
     try {
-      await failAttempt(deps, job, {
+      // The listed job is the stored one: its attempts decide retry or final, under its lease.
+      const failure = {
         error: { code: 'lease_expired', message: 'The worker stopped heartbeating before the attempt ended' },
         retryable: true,
         processTime: job.startedAt ? Math.max(0, now.getTime() - job.startedAt.getTime()) : 0,
-        leaseExpiredBy: now,
-      });
+      };
+      await failLeasedJob(deps, job, failure, { leaseExpiredBy: now });
       moved++;
     } catch (error) {
       if (!(error instanceof LeaseLostError)) throw error; // the job moved on by itself: nothing to reap

@@ -3,11 +3,13 @@ import { JobDeferral, JobFailure, type JobContext, type JobFiles, isJobFailure }
 import {
   type Attempt,
   completeAttempt,
+  discardEarlierAttemptFiles,
   failAttempt,
   heartbeatAttempt,
   releaseAttempt,
   reportProgress,
   type ServiceDeps,
+  storeAttemptFile,
 } from '../service/index.js';
 
 /** StopReason says why an attempt was stopped before its handler finished. */
@@ -88,7 +90,7 @@ export function runAttempt(deps: ServiceDeps, job: Job, options: AttemptOptions)
 
   async function afterStop(why: StopReason): Promise<void> {
     if (why === 'timeout') {
-      await failAttempt(deps, job, {
+      await failAttempt(deps, attempt, {
         error: { code: 'timeout', message: `The attempt ran past its timeout of ${job.timeoutMs} ms` },
         retryable: true,
         processTime: elapsed(),
@@ -102,7 +104,7 @@ export function runAttempt(deps: ServiceDeps, job: Job, options: AttemptOptions)
     const json = toJson(output);
     if (json === undefined || jsonValueTooDeep(json)) {
       const message = json === undefined ? 'The handler returned a value that is not JSON' : `The handler's output nests objects and arrays deeper than ${MAX_STORED_DEPTH} levels`;
-      await failAttempt(deps, job, {
+      await failAttempt(deps, attempt, {
         error: { code: 'invalid_output', message },
         retryable: false,
         processTime: elapsed(),
@@ -119,7 +121,7 @@ export function runAttempt(deps: ServiceDeps, job: Job, options: AttemptOptions)
       return;
     }
     const failure = isJobFailure(error) ? error : null;
-    await failAttempt(deps, job, {
+    await failAttempt(deps, attempt, {
       error: {
         code: failure?.code ?? 'handler_error',
         message: (error instanceof Error ? error.message : String(error)).slice(0, 2000),
@@ -142,10 +144,10 @@ async function runHandler(
   options: AttemptOptions,
 ): Promise<Outcome> {
   try {
-    const jobType = deps.registry.get(job.type);
+    const run = deps.registry.handler(job.type);
     const prepared = deps.registry.prepareInput(job.type, { ...job.input, ...(job.privateInput ?? {}) });
     if (!prepared.ok) throw new JobFailure('invalid_input', 'The stored input no longer matches the job type', false);
-    const files = attemptFiles(deps, job);
+    const files = attemptFiles(deps, attempt);
     const ctx: JobContext = {
       job: { id: job.id, type: job.type, attempt: job.attempts, maxAttempts: job.maxAttempts, metadata: job.metadata },
       input: prepared.input,
@@ -161,24 +163,25 @@ async function runHandler(
       },
       files,
     };
-    // A retry starts clean: files an earlier attempt left are not this attempt's output.
-    if (job.attempts > 1) await deps.files?.deleteJobFiles(job.id);
-    const output = await jobType.run(ctx);
+    await discardEarlierAttemptFiles(deps, job);
+    const output = await run(ctx);
     return { ok: true, output, size: files.size() };
   } catch (error) {
     return { ok: false, error };
   }
 }
 
-/** attemptFiles stores an attempt's files and keeps the count of their bytes for `job.size`. */
-export function attemptFiles(deps: Pick<ServiceDeps, 'files'>, job: Pick<Job, 'id'>): JobFiles & { size(): number } {
+/**
+ * attemptFiles is a handler's `files`: it stores through the service and keeps the count of the
+ * attempt's bytes for `job.size` (a file put again counts once, at its last size).
+ */
+export function attemptFiles(deps: Pick<ServiceDeps, 'files' | 'links'>, attempt: Pick<Attempt, 'id'>): JobFiles & { size(): number } {
   const sizes = new Map<string, number>();
   return {
     async put(name, data) {
-      if (!deps.files) throw new Error('This process has no file store, so the job cannot store files');
-      const stored = await deps.files.filePut({ jobId: job.id, name, data });
+      const stored = await storeAttemptFile(deps, attempt, { name, data });
       sizes.set(name, stored.size);
-      return { ...stored, url: `/v1/jobs/${job.id}/files/${encodeURIComponent(name)}` };
+      return stored;
     },
     size: () => [...sizes.values()].reduce((sum, size) => sum + size, 0),
   };

@@ -8,7 +8,7 @@ import { SlotFiller } from './slotFiller.js';
 export interface WorkerPoolOptions {
   /** concurrency is how many jobs run at once. */
   concurrency: number;
-  /** types the pool serves; all registered types by default. */
+  /** types the pool serves; by default every type this process has a handler for. */
   types?: readonly string[];
   /** workerId names the pool in `job.worker`; `worker-<host>-<pid>-<n>` by default. */
   workerId?: string;
@@ -45,8 +45,8 @@ export class WorkerPool {
   constructor(private readonly deps: ServiceDeps, options: WorkerPoolOptions) {
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1) throw new Error('concurrency must be a whole number ≥ 1');
     this.concurrency = options.concurrency;
-    this.types = options.types ?? deps.registry.names();
-    for (const type of this.types) deps.registry.get(type); // an unknown type fails here, at start
+    this.types = options.types ?? deps.registry.runnableNames();
+    for (const type of this.types) deps.registry.handler(type); // an unknown or handler-less type fails here, at start
     this.workerId = options.workerId ?? `worker-${hostname()}-${process.pid}-${++poolCount}`;
     this.sweepMs = options.sweepMs ?? 1000;
     this.heartbeatMs = options.heartbeatMs ?? Math.max(10, Math.floor(deps.config.leaseMs / 3));

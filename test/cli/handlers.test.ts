@@ -2,7 +2,8 @@
 // `defineJobType` and `JobFailure` from the `longrun` package (here a node_modules symlink to the
 // checkout, whose package.json exports the built public entry: run `npm run build` first). A real `longrun serve` runs it;
 // a JobFailure with its own code and `retryable: false` fails the job once, with that code. The
-// same module's types check with tsc as a TypeScript user's would.
+// same module's types check with tsc as a TypeScript user's would. A type the module declares with
+// `defineJobSpec` alone is accepted there and run by a worker process whose module has its handler.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -15,12 +16,22 @@ import { type LongrunProcess, spawnLongrun } from '../helpers/processes.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 
+const ELSEWHERE_SPEC = `{
+  type: 'test/elsewhere',
+  description: 'Its code runs in another process.',
+  inputSchema: { type: 'object', additionalProperties: false, required: ['n'], properties: { n: { type: 'integer' } } },
+  creditCost: 1,
+  timeoutMs: 10000,
+  maxAttempts: 1,
+}`;
+
 const HANDLERS = `
-import { JobFailure, defineJobType } from 'longrun';
+import { JobFailure, defineJobSpec, defineJobType } from 'longrun';
 import examples from '${join(root, 'examples/handlers.mjs')}';
 
 export default [
   ...examples,
+  defineJobSpec(${ELSEWHERE_SPEC}),
   defineJobType({
     type: 'test/quota',
     description: 'Fails with its own code, for good, when asked for more than 10.',
@@ -103,6 +114,32 @@ describe('--handlers importing longrun', () => {
     assert.equal(failed.status, 'failed');
     assert.equal(failed.error?.code, 'nothing_to_shout');
     assert.equal(failed.attempts, 1);
+  });
+
+  it('accepts a job of a spec-only type without running it, and a worker process with its handler runs it', async (t) => {
+    const response = await fetch(`${url}/v1/jobs`, {
+      method: 'POST',
+      headers: { 'x-api-key': key, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'test/elsewhere', input: { n: 3 } }),
+    });
+    assert.equal(response.status, 201, server.output());
+    const { id } = (await response.json()) as { id: string };
+    // The server's one worker takes the oldest due job of the types it serves: had it served
+    // test/elsewhere, it would have run that job before this one.
+    assert.equal((await createAndWait({ type: 'test/quota', input: { units: 1 } })).status, 'completed');
+    const waiting = (await (await fetch(`${url}/v1/jobs/${id}`, { headers: { 'x-api-key': key } })).json()) as { status: string; attempts: number };
+    assert.deepEqual([waiting.status, waiting.attempts], ['pending', 0]);
+
+    writeFileSync(
+      join(dir, 'elsewhere.mjs'),
+      `import { defineJobType } from 'longrun';\nexport default defineJobType({ ...${ELSEWHERE_SPEC}, run: ({ input }) => ({ doubled: input.n * 2 }) });\n`,
+    );
+    const worker = spawnLongrun('worker', ['worker', '--data-dir', join(dir, 'data'), '--types', 'test/elsewhere', '--handlers', join(dir, 'elsewhere.mjs')]);
+    t.after(() => worker.kill());
+    const done = await fetch(`${url}/v1/jobs/${id}?wait=60`, { headers: { 'x-api-key': key } });
+    const job = (await done.json()) as { status: string; output: unknown };
+    assert.equal(job.status, 'completed', worker.output());
+    assert.deepEqual(job.output, { doubled: 6 });
   });
 
   it('gives a TypeScript module the types of defineJobType, JobContext and JobFailure', async () => {

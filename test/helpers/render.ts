@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type JsonObject, newId } from '../../src/domain/index.js';
 import { LocalFileStore } from '../../src/files/index.js';
+import { apiLinks } from '../../src/http/links.js';
 import { JobTypeRegistry, type JobContext } from '../../src/jobtypes/index.js';
 import {
   DEFAULT_RENDER_SETTINGS,
@@ -56,7 +57,7 @@ export async function renderHarness(
       if (!prepared.ok) throw new Error(`bad input: ${JSON.stringify(prepared.errors)}`);
       const job = { id: newId('job'), type, attempt: 1, maxAttempts: 1, metadata: {} };
       const progress: string[] = [];
-      const files = attemptFiles({ files: store }, job);
+      const files = attemptFiles({ files: store, links: apiLinks }, job);
       const ctx: JobContext = {
         job,
         input: prepared.input,
@@ -64,7 +65,7 @@ export async function renderHarness(
         progress: async (_percent, message) => void progress.push(message ?? ''),
         files,
       };
-      const output = await registry.get(type).run(ctx);
+      const output = await registry.handler(type)(ctx);
       const stored = new Map<string, Buffer>();
       for (const file of (output as { files: { name: string }[] }).files) {
         const body = await store.fileRead({ jobId: job.id, name: file.name });

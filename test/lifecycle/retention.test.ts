@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ManualClock } from '../../src/domain/index.js';
 import { EventBus } from '../../src/events/index.js';
+import { apiLinks } from '../../src/http/links.js';
 import { LocalFileStore } from '../../src/files/index.js';
 import { BUILTIN_JOB_TYPES, JobTypeRegistry } from '../../src/jobtypes/index.js';
 import {
@@ -32,6 +33,7 @@ async function setUp(files?: LocalFileStore) {
     clock,
     registry: new JobTypeRegistry(BUILTIN_JOB_TYPES),
     bus: new EventBus(),
+    links: apiLinks,
     config: defaultServiceConfig,
     files,
   };

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ManualClock } from '../../src/domain/index.js';
 import { EventBus } from '../../src/events/index.js';
+import { apiLinks } from '../../src/http/links.js';
 import { JobTypeRegistry, defineJobType } from '../../src/jobtypes/index.js';
 import { type ServiceDeps, cancelJob, createAccount, createJob, defaultServiceConfig } from '../../src/service/index.js';
 import { openSqlite } from '../../src/store/sqlite/index.js';
@@ -34,6 +35,7 @@ describe('an attempt and changes relayed late', () => {
       clock: new ManualClock(),
       registry: new JobTypeRegistry([held]),
       bus: new EventBus(),
+      links: apiLinks,
       config: defaultServiceConfig,
     };
     const pool = new WorkerPool(deps, { concurrency: 1, sweepMs: 60_000 });
@@ -69,6 +71,7 @@ describe('an attempt and changes relayed late', () => {
       clock: new ManualClock(),
       registry: new JobTypeRegistry([held]),
       bus: new EventBus(),
+      links: apiLinks,
       config: defaultServiceConfig,
     };
     const pool = new WorkerPool(deps, { concurrency: 1, sweepMs: 60_000 });

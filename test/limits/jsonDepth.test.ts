@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { InvalidRequestError, type JsonObject, MAX_JSON_DEPTH, ManualClock, jsonTextTooDeep, jsonValueTooDeep } from '../../src/domain/index.js';
 import { EventBus } from '../../src/events/index.js';
+import { apiLinks } from '../../src/http/links.js';
 import { JobTypeRegistry, defineJobType } from '../../src/jobtypes/index.js';
 import { type ServiceDeps, createAccount, createJob, defaultServiceConfig } from '../../src/service/index.js';
 import { openSqlite } from '../../src/store/sqlite/index.js';
@@ -59,6 +60,7 @@ describe('JSON depth', () => {
         }),
       ]),
       bus: new EventBus(),
+      links: apiLinks,
       config: defaultServiceConfig,
     };
     after(() => deps.store.close());

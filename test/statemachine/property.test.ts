@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { EventBus } from '../../src/events/index.js';
+import { apiLinks } from '../../src/http/links.js';
 import {
   type Job,
   type JobStatus,
@@ -61,6 +62,7 @@ async function runScenario(actions: Action[]): Promise<void> {
     clock: new ManualClock(),
     registry: new JobTypeRegistry(BUILTIN_JOB_TYPES),
     bus: new EventBus(),
+    links: apiLinks,
     config: { ...defaultServiceConfig, leaseMs: 30_000, retryBaseMs: 1_000 },
     random: () => 0.5,
   };

@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { type Job, ManualClock, jobView } from '../../src/domain/index.js';
 import { EventBus } from '../../src/events/index.js';
+import { apiLinks } from '../../src/http/links.js';
 import { BUILTIN_JOB_TYPES, JobTypeRegistry } from '../../src/jobtypes/index.js';
 import { type ServiceDeps, defaultServiceConfig } from '../../src/service/index.js';
 import type { Store } from '../../src/store/index.js';
@@ -51,6 +52,7 @@ describe('webhook dispatcher', () => {
       clock,
       registry: new JobTypeRegistry(BUILTIN_JOB_TYPES),
       bus: new EventBus(),
+      links: apiLinks,
       config: {
         ...defaultServiceConfig,
         allowPrivateTargets: options.allowPrivate ?? true,

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PATTERN_MESSAGE } from '../../domain/index.js';
-import { defineJobType, JobFailure } from '../define.js';
+import { defineJobSpec, defineJobType, JobFailure } from '../define.js';
 
 interface SleepInput {
   durationMs: number;
@@ -10,12 +10,8 @@ interface SleepInput {
   failTimes?: number;
 }
 
-/**
- * demoSleep sleeps `durationMs` in `steps` equal parts and reports progress after each; with
- * `failAt` it throws at that step on the first `failTimes` attempts (every attempt by default).
- * For trying the system and for tests.
- */
-export const demoSleep = defineJobType<SleepInput, { sleptMs: number }>({
+/** demoSleepSpec is `demo/sleep` as the API knows it: its input, cost and limits. */
+export const demoSleepSpec = defineJobSpec<SleepInput>({
   type: 'demo/sleep',
   description: 'Sleeps durationMs in steps, reporting progress after each; can be told to fail. For trying Longrun and for tests.',
   inputSchema: {
@@ -40,6 +36,15 @@ export const demoSleep = defineJobType<SleepInput, { sleptMs: number }>({
   creditCost: 1,
   timeoutMs: 15 * 60 * 1000,
   maxAttempts: 3,
+});
+
+/**
+ * demoSleep sleeps `durationMs` in `steps` equal parts and reports progress after each; with
+ * `failAt` it throws at that step on the first `failTimes` attempts (every attempt by default).
+ * For trying the system and for tests.
+ */
+export const demoSleep = defineJobType<SleepInput, { sleptMs: number }>({
+  ...demoSleepSpec,
   async run({ input, signal, progress, job }) {
     const stepMs = input.durationMs / input.steps;
     const failing = input.failAt !== undefined && (input.failTimes === undefined || job.attempt <= input.failTimes);

@@ -1,6 +1,6 @@
 /** The render family: HTML, URL or template to PDF or image, on a shared headless Chromium. */
 import { checkUrl } from '../../webhooks/urlGuard.js';
-import { type JobTypeDefinition, defineJobType } from '../define.js';
+import { type JobSpec, type JobTypeDefinition, defineJobSpec, defineJobType } from '../define.js';
 import { BrowserPool, type BrowserPoolOptions } from './browserPool.js';
 import { checkRenderInput } from './inputChecks.js';
 import { RENDER_PRIVATE_FIELDS, type RenderOutput, type RenderSource, renderInputSchema } from './inputSchema.js';
@@ -35,22 +35,30 @@ export function renderEnvironment(settings: RenderSettings, p: { allowPrivateTar
 const SOURCE_WORDS: Record<RenderSource, string> = { html: 'an HTML document', url: 'a web page', template: 'a Mustache HTML template filled with data' };
 const OUTPUT_WORDS: Record<RenderOutput, string> = { pdf: 'a PDF', image: 'a PNG, JPEG or WebP image' };
 
-/** renderJobTypes are the six render types (`html/pdf` … `template/image`) on `env`. */
+const SOURCES = ['html', 'url', 'template'] as const;
+const OUTPUTS = ['pdf', 'image'] as const;
+
+/**
+ * renderJobSpec is the spec of one render type: all an API node needs to accept its jobs, with
+ * no browser. checkInput is part of it, since a URL the guard refuses is refused at create time.
+ */
+export function renderJobSpec(source: RenderSource, output: RenderOutput): JobSpec<any> {
+  return defineJobSpec<any>({
+    type: `${source}/${output}`,
+    description: `Renders ${SOURCE_WORDS[source]} to ${OUTPUT_WORDS[output]} in headless Chromium.`,
+    inputSchema: renderInputSchema(source, output),
+    privateFields: RENDER_PRIVATE_FIELDS,
+    creditCost: 1,
+    // Above the largest render timeoutMs (300 s), so the render's own limit speaks first.
+    timeoutMs: 330_000,
+    maxAttempts: 2,
+    checkInput: (input, context) => checkRenderInput(source, output, input, context),
+  });
+}
+
+/** renderJobTypes are the six render types (`html/pdf` … `template/image`): each spec with its handler on `env`. */
 export function renderJobTypes(env: RenderEnvironment): JobTypeDefinition<any, RenderResult>[] {
-  return (['html', 'url', 'template'] as const).flatMap((source) =>
-    (['pdf', 'image'] as const).map((output) =>
-      defineJobType<any, RenderResult>({
-        type: `${source}/${output}`,
-        description: `Renders ${SOURCE_WORDS[source]} to ${OUTPUT_WORDS[output]} in headless Chromium.`,
-        inputSchema: renderInputSchema(source, output),
-        privateFields: RENDER_PRIVATE_FIELDS,
-        creditCost: 1,
-        // Above the largest render timeoutMs (300 s), so the render's own limit speaks first.
-        timeoutMs: 330_000,
-        maxAttempts: 2,
-        checkInput: (input, context) => checkRenderInput(source, output, input, context),
-        run: (ctx) => runRender(env, source, output, ctx),
-      }),
-    ),
+  return SOURCES.flatMap((source) =>
+    OUTPUTS.map((output) => defineJobType<any, RenderResult>({ ...renderJobSpec(source, output), run: (ctx) => runRender(env, source, output, ctx) })),
   );
 }
