@@ -10,8 +10,7 @@ import {
   jsonValueTooDeep,
   newId,
 } from '../domain/index.js';
-import { timedLookup } from '../webhooks/lookup.js';
-import { UnsafeTargetError, checkUrl } from '../webhooks/urlGuard.js';
+import { UnsafeTargetError, checkUrl, timedLookup } from '../egress/index.js';
 import type { Principal, ServiceDeps } from './deps.js';
 
 /** CreateJobRequest is what a client asks for (the `POST /v1/jobs` body). */

@@ -5,7 +5,7 @@ import type { JobTypeRegistry } from '../jobtypes/index.js';
 import type { Logger } from '../log/index.js';
 import type { ProcessMetrics } from '../metrics/index.js';
 import type { Store } from '../store/index.js';
-import type { LookupFn } from '../webhooks/urlGuard.js';
+import type { LookupFn } from '../egress/index.js';
 
 /** ServiceConfig holds the knobs of the use cases; `defaultServiceConfig` gives production values. */
 export interface ServiceConfig {
