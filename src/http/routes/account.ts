@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { getAccount, getUsage } from '../../service/index.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { requireAccount } from '../auth.js';
 import { accountView } from '../views.js';
 import { problemResponses } from '../schemas.js';

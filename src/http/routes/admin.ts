@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { adjustCredits, createAccount, createApiKey, listAccounts, listApiKeys, revokeApiKey } from '../../service/index.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { requireAdmin } from '../auth.js';
 import { accountView, apiKeyView } from '../views.js';
 import { problemResponses } from '../schemas.js';

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import { openJobFile, parseByteRange } from '../../service/index.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { requireAccount } from '../auth.js';
 import { fileResponses, problemResponses, rangeHeadersSchema } from '../schemas.js';
 

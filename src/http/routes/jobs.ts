@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidRequestError, type JobStatus } from '../../domain/index.js';
 import { type CreateJobRequest, cancelJob, createJob, listJobs, purgeJob, rerunJob, waitForJob } from '../../service/index.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { requireAccount } from '../auth.js';
 import { jobView } from '../views.js';
 import {
