@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { newId } from '../../src/domain/index.js';
 import { InvalidFileNameError, LocalFileStore } from '../../src/files/index.js';
-import { parseByteRange } from '../../src/service/index.js';
+import { parseByteRange } from '../../src/http/range.js';
 
 let dir: string;
 let store: LocalFileStore;
