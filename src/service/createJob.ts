@@ -13,7 +13,7 @@ import {
 import { UnsafeTargetError, checkUrl, timedLookup } from '../egress/index.js';
 import type { Principal, ServiceDeps } from './deps.js';
 
-/** CreateJobRequest is what a client asks for (the `POST /v1/jobs` body). */
+/** CreateJobRequest is what a client asks for when it creates a job. */
 export interface CreateJobRequest {
   type: string;
   input?: JsonObject;

@@ -11,7 +11,7 @@ import type { LookupFn } from '../egress/index.js';
 export interface ServiceConfig {
   /** leaseMs is how long a claim lasts without a heartbeat (LONGRUN_LEASE_MS). */
   leaseMs: number;
-  /** idempotencyTtlMs is how long an Idempotency-Key is remembered. */
+  /** idempotencyTtlMs is how long an idempotency key is remembered. */
   idempotencyTtlMs: number;
   /** retryBaseMs is the first retry's delay; each further retry doubles it, with jitter. */
   retryBaseMs: number;
