@@ -3,13 +3,13 @@ import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { InvalidRequestError, MAX_JSON_DEPTH, NotFoundError, type Timers, jsonTextTooDeep, ulid } from '../domain/index.js';
-import { type Logger, silentLogger } from '../log/index.js';
+import { InvalidRequestError, MAX_JSON_DEPTH, NotFoundError, jsonTextTooDeep, ulid } from '../domain/index.js';
+import { silentLogger } from '../log/index.js';
 import { ProcessMetrics } from '../metrics/index.js';
 import type { ServiceDeps } from '../service/index.js';
+import type { AppDeps } from './deps.js';
 import { registerMetrics } from './metrics.js';
 import { errorHandler, sendProblem, toLongrunError } from './problem.js';
-import type { RateLimiter } from './rateLimit.js';
 import { accountRoutes } from './routes/account.js';
 import { adminRoutes } from './routes/admin.js';
 import { eventRoutes } from './routes/events.js';
@@ -20,28 +20,7 @@ import { webhookRoutes } from './routes/webhooks.js';
 import { SHARED_SCHEMAS } from './schemas.js';
 import { clientErrorAnswer, connectAnswer } from './socketProblems.js';
 
-/** AppDeps is what the HTTP app needs. */
-export interface AppDeps {
-  service: ServiceDeps;
-  /** adminKey is LONGRUN_ADMIN_KEY; null turns the admin API off. */
-  adminKey: string | null;
-  /** bodyLimit is the largest body accepted, in bytes (default 10 MiB). */
-  bodyLimit?: number;
-  /** log is the process's logger; requests are logged at info (default: none). */
-  log?: Logger;
-  /** rateLimiter is the per-key request budget; null or absent turns it off. */
-  rateLimiter?: RateLimiter | null;
-  /**
-   * metrics restricts /metrics (its numbers are `service.metrics`): `token` is what a scrape must
-   * present (null or absent: nothing); `separate` is true when another listener serves /metrics
-   * (buildMetricsApp), so the API's port does not.
-   */
-  metrics?: { token?: string | null; separate?: boolean };
-  /** version is shown in /openapi.json. */
-  version?: string;
-  /** timers run the event streams' pings (default Node's); tests pass a ManualClock. */
-  timers?: Timers;
-}
+export type { AppDeps } from './deps.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 

@@ -10,11 +10,10 @@ import {
   jsonValueTooDeep,
   newId,
 } from '../domain/index.js';
-import { timedLookup } from '../webhooks/lookup.js';
-import { UnsafeTargetError, checkUrl } from '../webhooks/urlGuard.js';
+import { UnsafeTargetError, checkUrl, timedLookup } from '../egress/index.js';
 import type { Principal, ServiceDeps } from './deps.js';
 
-/** CreateJobRequest is what a client asks for (the `POST /v1/jobs` body). */
+/** CreateJobRequest is what a client asks for when it creates a job. */
 export interface CreateJobRequest {
   type: string;
   input?: JsonObject;

@@ -8,7 +8,7 @@ export function encodeIdCursor(direction: 'before' | 'after', lastId: string): s
   return Buffer.from(JSON.stringify({ [direction]: lastId })).toString('base64url');
 }
 
-/** decodeIdCursor reads a cursor encodeIdCursor made for ids of `prefix`, or throws a 400 naming `cursor`. */
+/** decodeIdCursor reads a cursor encodeIdCursor made for ids of `prefix`, or throws a 400 naming the request's `/cursor`. */
 export function decodeIdCursor(cursor: string, direction: 'before' | 'after', prefix: IdPrefix): string {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
@@ -17,5 +17,5 @@ export function decodeIdCursor(cursor: string, direction: 'before' | 'after', pr
   } catch {
     // fall through to the error below
   }
-  throw InvalidRequestError.field('cursor', 'is not a cursor this API issued', 'query');
+  throw InvalidRequestError.field('/cursor', 'is not a cursor this API issued');
 }

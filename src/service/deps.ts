@@ -5,13 +5,13 @@ import type { JobTypeRegistry } from '../jobtypes/index.js';
 import type { Logger } from '../log/index.js';
 import type { ProcessMetrics } from '../metrics/index.js';
 import type { Store } from '../store/index.js';
-import type { LookupFn } from '../webhooks/urlGuard.js';
+import type { LookupFn } from '../egress/index.js';
 
 /** ServiceConfig holds the knobs of the use cases; `defaultServiceConfig` gives production values. */
 export interface ServiceConfig {
   /** leaseMs is how long a claim lasts without a heartbeat (LONGRUN_LEASE_MS). */
   leaseMs: number;
-  /** idempotencyTtlMs is how long an Idempotency-Key is remembered. */
+  /** idempotencyTtlMs is how long an idempotency key is remembered. */
   idempotencyTtlMs: number;
   /** retryBaseMs is the first retry's delay; each further retry doubles it, with jitter. */
   retryBaseMs: number;

@@ -10,19 +10,19 @@ export interface JobFileDownload {
   file: StoredFile;
   /** range is the inclusive byte range sent, or null for the whole file. */
   range: FileRange | null;
-  /** body streams the bytes; null when only the headers were asked for. */
+  /** body streams the bytes; null when only the file's facts were asked for (`metadataOnly`). */
   body: Readable | null;
 }
 
 /**
  * openJobFile finds an output file of the caller's completed job. Another account's job, a job
- * that has not completed, and a name the job does not have are all not found. `range` is a
- * parsed `Range` header (see parseByteRange); one that starts past the end is refused with 416.
+ * that has not completed, and a name the job does not have are all not found. `range` is the
+ * bytes asked for; a range that starts past the end is refused (RangeNotSatisfiableError).
  */
 export async function openJobFile(
   deps: ServiceDeps,
   principal: Principal,
-  p: { jobId: string; name: string; range?: ByteRangeRequest | null; headOnly?: boolean },
+  p: { jobId: string; name: string; range?: ByteRangeRequest | null; metadataOnly?: boolean },
 ): Promise<JobFileDownload> {
   const job = await getJob(deps, principal, p.jobId);
   const missing = () => new NotFoundError(`Job ${job.id} has no file ${JSON.stringify(p.name.slice(0, 200))}`);
@@ -30,31 +30,18 @@ export async function openJobFile(
   const file = await deps.files.fileStat({ jobId: job.id, name: p.name });
   if (!file) throw missing();
   const range = p.range ? resolveRange(p.range, file.size) : null;
-  if (p.headOnly) return { file, range, body: null };
+  if (p.metadataOnly) return { file, range, body: null };
   const body = await deps.files.fileRead({ jobId: job.id, name: p.name, range: range ?? undefined });
   if (!body) throw missing();
   return { file, range, body };
 }
 
-/** ByteRangeRequest is one `bytes=` range as sent: `start-end`, `start-` or `-suffix`. */
-export type ByteRangeRequest = { start: number; end: number | null } | { suffix: number };
-
 /**
- * parseByteRange reads a `Range` header. Only one `bytes=` range is honoured; anything else
- * (several ranges, another unit, a malformed value) is null, and the whole file is sent, as
- * RFC 9110 §14.2 allows.
+ * ByteRangeRequest is the bytes a download asks for, before the file's size is known: from
+ * `start` to `end` inclusive (or to the end of the file when `end` is null), or the last `suffix`
+ * bytes.
  */
-export function parseByteRange(header: string | undefined): ByteRangeRequest | null {
-  const match = header === undefined ? null : /^bytes=\s*(\d*)\s*-\s*(\d*)\s*$/.exec(header);
-  if (!match) return null;
-  const [, first = '', last = ''] = match;
-  if (first === '' && last === '') return null;
-  if (first === '') return { suffix: Number(last) };
-  const start = Number(first);
-  const end = last === '' ? null : Number(last);
-  if (!Number.isSafeInteger(start) || (end !== null && (!Number.isSafeInteger(end) || end < start))) return null;
-  return { start, end };
-}
+export type ByteRangeRequest = { start: number; end: number | null } | { suffix: number };
 
 function resolveRange(request: ByteRangeRequest, size: number): FileRange | null {
   if ('suffix' in request) {

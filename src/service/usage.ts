@@ -25,13 +25,24 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** MAX_USAGE_WINDOW_DAYS bounds one usage query. */
 export const MAX_USAGE_WINDOW_DAYS = 366;
 
-/** getUsage sums the caller's jobs created in [from, to); the default window is the last 30 days. */
-export async function getUsage(deps: ServiceDeps, principal: Principal, p: { from?: string; to?: string }): Promise<Usage> {
-  const to = p.to === undefined ? deps.clock.now() : parseTime('to', p.to);
-  const from = p.from === undefined ? new Date(to.getTime() - 30 * DAY_MS) : parseTime('from', p.from);
-  if (from >= to) throw InvalidRequestError.field('from', 'must be before to', 'query');
+/** UsageRequest is the window to sum: jobs created at or after `from` and before `to`. */
+export interface UsageRequest {
+  /** from defaults to 30 days before `to`. */
+  from?: Date;
+  /** to defaults to now. */
+  to?: Date;
+}
+
+/**
+ * getUsage sums the caller's jobs created in [from, to); the default window is the last 30 days.
+ * A bad window is a 400 naming the request's `/from` or `/to`.
+ */
+export async function getUsage(deps: ServiceDeps, principal: Principal, p: UsageRequest): Promise<Usage> {
+  const to = p.to === undefined ? deps.clock.now() : checkTime('/to', p.to);
+  const from = p.from === undefined ? new Date(to.getTime() - 30 * DAY_MS) : checkTime('/from', p.from);
+  if (from >= to) throw InvalidRequestError.field('/from', 'must be before to');
   if (to.getTime() - from.getTime() > MAX_USAGE_WINDOW_DAYS * DAY_MS) {
-    throw InvalidRequestError.field('from', `the window may span at most ${MAX_USAGE_WINDOW_DAYS} days`, 'query');
+    throw InvalidRequestError.field('/from', `the window may span at most ${MAX_USAGE_WINDOW_DAYS} days`);
   }
   const window = { accountId: principal.accountId, from, to };
   const rows = await deps.store.usageSummary(window);
@@ -58,10 +69,11 @@ export async function getUsage(deps: ServiceDeps, principal: Principal, p: { fro
 const EARLIEST = Date.parse('0000-01-01T00:00:00Z');
 const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
 
-function parseTime(name: string, value: string): Date {
-  const at = new Date(value);
-  if (Number.isNaN(at.getTime())) throw InvalidRequestError.field(name, 'must be an ISO 8601 date or date-time', 'query');
-  if (at.getTime() < EARLIEST || at.getTime() > LATEST) throw InvalidRequestError.field(name, 'must be in the years 0000 to 9999', 'query');
+// An invalid Date is what text that is no ISO 8601 time becomes (`new Date('yesterday')`), so
+// that is what the problem asks for.
+function checkTime(path: string, at: Date): Date {
+  if (Number.isNaN(at.getTime())) throw InvalidRequestError.field(path, 'must be an ISO 8601 date or date-time');
+  if (at.getTime() < EARLIEST || at.getTime() > LATEST) throw InvalidRequestError.field(path, 'must be in the years 0000 to 9999');
   return at;
 }
 

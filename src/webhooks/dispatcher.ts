@@ -9,12 +9,11 @@ import { hostname } from 'node:os';
 import { type Delivery, type Timers, systemTimers, webhookEventFor } from '../domain/index.js';
 import { type Logger, redactText, redactUrl, silentLogger } from '../log/index.js';
 import type { ServiceDeps } from '../service/index.js';
-import { timedLookup } from './lookup.js';
+import { type LookupFn, timedLookup } from '../egress/index.js';
 import { nextStep } from './retryPolicy.js';
 import { sendWebhook } from './sender.js';
 import { SlotFiller } from '../worker/slotFiller.js';
 import { webhookHeaders } from './signature.js';
-import type { LookupFn } from './urlGuard.js';
 
 /** WebhookDispatcherOptions configure one dispatcher. */
 export interface WebhookDispatcherOptions {

@@ -7,7 +7,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Clock, Timers } from '../domain/index.js';
 import { type AttemptOutcome, parseRetryAfter } from './retryPolicy.js';
-import { type LookupFn, UnsafeTargetError, checkUrl, guardedRequestOptions } from './urlGuard.js';
+import { type LookupFn, UnsafeTargetError, checkUrl, guardedRequestOptions } from '../egress/index.js';
 
 /** USER_AGENT names Longrun to receivers. */
 export const USER_AGENT = 'Longrun-Webhooks/0.1 (+https://www.standardwebhooks.com)';

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { newId } from '../../src/domain/index.js';
 import { InvalidFileNameError, LocalFileStore } from '../../src/files/index.js';
-import { parseByteRange } from '../../src/service/index.js';
 
 let dir: string;
 let store: LocalFileStore;
@@ -49,14 +48,5 @@ describe('LocalFileStore', () => {
     await store.deleteJobFiles(jobId);
     assert.equal(await store.fileStat({ jobId, name: 'a.png' }), null);
     await store.deleteJobFiles(jobId); // again: not an error
-  });
-});
-
-describe('parseByteRange', () => {
-  it('reads one bytes= range and ignores anything else', () => {
-    assert.deepEqual(parseByteRange('bytes=0-99'), { start: 0, end: 99 });
-    assert.deepEqual(parseByteRange('bytes=100-'), { start: 100, end: null });
-    assert.deepEqual(parseByteRange('bytes=-5'), { suffix: 5 });
-    for (const ignored of [undefined, 'bytes=0-1,4-5', 'items=0-1', 'bytes=5-1', 'bytes=-', 'bytes=a-b']) assert.equal(parseByteRange(ignored), null, String(ignored));
   });
 });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { JobFailure } from '../../src/jobtypes/index.js';
-import { checkUrl } from '../../src/webhooks/urlGuard.js';
+import { checkUrl } from '../../src/egress/index.js';
 import { type LocalSite, type RenderHarness, chromiumDescendants, isAlive, renderHarness, startSite } from '../helpers/render.js';
 
 let harness: RenderHarness;

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { getAccount, getUsage } from '../../service/index.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
+import { fromQuery } from '../queryFields.js';
 import { requireAccount } from '../auth.js';
 import { accountView } from '../views.js';
 import { problemResponses } from '../schemas.js';
@@ -63,7 +64,10 @@ export const accountRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, 
       },
     },
     async (request) => {
-      const usage = await getUsage(service, request.principal, request.query);
+      const { from, to } = request.query;
+      // Text becomes a Date as it is (an invalid one for text that is no time); the service judges it.
+      const window = { from: from === undefined ? undefined : new Date(from), to: to === undefined ? undefined : new Date(to) };
+      const usage = await fromQuery({ from: 'from', to: 'to' }, () => getUsage(service, request.principal, window));
       return { ...usage, from: usage.from.toISOString(), to: usage.to.toISOString() };
     },
   );

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { adjustCredits, createAccount, createApiKey, listAccounts, listApiKeys, revokeApiKey } from '../../service/index.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
+import { fromQuery } from '../queryFields.js';
 import { requireAdmin } from '../auth.js';
 import { accountView, apiKeyView } from '../views.js';
 import { problemResponses } from '../schemas.js';
@@ -75,7 +76,7 @@ export const adminRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
     '/v1/admin/accounts',
     { schema: { summary: 'List every account, oldest first', tags: ['admin'], querystring: pageQuery, response: { 200: pageOf({ $ref: 'Account#' }), ...problemResponses } } },
     async (request) => {
-      const page = await listAccounts(service, request.query);
+      const page = await fromQuery({ cursor: 'cursor' }, () => listAccounts(service, request.query));
       return { data: page.data.map(accountView), nextCursor: page.nextCursor };
     },
   );
@@ -92,7 +93,7 @@ export const adminRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
       },
     },
     async (request) => {
-      const page = await listApiKeys(service, { accountId: request.params.id, ...request.query });
+      const page = await fromQuery({ cursor: 'cursor' }, () => listApiKeys(service, { accountId: request.params.id, ...request.query }));
       return { data: page.data.map(apiKeyView), nextCursor: page.nextCursor };
     },
   );

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { InvalidRequestError, isFinalStatus, type Job } from '../../domain/index.js';
 import { apiKeyIsLive, getJob } from '../../service/index.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { requireAccount } from '../auth.js';
 import { eventStreamHeadersSchema, eventStreamResponse, jobIdParamsSchema, problemResponses } from '../schemas.js';
 import { SseStream } from '../sse.js';

@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
-import { openJobFile, parseByteRange } from '../../service/index.js';
-import type { AppDeps } from '../app.js';
+import { openJobFile } from '../../service/index.js';
+import type { AppDeps } from '../deps.js';
+import { parseByteRange } from '../range.js';
 import { requireAccount } from '../auth.js';
 import { fileResponses, problemResponses, rangeHeadersSchema } from '../schemas.js';
 
@@ -38,7 +39,7 @@ export const fileRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { d
         jobId: request.params.id,
         name: request.params.name,
         range: parseByteRange(Array.isArray(rangeHeader) ? undefined : rangeHeader),
-        headOnly: request.method === 'HEAD',
+        metadataOnly: request.method === 'HEAD',
       });
       reply
         .header('content-type', file.contentType)

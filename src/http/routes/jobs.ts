@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidRequestError, type JobStatus } from '../../domain/index.js';
 import { type CreateJobRequest, cancelJob, createJob, listJobs, purgeJob, rerunJob, waitForJob } from '../../service/index.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
+import { fromQuery } from '../queryFields.js';
 import { requireAccount } from '../auth.js';
 import { jobView } from '../views.js';
 import {
@@ -92,13 +93,15 @@ export const jobRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { de
     },
     async (request) => {
       const q = request.query;
-      const page = await listJobs(service, request.principal, {
-        limit: q.limit,
-        offset: q.offset,
-        statuses: q.status ? ([...new Set(q.status.split(','))] as JobStatus[]) : undefined,
-        type: q.type,
-        cursor: q.cursor,
-      });
+      const page = await fromQuery({ cursor: 'cursor' }, () =>
+        listJobs(service, request.principal, {
+          limit: q.limit,
+          offset: q.offset,
+          statuses: q.status ? ([...new Set(q.status.split(','))] as JobStatus[]) : undefined,
+          type: q.type,
+          cursor: q.cursor,
+        }),
+      );
       return {
         data: page.jobs.map(jobView),
         pagination: { limit: q.limit, offset: q.offset, total: page.total, hasMore: page.hasMore, nextCursor: page.nextCursor },

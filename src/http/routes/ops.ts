@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { ServiceUnavailableError } from '../../domain/index.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { NO_KEY, problemResponses } from '../schemas.js';
 
 const status = { type: 'object', properties: { status: { type: 'string' } } } as const;

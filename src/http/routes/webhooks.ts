@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { listDeliveries, redeliver, rotateWebhookSecret } from '../../service/index.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { requireAccount } from '../auth.js';
 import { deliveryParamsSchema, jobIdParamsSchema, problemResponses } from '../schemas.js';
 import { deliveryView } from '../views.js';

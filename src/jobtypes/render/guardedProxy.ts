@@ -3,14 +3,14 @@
  * told to use it for every URL, loopback included (`<-loopback>`), so the page never does its own
  * DNS or opens its own connections: plain http arrives here as an absolute-form request, https
  * and wss as a CONNECT tunnel. Each target passes the URL guard (checkUrl) and the connection goes
- * to the address that was checked, so DNS rebinding has nothing to act on; a redirect is a new
- * request from Chromium and is checked again. Why a proxy and what it costs: docs/design.md,
- * "Render jobs and the URL guard".
+ * to the address that was checked (src/egress's guarded connect), so DNS rebinding has nothing to
+ * act on; a redirect is a new request from Chromium and is checked again. Why a proxy and what it
+ * costs: docs/design.md, "Render jobs and the URL guard".
  */
 import { type IncomingMessage, type ServerResponse, Agent, createServer, request as httpRequest } from 'node:http';
 import { type Socket, connect } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { type CheckedTarget, UnsafeTargetError, guardedRequestOptions } from '../../webhooks/urlGuard.js';
+import { type CheckedTarget, UnsafeTargetError, guardedRequestOptions, guardedSocketOptions } from '../../egress/index.js';
 
 /** TargetCheck decides whether a URL may be requested; it throws UnsafeTargetError to refuse. */
 export type TargetCheck = (url: string) => Promise<CheckedTarget>;
@@ -134,7 +134,7 @@ export async function startGuardedProxy(p: { check: TargetCheck; idleMs: number 
     // The scheme only satisfies the URL parser; the guard judges the host and the port.
     p.check(`https://${authority}/`).then(
       (target) => {
-        const upstream: Socket = connect({ host: target.address, port: Number(target.url.port || 443), timeout: p.idleMs });
+        const upstream: Socket = connect({ ...guardedSocketOptions(target), timeout: p.idleMs });
         track(upstream);
         let tunnelled = false;
         upstream.once('connect', () => {

@@ -1,5 +1,5 @@
 /** The render family: HTML, URL or template to PDF or image, on a shared headless Chromium. */
-import { checkUrl } from '../../webhooks/urlGuard.js';
+import { checkUrl } from '../../egress/index.js';
 import { type JobSpec, type JobTypeDefinition, defineJobSpec, defineJobType } from '../define.js';
 import { BrowserPool, type BrowserPoolOptions } from './browserPool.js';
 import { checkRenderInput } from './inputChecks.js';

@@ -1,5 +1,5 @@
 import type { FieldProblem } from '../../domain/index.js';
-import { UnsafeTargetError, checkUrl } from '../../webhooks/urlGuard.js';
+import { UnsafeTargetError, checkUrl } from '../../egress/index.js';
 import type { InputCheckContext } from '../define.js';
 import type { CommonInput, ImageInput, RenderOutput, RenderSource } from './inputSchema.js';
 import { templateProblem } from './templates.js';

@@ -6,13 +6,14 @@
  *   const req = https.request({ ...guardedRequestOptions(target), method: 'POST' });
  *
  * checkUrl resolves the host once and refuses it if any address is non-global; the request then
- * connects to the very address that was checked, so a DNS answer that changes between check and
- * connect (DNS rebinding) cannot move the connection. Users of the guard never follow redirects
- * on their own: a `Location` is a new URL and goes through checkUrl again before any request.
+ * connects to the very address that was checked (guardedConnect.ts), so a DNS answer that changes
+ * between check and connect (DNS rebinding) cannot move the connection. Users of the guard never
+ * follow redirects on their own: a `Location` is a new URL and goes through checkUrl again before
+ * any request.
  */
-import { promises as dns } from 'node:dns';
-import { isIP, type LookupFunction } from 'node:net';
+import { isIP } from 'node:net';
 import { nonGlobalReason } from './addresses.js';
+import { type LookupFn, systemLookup } from './lookup.js';
 
 /** UnsafeTargetReason is the machine-readable cause of an UnsafeTargetError. */
 export type UnsafeTargetReason = 'invalid_url' | 'scheme' | 'credentials' | 'private_address' | 'unresolvable';
@@ -40,12 +41,6 @@ export class UnsafeTargetError extends Error {
 // Ends every private_address refusal: the switch that lifts the address rules.
 const PRIVATE_TARGETS_HINT = '--allow-private-targets (LONGRUN_ALLOW_PRIVATE_TARGETS=1) allows it for local development';
 
-/** LookupFn resolves a host name to every address it has; the default is dns.promises.lookup. */
-export type LookupFn = (
-  hostname: string,
-  options: { all: true; verbatim: true },
-) => Promise<ReadonlyArray<{ address: string; family: number }>>;
-
 /** CheckedTarget is a URL that passed the guard and the one address requests must connect to. */
 export interface CheckedTarget {
   url: URL;
@@ -56,24 +51,9 @@ export interface CheckedTarget {
 /** CheckUrlOptions: allowPrivate (LONGRUN_ALLOW_PRIVATE_TARGETS=1) lifts the address rules only. */
 export interface CheckUrlOptions {
   allowPrivate: boolean;
+  /** lookup resolves host names (default: the system resolver, with no time limit of ours). */
   lookup?: LookupFn;
 }
-
-/**
- * GuardedRequestOptions are options for http.request / https.request that connect to the
- * checked address while speaking to the URL's host (Host header, TLS SNI and certificate name).
- */
-export interface GuardedRequestOptions {
-  hostname: string;
-  port: number;
-  path: string;
-  protocol: 'http:' | 'https:';
-  servername?: string;
-  lookup: LookupFunction;
-  headers: { host: string };
-}
-
-const defaultLookup: LookupFn = (hostname, options) => dns.lookup(hostname, options);
 
 // Cloud metadata services by name. Each also resolves to a link-local or private address, which
 // the address rules refuse; the names are refused first so a resolver that answers otherwise
@@ -93,7 +73,7 @@ const METADATA_NAMES = new Set([
  * checkUrl parses `url` and decides whether Longrun may request it: http or https only, no
  * credentials, and (unless allowPrivate) a host whose every address is global. Literal IP hosts
  * are judged without a lookup; names are resolved once with `lookup`. Returns the URL and the
- * first address, which the request must use (pinnedLookup, guardedRequestOptions).
+ * first address, which the request must use (guardedConnect.ts).
  * Throws UnsafeTargetError.
  */
 export async function checkUrl(url: string, options: CheckUrlOptions): Promise<CheckedTarget> {
@@ -108,7 +88,7 @@ export async function checkUrl(url: string, options: CheckUrlOptions): Promise<C
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new UnsafeTargetError('scheme', `The scheme ${parsed.protocol} is not allowed; use http: or https:`);
   }
-  const host = unbracket(parsed.hostname);
+  const host = urlHost(parsed);
   if (parsed.username !== '' || parsed.password !== '') {
     // The message never repeats the credentials.
     throw new UnsafeTargetError('credentials', `The URL for ${host} must not carry a user name or password`, host);
@@ -119,7 +99,7 @@ export async function checkUrl(url: string, options: CheckUrlOptions): Promise<C
   // A trailing dot names the same host (`localhost.`); the name rules judge it without one.
   if (!options.allowPrivate) refuseName(host.replace(/\.+$/, ''));
 
-  const addresses = isIP(host) ? [host] : await resolve(host, options.lookup ?? defaultLookup);
+  const addresses = isIP(host) ? [host] : await resolve(host, options.lookup ?? systemLookup);
   if (!options.allowPrivate) {
     for (const address of addresses) {
       const why = nonGlobalReason(address);
@@ -133,8 +113,9 @@ export async function checkUrl(url: string, options: CheckUrlOptions): Promise<C
   return { url: parsed, address, family: isIP(address) === 6 ? 6 : 4 };
 }
 
-function unbracket(hostname: string): string {
-  return hostname.replace(/^\[(.*)\]$/, '$1');
+/** urlHost is a URL's host name as resolvers and address checks take it: an IPv6 literal without its brackets. */
+export function urlHost(url: URL): string {
+  return url.hostname.replace(/^\[(.*)\]$/, '$1');
 }
 
 function refuseName(host: string): void {
@@ -161,54 +142,4 @@ async function resolve(host: string, lookup: LookupFn): Promise<string[]> {
     throw new UnsafeTargetError('unresolvable', `The host ${host} did not resolve to IP addresses`, host);
   }
   return addresses;
-}
-
-/**
- * pinnedLookup is a `lookup` for http.request / https.request / net.connect that always answers
- * with the checked address, so no second DNS query happens and rebinding has nothing to act on.
- * It answers both shapes Node asks for: one address, and `{ all: true }` (Node 20's
- * happy-eyeballs connect). Asked about any other host it fails, so options reused for a
- * redirect target cannot quietly reach the old address under a new name.
- */
-export function pinnedLookup(target: CheckedTarget): LookupFunction {
-  const allowed = new Set([unbracket(target.url.hostname), target.address]);
-  return (hostname, options, callback) => {
-    // dns.lookup always calls back asynchronously; net relies on that ordering.
-    process.nextTick(() => {
-      if (!allowed.has(hostname)) {
-        const error: NodeJS.ErrnoException = new Error(`pinned lookup for ${[...allowed][0]} was asked for ${hostname}`);
-        error.code = 'ENOTFOUND';
-        callback(error, '', 0);
-      } else if (options.all) {
-        callback(null, [{ address: target.address, family: target.family }]);
-      } else {
-        callback(null, target.address, target.family);
-      }
-    });
-  };
-}
-
-/**
- * guardedRequestOptions are http(s).request options for a checked target. `hostname` is the
- * checked address itself, so the socket goes there even through an agent that ignores
- * `lookup`; `lookup` is pinned as well for wrappers that re-resolve. The Host header, TLS SNI
- * (`servername`) and certificate check use the URL's host name. Add `method`, more headers and
- * a `timeout`; pick http or https by `protocol`. Never set a redirect-following agent.
- */
-export function guardedRequestOptions(target: CheckedTarget): GuardedRequestOptions {
-  const { url } = target;
-  const protocol = url.protocol === 'https:' ? 'https:' : 'http:';
-  const name = unbracket(url.hostname);
-  const options: GuardedRequestOptions = {
-    hostname: target.address,
-    port: url.port === '' ? (protocol === 'https:' ? 443 : 80) : Number(url.port),
-    path: `${url.pathname}${url.search}`,
-    protocol,
-    lookup: pinnedLookup(target),
-    headers: { host: url.host },
-  };
-  // SNI carries names only, without a trailing dot (RFC 6066); for an IP literal the
-  // certificate is checked against the address, which is `hostname`.
-  if (isIP(name) === 0) options.servername = name.replace(/\.+$/, '');
-  return options;
 }

@@ -13,7 +13,7 @@ import {
   type LookupFn,
   pinnedLookup,
   UnsafeTargetError,
-} from '../../src/webhooks/urlGuard.js';
+} from '../../src/egress/index.js';
 
 const DNS: Record<string, string[]> = {
   'example.com': ['93.184.216.34'],
