@@ -3,7 +3,7 @@
 // created at once and the PDFs per second until the last completes. Stops by itself.
 //   node --import tsx scripts/renderBench.ts [jobs=40] [workers=1,2] [subresources=0]
 import { createServer } from 'node:http';
-import { startServer } from '../src/cli/serve.js';
+import { startServer } from '../src/runtime/index.js';
 
 const jobs = Number(process.argv[2] ?? 40);
 const workerCounts = (process.argv[3] ?? '1,2').split(',').map(Number);

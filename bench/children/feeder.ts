@@ -1,6 +1,6 @@
 // The continuous mode's producer: keeps about `target` jobs pending by creating more through the
 // service whenever the count (from the store's counters, as a list page's total) falls below it.
-import { openRuntime } from '../../src/cli/runtime.js';
+import { openRuntime } from '../../src/runtime/index.js';
 import { createJob } from '../../src/service/index.js';
 import { childInput, exitWithParent, main, onStdinLine, report } from '../lib/child.js';
 

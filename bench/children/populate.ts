@@ -1,6 +1,6 @@
 // Pre-inserts pending jobs through the service's createJob (what a POST runs), in concurrent
 // batches so the store's group commit applies. Makes the account on a fresh store.
-import { openRuntime } from '../../src/cli/runtime.js';
+import { openRuntime } from '../../src/runtime/index.js';
 import { createJob, ensureDefaultAccount } from '../../src/service/index.js';
 import { childInput, exitWithParent, main, report } from '../lib/child.js';
 

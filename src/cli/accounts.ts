@@ -1,8 +1,9 @@
 import { accountView } from '../http/views.js';
+import { openRuntime } from '../runtime/index.js';
 import { listAccounts } from '../service/index.js';
 import { type Flags, UsageError, flagHelp, parseFlags, wantsHelp } from './options.js';
 import { allPages } from './pages.js';
-import { STORE_FLAGS, openRuntime, storeConfigFrom } from './runtime.js';
+import { STORE_FLAGS, storeConfigFrom } from './runtimeFlags.js';
 
 /** ACCOUNTS_FLAGS are `longrun accounts`'s flags: where the store is. */
 export const ACCOUNTS_FLAGS: Flags = {

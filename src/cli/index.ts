@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { packageVersion } from './version.js';
+import { packageVersion } from '../runtime/index.js';
 import { accountsCommand } from './accounts.js';
 import { ApiError } from './client.js';
 import { jobsCommand } from './jobs.js';

@@ -1,9 +1,10 @@
 import { type Account, isId } from '../domain/index.js';
 import { apiKeyView } from '../http/views.js';
+import { type Runtime, openRuntime } from '../runtime/index.js';
 import { createAccount, createApiKey, listApiKeys, revokeApiKey } from '../service/index.js';
 import { type Flags, UsageError, flagHelp, parseFlags, wantsHelp } from './options.js';
 import { allPages } from './pages.js';
-import { STORE_FLAGS, type Runtime, openRuntime, storeConfigFrom } from './runtime.js';
+import { STORE_FLAGS, storeConfigFrom } from './runtimeFlags.js';
 
 /** KEYS_FLAGS are `longrun keys`'s flags: where the store is, and which account. */
 export const KEYS_FLAGS: Flags = {

@@ -1,15 +1,6 @@
-import type { FastifyInstance } from 'fastify';
-import type { Timers } from '../domain/index.js';
-import { buildApp } from '../http/app.js';
-import { RateLimiter } from '../http/rateLimit.js';
-import { type ServiceDeps, ensureDefaultAccount } from '../service/index.js';
-import type { Store } from '../store/index.js';
-import { WebhookDispatcher } from '../webhooks/index.js';
-import { LeaseReaper, RetentionSweep, WorkerPool } from '../worker/index.js';
-import { type MetricsListener, startMetricsListener } from './metricsListener.js';
-import { packageVersion } from './version.js';
+import { installShutdown, startServer } from '../runtime/index.js';
 import { type Flags, flagHelp, parseFlags, wantsHelp } from './options.js';
-import { RUNTIME_FLAGS, type RuntimeConfig, installShutdown, openRuntime, prepareDataDir, runtimeConfigFrom } from './runtime.js';
+import { RUNTIME_FLAGS, prepareDataDir, runtimeConfigFrom } from './runtimeFlags.js';
 
 /** SERVE_FLAGS are `longrun serve`'s flags; each also reads an environment variable. */
 export const SERVE_FLAGS: Flags = {
@@ -31,113 +22,7 @@ export const SERVE_FLAGS: Flags = {
   help: { kind: 'boolean', description: 'Show this help' },
 };
 
-/** ServeConfig is everything `startServer` needs. */
-export interface ServeConfig extends RuntimeConfig {
-  host: string;
-  port: number;
-  workers: number;
-  graceMs: number;
-  bodyLimit: number;
-  adminKey: string | null;
-  /** rateLimit is requests per second per key (0: off); rateBurst the bucket size. */
-  rateLimit?: number;
-  rateBurst?: number;
-  /** sweepMs is the safety sweep of the workers, or of the lease reaper on a node without workers (default 1000). */
-  sweepMs?: number;
-  /** retentionDays is how long a finished job is kept (0 or absent: forever). */
-  retentionDays?: number;
-  /** timers run the event streams' pings (default Node's); tests pass a ManualClock. */
-  timers?: Timers;
-}
-
-/** RunningServer is a started server; `close` stops it gracefully. */
-export interface RunningServer {
-  app: FastifyInstance;
-  deps: ServiceDeps;
-  pool: WorkerPool | null;
-  /** reaper hands back jobs whose worker stopped heartbeating, on an API node without workers (worker pools reap in their own sweep). */
-  reaper: LeaseReaper | null;
-  /** webhooks sends webhook deliveries; it runs wherever workers run (null with `--workers 0`). */
-  webhooks: WebhookDispatcher | null;
-  store: Store;
-  url: string;
-  /** metricsUrl is where /metrics is served when it has its own listener (`--metrics-listen`), else null. */
-  metricsUrl: string | null;
-  /** firstStart holds the default account's key when this start created it. */
-  firstStart: { accountId: string; key: string } | null;
-  /** needsAccount is true when an admin key is set and the store has no account yet: the operator makes the first. */
-  needsAccount: boolean;
-  close(): Promise<void>;
-}
-
-/** startServer opens the store, makes the first account if needed, serves the API and starts workers. */
-export async function startServer(config: ServeConfig): Promise<RunningServer> {
-  const runtime = await openRuntime(config);
-  const { deps } = runtime;
-  const store = deps.store;
-  let app: FastifyInstance | undefined;
-  let metricsListener: MetricsListener | null = null;
-  try {
-    const created = await ensureDefaultAccount(deps, { adminKeyConfigured: config.adminKey !== null });
-    // Without an admin key the first start made the default account (created); with one, say how to make it.
-    const needsAccount = config.adminKey !== null && (await store.accountCount()) === 0;
-    app = await buildApp({
-      service: deps,
-      adminKey: config.adminKey,
-      bodyLimit: config.bodyLimit,
-      rateLimiter: config.rateLimit ? new RateLimiter(store, deps.clock, config.rateLimit, Math.max(1, config.rateBurst ?? config.rateLimit * 2)) : null,
-      log: deps.log,
-      metrics: { token: config.metricsToken ?? null, separate: Boolean(config.metricsListen) },
-      timers: config.timers,
-      version: packageVersion(),
-    });
-    if (config.metricsListen) {
-      metricsListener = await startMetricsListener({ address: config.metricsListen, metrics: deps.metrics, token: config.metricsToken ?? null, log: deps.log });
-    }
-    await app.listen({ host: config.host, port: config.port });
-    const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-    const pool = config.workers > 0 ? new WorkerPool(deps, { concurrency: config.workers, sweepMs: config.sweepMs }) : null;
-    pool?.start();
-    const reaper = pool ? null : new LeaseReaper(deps, { everyMs: config.sweepMs });
-    reaper?.start();
-    const retention = config.retentionDays ? new RetentionSweep(deps, { retentionMs: config.retentionDays * 86_400_000 }) : null;
-    retention?.start();
-    const webhooks = config.workers > 0 ? new WebhookDispatcher(deps, { concurrency: config.webhookConcurrency, sweepMs: config.sweepMs }) : null;
-    webhooks?.start();
-    const server = app;
-    return {
-      app: server,
-      deps,
-      pool,
-      reaper,
-      webhooks,
-      store,
-      url: `http://${host}:${port}`,
-      metricsUrl: metricsListener?.url ?? null,
-      firstStart: created ? { accountId: created.account.id, key: created.apiKey.key } : null,
-      needsAccount,
-      async close() {
-        await pool?.stop({ graceMs: config.graceMs });
-        // After the pool: the jobs it finished may still have deliveries to send.
-        await webhooks?.stop();
-        await retention?.stop();
-        await reaper?.stop();
-        await server.close();
-        await metricsListener?.close();
-        await runtime.close();
-      },
-    };
-  } catch (error) {
-    await metricsListener?.close();
-    await app?.close();
-    await runtime.close();
-    throw error;
-  }
-}
-
-/** serveCommand is `longrun serve`: parse flags, start, print how to use it, stop on SIGTERM/SIGINT. */
+/** serveCommand is `longrun serve`: parse flags, start the server (src/runtime), print how to use it, stop on SIGTERM/SIGINT. */
 export async function serveCommand(args: string[]): Promise<void> {
   if (wantsHelp(args)) {
     console.log(`Usage: longrun serve [flags]\n\n${flagHelp(SERVE_FLAGS)}`);

@@ -1,8 +1,6 @@
-import { WebhookDispatcher } from '../webhooks/index.js';
-import { WorkerPool } from '../worker/index.js';
-import { type MetricsListener, startMetricsListener } from './metricsListener.js';
+import { type RunningWorker, UnservableJobTypeError, installShutdown, startWorker } from '../runtime/index.js';
 import { type Flags, UsageError, flagHelp, parseFlags, wantsHelp } from './options.js';
-import { RUNTIME_FLAGS, installShutdown, openRuntime, prepareDataDir, runtimeConfigFrom } from './runtime.js';
+import { RUNTIME_FLAGS, prepareDataDir, runtimeConfigFrom } from './runtimeFlags.js';
 
 /** WORKER_FLAGS are `longrun worker`'s flags; each also reads an environment variable. */
 export const WORKER_FLAGS: Flags = {
@@ -14,7 +12,7 @@ export const WORKER_FLAGS: Flags = {
 
 /**
  * workerCommand is `longrun worker`: workers alone, in their own process, on the same store as
- * the API. They hear of new and cancelled jobs through the store's change feed.
+ * the API (src/runtime's startWorker). They hear of new and cancelled jobs through the store's change feed.
  */
 export async function workerCommand(args: string[]): Promise<void> {
   if (wantsHelp(args)) {
@@ -24,36 +22,20 @@ export async function workerCommand(args: string[]): Promise<void> {
   const flags = parseFlags(args, WORKER_FLAGS);
   const config = runtimeConfigFrom(flags);
   await prepareDataDir(flags);
-  const runtime = await openRuntime(config);
-  let pool: WorkerPool;
-  let metricsListener: MetricsListener | null = null;
+  const graceMs = Number(flags['grace-ms']);
+  let worker: RunningWorker;
   try {
-    const types = flags.types === undefined ? undefined : String(flags.types).split(',').map((t) => t.trim()).filter(Boolean);
-    for (const type of types ?? []) {
-      if (!runtime.deps.registry.has(type)) throw new UsageError(`--types: ${type} is not a registered job type (known: ${runtime.deps.registry.names().join(', ')})`);
-    }
-    pool = new WorkerPool(runtime.deps, { concurrency: Number(flags.concurrency), types });
-    if (config.metricsListen) {
-      const { metrics, log } = runtime.deps;
-      metricsListener = await startMetricsListener({ address: config.metricsListen, metrics, token: config.metricsToken ?? null, log });
-    }
+    worker = await startWorker({
+      ...config,
+      concurrency: Number(flags.concurrency),
+      types: flags.types === undefined ? undefined : String(flags.types).split(',').map((t) => t.trim()).filter(Boolean),
+      graceMs,
+    });
   } catch (error) {
-    await runtime.close();
+    if (error instanceof UnservableJobTypeError) throw new UsageError(`--types: ${error.message}`);
     throw error;
   }
-  pool.start();
-  // Processes with workers send webhooks too: deliveries are claimed under leases, so any number may.
-  const webhooks = new WebhookDispatcher(runtime.deps, { concurrency: config.webhookConcurrency });
-  webhooks.start();
-  // The pool's timers do not hold the process open (so tests end cleanly); this does, until shutdown.
-  const keepAlive = setInterval(() => undefined, 1 << 30);
-  console.log(`worker ${pool.workerId} running ${(pool.types).join(', ')} with concurrency ${flags.concurrency}`);
-  if (metricsListener) console.log(`metrics on ${metricsListener.url}`);
-  installShutdown('worker', Number(flags['grace-ms']), async () => {
-    await pool.stop({ graceMs: Number(flags['grace-ms']) });
-    await webhooks.stop();
-    await metricsListener?.close();
-    await runtime.close();
-    clearInterval(keepAlive);
-  });
+  console.log(`worker ${worker.pool.workerId} running ${worker.pool.types.join(', ')} with concurrency ${flags.concurrency}`);
+  if (worker.metricsUrl) console.log(`metrics on ${worker.metricsUrl}`);
+  installShutdown('worker', graceMs, () => worker.close());
 }

@@ -1,8 +1,9 @@
 import { hostname } from 'node:os';
+import type { Timers } from '../domain/index.js';
 import { silentLogger } from '../log/index.js';
-import { type ServiceDeps, claimJobs, reapExpired } from '../service/index.js';
+import { PeriodicPass, SlotFiller } from '../loops/index.js';
+import { type ServiceDeps, claimJobs } from '../service/index.js';
 import { type RunningAttempt, runAttempt } from './runAttempt.js';
-import { SlotFiller } from './slotFiller.js';
 
 /** WorkerPoolOptions configure one pool of in-process workers. */
 export interface WorkerPoolOptions {
@@ -12,8 +13,10 @@ export interface WorkerPoolOptions {
   types?: readonly string[];
   /** workerId names the pool in `job.worker`; `worker-<host>-<pid>-<n>` by default. */
   workerId?: string;
-  /** sweepMs is the safety sweep: claim due jobs and reap expired leases (default 1000). */
+  /** sweepMs is the safety sweep: claim jobs whose `runAt` came due, or whose wakeup was lost (default 1000). */
   sweepMs?: number;
+  /** timers run the safety sweep (default Node's); tests pass a ManualClock. */
+  timers?: Timers;
   /** heartbeatMs is how often a running job's lease is renewed (default a third of the lease). */
   heartbeatMs?: number;
   /** onError is told of errors the pool survives (default: logged at warn). */
@@ -27,19 +30,21 @@ let poolCount = 0;
 /**
  * WorkerPool claims jobs and runs them, up to `concurrency` at a time. It wakes at once when a job
  * is created in this process (the event bus) and otherwise on a slow safety sweep, which also
- * claims jobs whose `runAt` came due and reaps expired leases. Never polls on the hot path.
+ * claims jobs whose `runAt` came due. Never polls on the hot path. It does not reap expired
+ * leases: the process's LeaseReaper (src/maintenance) does, so a process reaps once however many
+ * pools it runs.
  */
 export class WorkerPool {
   readonly workerId: string;
   private readonly running = new Map<string, RunningAttempt>();
   readonly types: readonly string[];
   private readonly concurrency: number;
-  private readonly sweepMs: number;
   private readonly heartbeatMs: number;
   private readonly onError: (error: unknown, context: string) => void;
   private readonly onWarn: (message: string) => void;
   private readonly slots: SlotFiller;
-  private sweepTimer: NodeJS.Timeout | null = null;
+  private readonly sweep: PeriodicPass;
+  private started = false;
   private stopListening: (() => void) | null = null;
 
   constructor(private readonly deps: ServiceDeps, options: WorkerPoolOptions) {
@@ -48,7 +53,6 @@ export class WorkerPool {
     this.types = options.types ?? deps.registry.runnableNames();
     for (const type of this.types) deps.registry.handler(type); // an unknown or handler-less type fails here, at start
     this.workerId = options.workerId ?? `worker-${hostname()}-${process.pid}-${++poolCount}`;
-    this.sweepMs = options.sweepMs ?? 1000;
     this.heartbeatMs = options.heartbeatMs ?? Math.max(10, Math.floor(deps.config.leaseMs / 3));
     const log = deps.log ?? silentLogger;
     this.onError = options.onError ?? ((error, context) => log.warn({ err: error, workerId: this.workerId }, `worker: ${context} failed`));
@@ -59,18 +63,19 @@ export class WorkerPool {
       claim: () => this.runOnce(),
       onError: (error) => this.onError(error, 'claiming jobs'),
     });
+    // A poke never throws (the slot filler reports its own errors), so this pass cannot fail.
+    this.sweep = new PeriodicPass(async () => this.poke(), options.sweepMs ?? 1000, () => undefined, options.timers);
   }
 
   /** start begins claiming: at once, on every new job, and on each sweep. */
   start(): void {
-    if (this.sweepTimer) return;
+    if (this.started) return;
+    this.started = true;
     this.slots.start();
     this.stopListening = this.deps.bus.onAny((change) => {
       if ((change.kind === 'created' || change.kind === 'released') && this.types.includes(change.job.type)) this.poke();
     });
-    this.sweepTimer = setInterval(() => void this.sweep(), this.sweepMs);
-    this.sweepTimer.unref();
-    this.poke();
+    this.sweep.start(); // its first pass pokes at once
   }
 
   /** runningCount is how many attempts are in flight. */
@@ -92,16 +97,6 @@ export class WorkerPool {
     return jobs.length;
   }
 
-  /** sweep is the safety net: reap expired leases, then claim whatever is due. */
-  async sweep(): Promise<void> {
-    try {
-      await reapExpired(this.deps, { limit: 100 });
-    } catch (error) {
-      this.onError(error, 'reaping expired leases');
-    }
-    this.poke();
-  }
-
   /** idle resolves once nothing runs and no claim is under way. For tests and shutdown. */
   idle(): Promise<void> {
     return this.slots.idle();
@@ -112,8 +107,8 @@ export class WorkerPool {
    * hands them back (pending again, the attempt not counted).
    */
   async stop(p: { graceMs: number } = { graceMs: 10_000 }): Promise<void> {
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
-    this.sweepTimer = null;
+    this.started = false;
+    await this.sweep.stop();
     this.stopListening?.();
     await this.slots.stop();
     const settled = Promise.all([...this.running.values()].map((a) => a.done));

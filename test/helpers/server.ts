@@ -2,7 +2,7 @@
 // asked), a fetch-based `request` that speaks to it as a client would, an admin-made account
 // helper, and signal-based waits on the event bus so no test ever sleeps.
 import assert from 'node:assert/strict';
-import { type RunningServer, type ServeConfig, startServer } from '../../src/cli/serve.js';
+import { type RunningServer, type ServeConfig, startServer } from '../../src/runtime/index.js';
 import type { Job } from '../../src/domain/index.js';
 
 /** TEST_ADMIN_KEY is the admin secret test servers use unless told otherwise. */

@@ -9,7 +9,7 @@ import { after, describe, it } from 'node:test';
 import { ManualClock, UnknownJobTypeError } from '../../src/domain/index.js';
 import { EventBus } from '../../src/events/index.js';
 import { apiLinks } from '../../src/http/links.js';
-import { loadHandlers } from '../../src/cli/handlers.js';
+import { loadHandlers } from '../../src/runtime/handlers.js';
 import { JobTypeRegistry, defineJobSpec, defineJobType, isJobSpec } from '../../src/jobtypes/index.js';
 import { type ServiceDeps, createAccount, createJob, defaultServiceConfig } from '../../src/service/index.js';
 import { openSqlite } from '../../src/store/sqlite/index.js';

@@ -19,7 +19,8 @@ describe('a frozen worker', { timeout: 60_000 }, () => {
   it('loses its job when its lease runs out, and its late writes change nothing', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'longrun-frozen-'));
     const db = `sqlite:${join(dir, 'longrun.db')}`;
-    const server = await startTestServer({ db, adminKey: null });
+    // The API node's lease reaper hands the job back (worker pools do not reap); its sweep is quick here.
+    const server = await startTestServer({ db, adminKey: null, sweepMs: 50 });
     let frozen: ChildProcess | null = null;
     let rescuer: WorkerPool | null = null;
     t.after(async () => {
@@ -50,7 +51,7 @@ describe('a frozen worker', { timeout: 60_000 }, () => {
     assert.match(started.worker!, /^worker-/);
     frozen.kill('SIGSTOP');
 
-    // Another worker reaps the expired lease, retries the job and completes it.
+    // The reaper hands back the expired lease; another worker retries the job and completes it.
     rescuer = new WorkerPool(deps, { concurrency: 1, sweepMs: 50, workerId: 'rescuer' });
     const completedNow = next(job.id, 'completed');
     rescuer.start();

@@ -21,7 +21,8 @@ import {
   purgeExpired,
 } from '../../src/service/index.js';
 import { openSqlite } from '../../src/store/sqlite/index.js';
-import { RetentionSweep, WorkerPool } from '../../src/worker/index.js';
+import { RetentionSweep } from '../../src/maintenance/index.js';
+import { WorkerPool } from '../../src/worker/index.js';
 
 const DAY = 86_400_000;
 

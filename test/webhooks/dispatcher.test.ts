@@ -16,7 +16,7 @@ import { BUILTIN_JOB_TYPES, JobTypeRegistry } from '../../src/jobtypes/index.js'
 import { type ServiceDeps, defaultServiceConfig } from '../../src/service/index.js';
 import type { Store } from '../../src/store/index.js';
 import { openSqlite } from '../../src/store/sqlite/index.js';
-import { WebhookDispatcher } from '../../src/webhooks/index.js';
+import { WebhookDispatcher } from '../../src/maintenance/index.js';
 import { makeAccount, makeJob } from '../helpers/factories.js';
 import { type Canary, type Receiver, startCanary, startReceiver } from '../helpers/receiver.js';
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UsageError, parseFlags } from '../../src/cli/options.js';
-import { RUNTIME_FLAGS, runtimeConfigFrom } from '../../src/cli/runtime.js';
+import { RUNTIME_FLAGS, runtimeConfigFrom } from '../../src/cli/runtimeFlags.js';
 import { DEFAULT_RETRY_SCHEDULE, nextStep, parseRetryAfter, parseRetrySchedule } from '../../src/webhooks/retryPolicy.js';
 
 const schedule = parseRetrySchedule('5s,5m');

@@ -1,12 +1,15 @@
+import type { Timers } from '../domain/index.js';
 import { silentLogger } from '../log/index.js';
+import { PeriodicPass } from '../loops/index.js';
 import { type PurgeOptions, type ServiceDeps, purgeExpired } from '../service/index.js';
-import { PeriodicPass } from './periodicPass.js';
 
 /** RetentionSweepOptions: what to keep (see PurgeOptions) and how often to sweep. */
 export interface RetentionSweepOptions extends Partial<Omit<PurgeOptions, 'retentionMs'>> {
   retentionMs: number;
   /** everyMs is the time between passes (default one minute). */
   everyMs?: number;
+  /** timers run the passes (default Node's); tests pass a ManualClock. */
+  timers?: Timers;
   /** onError is told of a pass that failed; the next pass tries again (default: logged at warn). */
   onError?: (error: unknown) => void;
 }
@@ -17,8 +20,9 @@ export interface RetentionSweepOptions extends Partial<Omit<PurgeOptions, 'reten
  */
 export class RetentionSweep extends PeriodicPass {
   constructor(deps: ServiceDeps, sweep: RetentionSweepOptions) {
-    const options: PurgeOptions = { batch: 500, maxBatches: 20, ...sweep };
-    const onError = sweep.onError ?? ((error: unknown) => (deps.log ?? silentLogger).warn({ err: error }, 'retention: a pass failed'));
-    super(() => purgeExpired(deps, options), sweep.everyMs ?? 60_000, onError);
+    const { everyMs, timers, onError: told, ...purge } = sweep;
+    const options: PurgeOptions = { batch: 500, maxBatches: 20, ...purge };
+    const onError = told ?? ((error: unknown) => (deps.log ?? silentLogger).warn({ err: error }, 'retention: a pass failed'));
+    super(() => purgeExpired(deps, options), everyMs ?? 60_000, onError, timers);
   }
 }

@@ -8,12 +8,10 @@
 import { hostname } from 'node:os';
 import { type Delivery, type Timers, systemTimers, webhookEventFor } from '../domain/index.js';
 import { type Logger, redactText, redactUrl, silentLogger } from '../log/index.js';
-import type { ServiceDeps } from '../service/index.js';
+import { PeriodicPass, SlotFiller } from '../loops/index.js';
+import { type RecordedDeliveryAttempt, type ServiceDeps, attemptDelivery, claimDeliveries } from '../service/index.js';
 import { type LookupFn, timedLookup } from '../egress/index.js';
-import { nextStep } from './retryPolicy.js';
-import { sendWebhook } from './sender.js';
-import { SlotFiller } from '../worker/slotFiller.js';
-import { webhookHeaders } from './signature.js';
+import { sendWebhook } from '../webhooks/sender.js';
 
 /** WebhookDispatcherOptions configure one dispatcher. */
 export interface WebhookDispatcherOptions {
@@ -23,7 +21,7 @@ export interface WebhookDispatcherOptions {
   sweepMs?: number;
   /** leaseMs is how long a claim lasts: well over an attempt's timeout (default timeout × 6). */
   leaseMs?: number;
-  /** timers run the attempts' deadlines; tests pass their ManualClock. */
+  /** timers run the attempts' deadlines and the safety sweep; tests pass their ManualClock. */
   timers?: Timers;
   /** lookup resolves webhook hosts (default: deps.lookup, else the system resolver, 2 s per lookup). */
   lookup?: LookupFn;
@@ -38,7 +36,6 @@ export class WebhookDispatcher {
   /** name identifies the dispatcher in logs. */
   readonly name = `webhooks-${hostname()}-${process.pid}-${++dispatcherCount}`;
   private readonly concurrency: number;
-  private readonly sweepMs: number;
   private readonly leaseMs: number;
   private readonly timers: Timers;
   private readonly lookup: LookupFn;
@@ -46,13 +43,13 @@ export class WebhookDispatcher {
   private readonly log: Logger;
   private readonly sending = new Set<Promise<void>>();
   private readonly slots: SlotFiller;
-  private sweepTimer: NodeJS.Timeout | null = null;
+  private readonly sweep: PeriodicPass;
+  private started = false;
   private stopListening: (() => void)[] = [];
 
   constructor(private readonly deps: ServiceDeps, options: WebhookDispatcherOptions = {}) {
     this.concurrency = options.concurrency ?? 8;
     if (!Number.isInteger(this.concurrency) || this.concurrency < 1) throw new Error('concurrency must be a whole number ≥ 1');
-    this.sweepMs = options.sweepMs ?? 1000;
     this.leaseMs = options.leaseMs ?? deps.config.webhookTimeoutMs * 6;
     this.timers = options.timers ?? systemTimers;
     this.lookup = options.lookup ?? deps.lookup ?? timedLookup();
@@ -64,11 +61,14 @@ export class WebhookDispatcher {
       claim: async () => (await this.claimAndLaunch()).length,
       onError: (error) => this.onError(error, 'claiming deliveries'),
     });
+    // A poke never throws (the slot filler reports its own errors), so this pass cannot fail.
+    this.sweep = new PeriodicPass(async () => this.poke(), options.sweepMs ?? 1000, () => undefined, this.timers);
   }
 
   /** start begins sending: at once, whenever a delivery is made or redelivered, and on each sweep. */
   start(): void {
-    if (this.sweepTimer) return;
+    if (this.started) return;
+    this.started = true;
     this.slots.start();
     this.stopListening = [
       this.deps.bus.onAny((change) => {
@@ -76,15 +76,13 @@ export class WebhookDispatcher {
       }),
       this.deps.bus.onDeliveriesDue(() => this.poke()),
     ];
-    this.sweepTimer = setInterval(() => this.poke(), this.sweepMs);
-    this.sweepTimer.unref();
-    this.poke();
+    this.sweep.start(); // its first pass pokes at once
   }
 
   /** stop stops claiming and waits for the attempts under way (each ends within its timeout). */
   async stop(): Promise<void> {
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
-    this.sweepTimer = null;
+    this.started = false;
+    await this.sweep.stop();
     for (const stop of this.stopListening) stop();
     this.stopListening = [];
     await this.slots.stop();
@@ -119,7 +117,7 @@ export class WebhookDispatcher {
   private async claimAndLaunch(): Promise<Promise<void>[]> {
     const free = this.concurrency - this.sending.size;
     if (free <= 0) return [];
-    const claimed = await this.deps.store.deliveryClaim({ now: this.deps.clock.now(), leaseMs: this.leaseMs, limit: free });
+    const claimed = await claimDeliveries(this.deps, { leaseMs: this.leaseMs, limit: free });
     return claimed.map((delivery) => {
       const attempt = this.attempt(delivery)
         .catch((error: unknown) => this.onError(error, `delivering ${delivery.id}`))
@@ -134,54 +132,29 @@ export class WebhookDispatcher {
     });
   }
 
-  /** attempt sends one claimed delivery, signed with the account's live secrets, and records the outcome. */
+  /** attempt sends one claimed delivery through the service's attemptDelivery, then counts and logs what it recorded. */
   private async attempt(delivery: Delivery): Promise<void> {
-    const { store, clock, config } = this.deps;
-    const secrets = await store.accountWebhookSecrets({ accountId: delivery.accountId, now: clock.now() });
-    if (secrets.length === 0) {
-      // Nothing to sign with (the account is gone): an unsigned message must never leave.
-      const now = clock.now();
-      const attempt = { startedAt: now, statusCode: null, error: `account ${delivery.accountId} has no webhook secret`, durationMs: 0 };
-      if (await store.deliveryRecord({ id: delivery.id, leaseToken: delivery.leaseToken!, attempt, next: { state: 'failed' }, now })) {
-        this.deps.metrics?.webhookAttempt({ outcome: 'failed', durationMs: 0 });
-        this.logFailure(delivery, attempt, { state: 'failed' });
-      }
-      return;
-    }
-    const result = await sendWebhook({
-      url: delivery.url,
-      body: delivery.payload,
-      // The timestamp is the attempt's, as Standard Webhooks asks, so receivers can refuse replays.
-      headers: webhookHeaders({ id: delivery.id, timestamp: Math.floor(clock.now().getTime() / 1000), body: delivery.payload, secrets }),
-      allowPrivate: config.allowPrivateTargets,
-      timeoutMs: config.webhookTimeoutMs,
-      clock,
-      timers: this.timers,
-      lookup: this.lookup,
-    });
-    const step = nextStep({
-      outcome: result,
-      attempt: delivery.attempts + 1,
-      manual: delivery.manual,
-      schedule: config.webhookRetrySchedule,
-      random: this.deps.random ?? Math.random,
-    });
-    const now = clock.now();
-    const next = step.state === 'pending' ? ({ state: 'pending', at: new Date(now.getTime() + step.delayMs) } as const) : step;
-    const recorded = await store.deliveryRecord({
-      id: delivery.id,
-      leaseToken: delivery.leaseToken!,
-      attempt: { startedAt: result.startedAt, statusCode: result.statusCode, error: result.error, durationMs: result.durationMs },
-      next,
-      now,
-    });
+    const { clock, config } = this.deps;
+    const recorded = await attemptDelivery(this.deps, delivery, (headers) =>
+      sendWebhook({
+        url: delivery.url,
+        body: delivery.payload,
+        headers,
+        allowPrivate: config.allowPrivateTargets,
+        timeoutMs: config.webhookTimeoutMs,
+        clock,
+        timers: this.timers,
+        lookup: this.lookup,
+      }),
+    );
     if (!recorded) return; // our lease was lost: the attempt is not ours to report
-    this.deps.metrics?.webhookAttempt({ outcome: step.state === 'pending' ? 'retrying' : step.state, durationMs: result.durationMs });
-    if (step.state !== 'succeeded') this.logFailure(delivery, result, next);
+    const { attempt, next } = recorded;
+    this.deps.metrics?.webhookAttempt({ outcome: next.state === 'pending' ? 'retrying' : next.state, durationMs: attempt.durationMs });
+    if (next.state !== 'succeeded') this.logFailure(delivery, attempt, next);
   }
 
   /** logFailure writes a failed attempt at warn: the receiver is down, refusing, or unreachable. */
-  private logFailure(delivery: Delivery, result: { statusCode: number | null; error: string | null; durationMs: number }, next: { state: string; at?: Date }): void {
+  private logFailure(delivery: Delivery, result: RecordedDeliveryAttempt['attempt'], next: RecordedDeliveryAttempt['next']): void {
     this.log.warn(
       {
         deliveryId: delivery.id,
@@ -195,7 +168,7 @@ export class WebhookDispatcher {
         error: result.error === null ? null : redactText(result.error),
         durationMs: result.durationMs,
         next: next.state,
-        nextAttemptAt: next.at?.toISOString(),
+        nextAttemptAt: next.state === 'pending' ? next.at.toISOString() : undefined,
       },
       next.state === 'pending' ? 'webhook attempt failed, will retry' : 'webhook delivery failed',
     );

@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import { systemClock } from '../domain/index.js';
+import { EventBus, logJobChanges, startStoreFeed } from '../events/index.js';
+import type { FileStore } from '../files/index.js';
+import { apiLinks } from '../http/links.js';
+import { BUILTIN_JOB_TYPES, JobTypeRegistry } from '../jobtypes/index.js';
+import { DEFAULT_RENDER_SETTINGS, type RenderSettings, renderEnvironment, renderJobTypes } from '../jobtypes/render/index.js';
+import { type Logger, createLogger } from '../log/index.js';
+import { ProcessMetrics } from '../metrics/index.js';
+import { type ServiceDeps, defaultServiceConfig } from '../service/index.js';
+import { DatabaseClock, openStore } from '../store/index.js';
+import type { RuntimeConfig } from './config.js';
+import { loadHandlers } from './handlers.js';
+import { openFileStore } from './openFileStore.js';
+
+/** RuntimeDeps are the service's deps as a process runs them: always with a logger and metrics. */
+export type RuntimeDeps = ServiceDeps & { log: Logger; metrics: ProcessMetrics };
+
+/** Runtime is an open store with its registry, file store, bus and the relay of other processes' changes. */
+export interface Runtime {
+  deps: RuntimeDeps;
+  /** close stops the relay, closes the browsers, the store and the file store. */
+  close(): Promise<void>;
+}
+
+/**
+ * openRuntime loads the job types, opens the store and the file store, and starts relaying
+ * changes that other processes on the same store commit, so this process's bus hears of every
+ * change. It starts no workers, loops or listeners: startServer and startWorker add those, and
+ * the store commands (`keys`, `accounts`) use it as it is.
+ */
+export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
+  const serviceConfig = { ...defaultServiceConfig, ...config.service };
+  const log = createLogger({ level: config.logLevel, stream: config.logStream });
+  // The browser launches on the first render job, not here.
+  const metrics = new ProcessMetrics();
+  const onLaunch: RenderSettings['onLaunch'] = (outcome) => {
+    metrics.browserLaunch(outcome);
+    if (!outcome.ok) log.warn({ err: outcome.error, durationMs: outcome.durationMs }, 'render: Chromium would not start');
+    else log.info({ durationMs: outcome.durationMs }, 'render: Chromium started');
+  };
+  const render = renderEnvironment({ ...DEFAULT_RENDER_SETTINGS, ...config.render, onLaunch }, { allowPrivateTargets: serviceConfig.allowPrivateTargets });
+  const registry = new JobTypeRegistry([...BUILTIN_JOB_TYPES, ...renderJobTypes(render)]);
+  if (config.handlers) for (const definition of await loadHandlers(config.handlers)) registry.register(definition);
+  const store = await openStore(config.db, {
+    durability: config.durability === 'relaxed' ? 'normal' : 'full',
+    onListenerState: (state) => {
+      if (state.listening) log.info({ reconnected: state.reconnected }, 'store: listening for other processes\' changes');
+      else log.warn({ err: state.error }, 'store: lost the connection that hears of other processes\' changes; reconnecting');
+    },
+  });
+  // Processes that share a database server agree on its clock; an embedded one is this machine's.
+  let clock = config.clock ?? systemClock;
+  let databaseClock: DatabaseClock | null = null;
+  let files: FileStore | null = null;
+  let stopFeed: (() => void) | null = null;
+  const undo: (() => unknown)[] = [];
+  try {
+    if (!config.clock && store.driver === 'postgres') {
+      databaseClock = new DatabaseClock(store);
+      await databaseClock.start();
+      clock = databaseClock;
+    }
+    files = await openFileStore(config.files ?? (config.dataDir === undefined ? null : join(config.dataDir, 'files')));
+    metrics.watchQueue(store, clock, registry.names());
+    const deps: RuntimeDeps = { log, metrics, store, clock, registry, bus: new EventBus(), links: apiLinks, config: serviceConfig, files };
+    undo.push(logJobChanges(deps.bus, log), metrics.countJobChanges(deps.bus, registry.names()));
+    stopFeed = await startStoreFeed(store, deps.bus, { onError: (error) => log.warn({ err: error }, 'reading other processes\' job changes failed') });
+    return {
+      deps,
+      async close() {
+        stopFeed?.();
+        for (const stop of undo) stop();
+        databaseClock?.stop();
+        await render.pool.close();
+        await store.close();
+        await files?.close();
+      },
+    };
+  } catch (error) {
+    for (const stop of undo) stop();
+    databaseClock?.stop();
+    await store.close();
+    await files?.close();
+    throw error;
+  }
+}

@@ -1,0 +1,46 @@
+// openFileStore, the one place a process picks its file store: `file:` locations and plain paths
+// are local folders, no location is a temporary folder gone after close, and a scheme this build
+// has no driver for is refused with its reason rather than taken for a folder name.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, it } from 'node:test';
+import { newId } from '../../src/domain/index.js';
+import { openFileStore } from '../../src/runtime/index.js';
+
+const DATA = new Uint8Array([37, 80, 68, 70]);
+
+describe('openFileStore', () => {
+  for (const [name, location] of [
+    ['a plain folder', (dir: string) => dir],
+    ['file:PATH', (dir: string) => `file:${dir}`],
+    ['a file:// URL', (dir: string) => pathToFileURL(dir).href],
+  ] as const) {
+    it(`keeps files in the folder that ${name} names`, async (t) => {
+      const dir = mkdtempSync(join(tmpdir(), 'longrun-openfiles-'));
+      t.after(() => rmSync(dir, { recursive: true, force: true }));
+      const files = await openFileStore(location(dir));
+      const jobId = newId('job');
+      await files.filePut({ jobId, name: 'a.pdf', data: DATA });
+      assert.deepEqual(new Uint8Array(readFileSync(join(dir, jobId, 'a.pdf'))), DATA);
+      await files.close();
+      assert.ok(existsSync(join(dir, jobId, 'a.pdf')), 'closing a named folder keeps its files');
+    });
+  }
+
+  it('without a location, uses a temporary folder that close removes', async () => {
+    const files = await openFileStore(null);
+    const jobId = newId('job');
+    await files.filePut({ jobId, name: 'a.pdf', data: DATA });
+    assert.equal((await files.fileStat({ jobId, name: 'a.pdf' }))?.size, DATA.byteLength);
+    await files.close();
+    assert.equal(await files.fileStat({ jobId, name: 'a.pdf' }), null);
+  });
+
+  it('refuses a scheme it has no driver for, and an empty location', async () => {
+    await assert.rejects(openFileStore('s3://bucket/prefix'), /s3: is not a kind of file store this build has/);
+    await assert.rejects(openFileStore('file:'), /no folder given/);
+  });
+});
