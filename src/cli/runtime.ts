@@ -9,7 +9,8 @@ import { BUILTIN_JOB_TYPES, JobTypeRegistry } from '../jobtypes/index.js';
 import { ProcessMetrics } from '../metrics/index.js';
 import { LOG_LEVELS, type Logger, type LoggerOptions, createLogger } from '../log/index.js';
 import { DEFAULT_RENDER_SETTINGS, type RenderSettings, renderEnvironment, renderJobTypes } from '../jobtypes/render/index.js';
-import { type ServiceConfig, type ServiceDeps, defaultServiceConfig } from '../service/index.js';
+import { type ServiceConfig, type ServiceDeps, defaultServiceConfig, webhookDeliveryPolicy } from '../service/index.js';
+import { jobView } from '../http/jobView.js';
 import { DatabaseClock, openStore } from '../store/index.js';
 import { parseRetrySchedule } from '../webhooks/retryPolicy.js';
 import { loadHandlers } from './handlers.js';
@@ -199,6 +200,7 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
   const registry = new JobTypeRegistry([...BUILTIN_JOB_TYPES, ...renderJobTypes(render)]);
   if (config.handlers) for (const definition of await loadHandlers(config.handlers)) registry.register(definition);
   const store = await openStore(config.db, {
+    webhookDeliveries: webhookDeliveryPolicy(jobView),
     durability: config.durability === 'relaxed' ? 'normal' : 'full',
     onListenerState: (state) => {
       if (state.listening) log.info({ reconnected: state.reconnected }, 'store: listening for other processes\' changes');
@@ -208,7 +210,7 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
   // Processes that share a database server agree on its clock; an embedded one is this machine's.
   let clock = config.clock ?? systemClock;
   let databaseClock: DatabaseClock | null = null;
-  if (!config.clock && store.driver === 'postgres') {
+  if (!config.clock && store.capabilities.sharedClock) {
     databaseClock = new DatabaseClock(store);
     try {
       await databaseClock.start();

@@ -15,5 +15,6 @@ export * from './reapExpired.js';
 export * from './usage.js';
 export * from './purgeExpired.js';
 export * from './deliveries.js';
+export * from './webhookDeliveries.js';
 export * from './jobFiles.js';
 export * from './purgeJob.js';

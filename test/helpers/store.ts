@@ -2,7 +2,12 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach } from 'node:test';
 import type { LongrunError } from '../../src/domain/index.js';
+import { jobView } from '../../src/http/jobView.js';
+import { webhookDeliveryPolicy } from '../../src/service/webhookDeliveries.js';
 import type { Store } from '../../src/store/index.js';
+
+/** webhookDeliveries is the policy the runtime opens every store with: the service's, with the API's job view. */
+export const webhookDeliveries = webhookDeliveryPolicy(jobView);
 
 /** OpenStore opens a fresh, empty store; the contract suite calls it before every test. */
 export type OpenStore = () => Promise<Store>;

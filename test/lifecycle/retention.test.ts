@@ -20,6 +20,7 @@ import {
   purgeExpired,
 } from '../../src/service/index.js';
 import { openSqlite } from '../../src/store/sqlite/index.js';
+import { webhookDeliveries } from '../helpers/store.js';
 import { RetentionSweep, WorkerPool } from '../../src/worker/index.js';
 
 const DAY = 86_400_000;
@@ -28,7 +29,7 @@ const DAY = 86_400_000;
 async function setUp(files?: LocalFileStore) {
   const clock = new ManualClock(new Date('2026-03-01T00:00:00.000Z'));
   const deps: ServiceDeps = {
-    store: openSqlite(':memory:'),
+    store: openSqlite(':memory:', { webhookDeliveries }),
     clock,
     registry: new JobTypeRegistry(BUILTIN_JOB_TYPES),
     bus: new EventBus(),

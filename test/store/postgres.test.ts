@@ -16,7 +16,7 @@ import { LOCK_CLASS_EVENTS, schemaKey } from '../../src/store/postgres/names.js'
 import { SQL, jobListSql } from '../../src/store/postgres/queries.js';
 import { startPgProxy } from '../helpers/pgProxy.js';
 import { at, buildApiKey, buildJob, idempotency, makeAccount, makeJob } from '../helpers/factories.js';
-import { balanceOf, rejectsWith } from '../helpers/store.js';
+import { balanceOf, rejectsWith, webhookDeliveries } from '../helpers/store.js';
 import { describeStoreContract } from './contract.js';
 
 const url = process.env.LONGRUN_TEST_POSTGRES_URL;
@@ -43,7 +43,7 @@ async function dropSchema(schema: string): Promise<void> {
 /** openFresh opens a store on a new schema of its own; closing the store drops the schema. */
 async function openFresh(): Promise<PostgresStore> {
   const schema = freshSchema();
-  const store = await openPostgres(url!, { schema });
+  const store = await openPostgres(url!, { schema, webhookDeliveries });
   const close = store.close.bind(store);
   store.close = async () => {
     await close();
@@ -88,8 +88,8 @@ describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }
       return schema;
     };
     /** openShared opens `n` stores on one schema at once (as n processes starting together would). */
-    const openShared = async (schema: string, n: number, options: PostgresOptions = {}, target = url!) => {
-      const opened = await Promise.all(Array.from({ length: n }, () => openPostgres(target, { ...options, schema })));
+    const openShared = async (schema: string, n: number, options: Partial<PostgresOptions> = {}, target = url!) => {
+      const opened = await Promise.all(Array.from({ length: n }, () => openPostgres(target, { webhookDeliveries, ...options, schema })));
       stores.push(...opened);
       return opened;
     };
@@ -135,7 +135,7 @@ describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }
 
     it('opens the schema a ?schema= parameter names, keeps the URL\'s own options, and says why it cannot connect', async () => {
       const schema = newSchema();
-      const store = (await openStore(`${url}${url!.includes('?') ? '&' : '?'}schema=${schema}`)) as PostgresStore;
+      const store = (await openStore(`${url}${url!.includes('?') ? '&' : '?'}schema=${schema}`, { webhookDeliveries })) as PostgresStore;
       stores.push(store);
       assert.equal(store.driver, 'postgres');
       assert.equal(store.schema, schema);
@@ -144,7 +144,7 @@ describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }
       const [tuned] = await openShared(schema, 1, {}, `${url}${url!.includes('?') ? '&' : '?'}options=-c%20statement_timeout%3D5000`);
       assert.deepEqual((await tuned!.pool.query('SHOW statement_timeout')).rows, [{ statement_timeout: '5s' }]);
       assert.equal(await tuned!.accountCount(), 1);
-      await assert.rejects(openStore('postgres://postgres:secret@127.0.0.1:1/test'), (error: Error) => {
+      await assert.rejects(openStore('postgres://postgres:secret@127.0.0.1:1/test', { webhookDeliveries }), (error: Error) => {
         assert.match(error.message, /^cannot open the database postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/test: .*ECONNREFUSED/);
         return true;
       });
@@ -350,7 +350,7 @@ describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }
       const schema = newSchema();
       const script = `
         import { openPostgres } from './src/store/postgres/index.ts';
-        const store = await openPostgres(process.env.LONGRUN_TEST_POSTGRES_URL, { schema: '${schema}' });
+        const store = await openPostgres(process.env.LONGRUN_TEST_POSTGRES_URL, { schema: '${schema}', webhookDeliveries: () => null });
         store.watch(() => {});
         await store.ping();
         await store.close();`;

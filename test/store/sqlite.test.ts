@@ -12,16 +12,16 @@ import { jobClaimSql } from '../../src/store/sqlite/queries.js';
 import { type SqliteStore, openSqlite } from '../../src/store/sqlite/index.js';
 import { migrateSqlite } from '../../src/store/sqlite/migrate.js';
 import { at, buildJob, makeAccount, makeJob } from '../helpers/factories.js';
-import { balanceOf } from '../helpers/store.js';
+import { balanceOf, webhookDeliveries } from '../helpers/store.js';
 import { describeStoreContract } from './contract.js';
 
-describeStoreContract('sqlite', async () => openSqlite(':memory:'));
+describeStoreContract('sqlite', async () => openSqlite(':memory:', { webhookDeliveries }));
 
 describe('sqlite driver', () => {
   let dir: string;
   const opened: SqliteStore[] = [];
-  const open = (options?: Parameters<typeof openSqlite>[1]) => {
-    const store = openSqlite(join(dir, 'longrun.db'), options);
+  const open = (options?: Partial<Parameters<typeof openSqlite>[1]>) => {
+    const store = openSqlite(join(dir, 'longrun.db'), { webhookDeliveries, ...options });
     opened.push(store);
     return store;
   };
@@ -87,7 +87,7 @@ describe('sqlite driver', () => {
 
   it('answers ServiceUnavailableError when another process holds the write lock past busy_timeout, writing nothing', async () => {
     const path = join(dir, 'busy.db');
-    const store = openSqlite(path, { busyTimeoutMs: 20 });
+    const store = openSqlite(path, { webhookDeliveries, busyTimeoutMs: 20 });
     opened.push(store);
     const account = await makeAccount(store);
     const other = new Database(path);

@@ -85,7 +85,8 @@ export const SQL = {
       SET request_hash = EXCLUDED.request_hash, job_id = EXCLUDED.job_id, expires_at = EXCLUDED.expires_at
       WHERE k.expires_at <= $6
     RETURNING job_id`,
-  idempotencyGet: 'SELECT request_hash, job_id FROM idempotency_keys WHERE account_id = $1 AND key = $2',
+  // $1 account, $2 key
+  idempotencyGet: 'SELECT request_hash, job_id, expires_at FROM idempotency_keys WHERE account_id = $1 AND key = $2',
   // $1 account, $2 key, $3 request hash, $4 job, $5 expires at
   idempotencyReplace: 'UPDATE idempotency_keys SET request_hash = $3, job_id = $4, expires_at = $5 WHERE account_id = $1 AND key = $2',
 
@@ -196,7 +197,7 @@ export const SQL = {
   // $1 account, $2 job id: a job purged by its owner takes the keys that name it along.
   idempotencyDeleteForJob: 'DELETE FROM idempotency_keys WHERE account_id = $1 AND job_id = $2',
   // $1 job id, $2 account: the job's status, its row locked for the purge.
-  jobLockForPurge: 'SELECT status FROM jobs WHERE id = $1 AND account_id = $2 FOR UPDATE',
+  jobLockForPurge: 'SELECT account_id, status FROM jobs WHERE id = $1 AND account_id = $2 FOR UPDATE',
   idempotencyPurge: `DELETE FROM idempotency_keys WHERE ctid IN (SELECT ctid FROM idempotency_keys WHERE expires_at <= $1 LIMIT $2)`,
   jobListExpired: `SELECT * FROM jobs WHERE status = 'running' AND lease_expires_at <= $1 ORDER BY lease_expires_at LIMIT $2`,
 
