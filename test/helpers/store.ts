@@ -31,6 +31,21 @@ export function useFreshStore(open: OpenStore): () => Store {
   };
 }
 
+/**
+ * StorePair is two stores on one fresh database, as two processes sharing it: `watching` settles
+ * once a `watch` started on `second` is sure to hear later commits (PostgreSQL's LISTEN connection
+ * is up; SQLite's watch is at once), and `close` closes both and drops what the pair made.
+ */
+export interface StorePair {
+  first: Store;
+  second: Store;
+  watching(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** OpenStorePair opens a StorePair; the contract's cross-process tests call it per test. */
+export type OpenStorePair = () => Promise<StorePair>;
+
 type ErrorClass<E> = abstract new (...args: never[]) => E;
 
 /** rejectsWith asserts that `promise` rejects with an instance of `type` carrying `code`, and returns the error. */

@@ -12,10 +12,27 @@ import { jobClaimSql } from '../../src/store/sqlite/queries.js';
 import { type SqliteStore, openSqlite } from '../../src/store/sqlite/index.js';
 import { migrateSqlite } from '../../src/store/sqlite/migrate.js';
 import { at, buildJob, makeAccount, makeJob } from '../helpers/factories.js';
-import { balanceOf, webhookDeliveries } from '../helpers/store.js';
+import { type StorePair, balanceOf, webhookDeliveries } from '../helpers/store.js';
 import { describeStoreContract } from './contract.js';
 
-describeStoreContract('sqlite', async () => openSqlite(':memory:', { webhookDeliveries }));
+describeStoreContract('sqlite', async () => openSqlite(':memory:', { webhookDeliveries }), openPair);
+
+/** openPair opens two stores on one new database file, as two processes sharing it. */
+async function openPair(): Promise<StorePair> {
+  const dir = mkdtempSync(join(tmpdir(), 'longrun-sqlite-pair-'));
+  const first = openSqlite(join(dir, 'longrun.db'), { webhookDeliveries });
+  const second = openSqlite(join(dir, 'longrun.db'), { webhookDeliveries, watchMs: 2 });
+  return {
+    first,
+    second,
+    watching: async () => {}, // watch reads data_version before it returns
+    close: async () => {
+      await first.close();
+      await second.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 describe('sqlite driver', () => {
   let dir: string;
