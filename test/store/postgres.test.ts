@@ -72,6 +72,11 @@ describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }
       assert.deepEqual(await second!.jobGet({ id: job.id }), job);
     });
 
+    it('says its processes share the database clock and the rate budgets', async () => {
+      const [store] = await openShared(newSchema(), 1);
+      assert.deepEqual(store!.capabilities, { sharedClock: true, sharedRateLimits: true });
+    });
+
     it('shares one request budget per key between stores on one schema (API nodes), serialising racing takes', async () => {
       const [a, b] = await openShared(newSchema(), 2);
       const limits = { ratePerSecond: 1, burst: 10 };

@@ -53,6 +53,14 @@ describe('sqlite driver', () => {
 
   const migrations = (store: SqliteStore) => store.db.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all();
 
+  it('says its processes keep their own clock and rate budgets (one machine, buckets in memory)', async () => {
+    const store = open();
+    assert.deepEqual(store.capabilities, { sharedClock: false, sharedRateLimits: false });
+    await store.rateTake({ key: 'key_a', now: at(0), ratePerSecond: 1, burst: 1 });
+    // Another process on the same file starts with a full bucket: the budget is not shared.
+    assert.equal((await open().rateTake({ key: 'key_a', now: at(0), ratePerSecond: 1, burst: 1 })).allowed, true);
+  });
+
   it('reopens a file database with its data and does not apply migrations again', async () => {
     const first = open();
     const account = await makeAccount(first, { creditBalance: 5 });
