@@ -2,6 +2,8 @@
 // run (the store driver's jobClaim and jobComplete), with no framework around them: no worker
 // pool, no handlers, no event bus, no heartbeats. One loop claims up to `concurrency` jobs and
 // completes them all, again and again.
+import { jobView } from '../../src/http/jobView.js';
+import { webhookDeliveryPolicy } from '../../src/service/webhookDeliveries.js';
 import { openStore } from '../../src/store/index.js';
 import { childInput, exitWithParent, main, nowMs, report } from '../lib/child.js';
 
@@ -19,7 +21,7 @@ interface Input {
 main(async () => {
   const input = childInput<Input>();
   exitWithParent(10 * 60_000);
-  const store = await openStore(input.db, { durability: input.durability === 'relaxed' ? 'normal' : 'full' });
+  const store = await openStore(input.db, { webhookDeliveries: webhookDeliveryPolicy(jobView), durability: input.durability === 'relaxed' ? 'normal' : 'full' });
   try {
     let done = 0;
     let counted = 0;

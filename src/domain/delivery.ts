@@ -3,7 +3,6 @@
  * answered with a 2xx, refused for good (410), or out of retries. Each try is an attempt.
  */
 import type { Job, JobEventKind, WebhookEvent } from './job.js';
-import { jobView } from './jobView.js';
 
 /**
  * DeliveryState is where a delivery stands.
@@ -78,12 +77,4 @@ export function webhookEventFor(job: Job, kind: JobEventKind): WebhookEvent | nu
   const event = EVENT_OF_KIND[kind];
   if (!event || job.webhookUrl === null || !job.webhookEvents.includes(event)) return null;
   return event;
-}
-
-/**
- * webhookPayload is the body of a delivery: `{ type, timestamp, data }` with `data` the job as
- * `GET /v1/jobs/:id` showed it at the event and `timestamp` the event's time.
- */
-export function webhookPayload(job: Job, event: WebhookEvent): string {
-  return JSON.stringify({ type: event, timestamp: job.updatedAt.toISOString(), data: jobView(job) });
 }

@@ -178,6 +178,17 @@ export class DeliveryInProgressError extends LongrunError {
   }
 }
 
+/**
+ * ConflictError: the write would duplicate something that must be unique (an id already taken).
+ * The store drivers answer it for a unique violation; the API's own ids are fresh, so a client
+ * sees it only if something is badly wrong, never as part of a normal flow.
+ */
+export class ConflictError extends LongrunError {
+  readonly code = 'conflict';
+  readonly status = 409;
+  readonly title = 'Conflict';
+}
+
 /** ServiceUnavailableError: the store cannot be reached right now; retry later. */
 export class ServiceUnavailableError extends LongrunError {
   readonly code = 'service_unavailable';
@@ -226,6 +237,7 @@ export const ERROR_CODES = [
   'payload_too_large',
   'lease_lost',
   'delivery_in_progress',
+  'conflict',
   'service_unavailable',
   'range_not_satisfiable',
   'internal',

@@ -2,12 +2,13 @@ import { join } from 'node:path';
 import { systemClock } from '../domain/index.js';
 import { EventBus, logJobChanges, startStoreFeed } from '../events/index.js';
 import type { FileStore } from '../files/index.js';
+import { jobView } from '../http/jobView.js';
 import { apiLinks } from '../http/links.js';
 import { BUILTIN_JOB_TYPES, JobTypeRegistry } from '../jobtypes/index.js';
 import { DEFAULT_RENDER_SETTINGS, type RenderSettings, renderEnvironment, renderJobTypes } from '../jobtypes/render/index.js';
 import { type Logger, createLogger } from '../log/index.js';
 import { ProcessMetrics } from '../metrics/index.js';
-import { type ServiceDeps, defaultServiceConfig } from '../service/index.js';
+import { type ServiceDeps, defaultServiceConfig, webhookDeliveryPolicy } from '../service/index.js';
 import { DatabaseClock, openStore } from '../store/index.js';
 import type { RuntimeConfig } from './config.js';
 import { loadHandlers } from './handlers.js';
@@ -44,6 +45,7 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
   if (config.handlers) for (const definition of await loadHandlers(config.handlers)) registry.register(definition);
   const store = await openStore(config.db, {
     durability: config.durability === 'relaxed' ? 'normal' : 'full',
+    webhookDeliveries: webhookDeliveryPolicy(jobView),
     onListenerState: (state) => {
       if (state.listening) log.info({ reconnected: state.reconnected }, 'store: listening for other processes\' changes');
       else log.warn({ err: state.error }, 'store: lost the connection that hears of other processes\' changes; reconnecting');
@@ -56,7 +58,7 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
   let stopFeed: (() => void) | null = null;
   const undo: (() => unknown)[] = [];
   try {
-    if (!config.clock && store.driver === 'postgres') {
+    if (!config.clock && store.capabilities.sharedClock) {
       databaseClock = new DatabaseClock(store);
       await databaseClock.start();
       clock = databaseClock;

@@ -17,5 +17,6 @@ export * from './usage.js';
 export * from './purgeExpired.js';
 export * from './deliveries.js';
 export * from './deliveryAttempts.js';
+export * from './webhookDeliveries.js';
 export * from './jobFiles.js';
 export * from './purgeJob.js';

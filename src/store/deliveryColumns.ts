@@ -5,9 +5,8 @@ import {
   type Job,
   type JobEventKind,
   newId,
-  webhookEventFor,
-  webhookPayload,
 } from '../domain/index.js';
+import type { WebhookDeliveryPolicy } from './types.js';
 
 /**
  * Webhook delivery rows, mapped in one place for both drivers (as jobColumns.ts does for jobs):
@@ -49,21 +48,21 @@ export const DELIVERY_COLUMNS = [
 ] as const;
 
 /**
- * newDeliveryFor is the delivery a change of `job` makes, due at once, or null when the change
- * sends no webhook. Its payload is the job as it is after the change: the snapshot every attempt
- * sends. The caller writes it in the change's own transaction.
+ * newDeliveryFor is the delivery row a change of `job` makes, due at once, or null when `policy`
+ * says the change sends no webhook. What is sent (event, url, payload) is the policy's answer;
+ * this only adds the row's id, times and state. The caller writes it in the change's own transaction.
  */
-export function newDeliveryFor(job: Job, kind: JobEventKind): Delivery | null {
-  const event = webhookEventFor(job, kind);
-  if (event === null) return null;
+export function newDeliveryFor(job: Job, kind: JobEventKind, policy: WebhookDeliveryPolicy): Delivery | null {
+  const delivery = policy(job, kind);
+  if (delivery === null) return null;
   const at = job.updatedAt;
   return {
     id: newId('whd', at.getTime()),
     jobId: job.id,
     accountId: job.accountId,
-    eventType: event,
-    url: job.webhookUrl!,
-    payload: webhookPayload(job, event),
+    eventType: delivery.eventType,
+    url: delivery.url,
+    payload: delivery.payload,
     state: 'pending',
     attempts: 0,
     nextAttemptAt: at,

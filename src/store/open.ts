@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { DEFAULT_SCHEMA } from './postgres/names.js';
 import { openSqlite, type SqliteDurability } from './sqlite/index.js';
 import type { PostgresOptions } from './postgres/postgresStore.js';
-import type { Store } from './types.js';
+import type { Store, StoreOptions } from './types.js';
 
 /** DbTarget is a parsed `--db` value. */
 export type DbTarget = { driver: 'sqlite'; path: string } | { driver: 'postgres'; url: string };
@@ -23,8 +23,11 @@ export function parseDbUrl(value: string): DbTarget {
   throw new Error(`--db ${value}: expected sqlite:PATH or postgres://…`);
 }
 
-/** OpenStoreOptions choose how durable the embedded store is, and who hears of PostgreSQL's LISTEN connection. */
-export interface OpenStoreOptions {
+/**
+ * OpenStoreOptions give every driver its webhook delivery policy, and choose how durable the
+ * embedded store is and who hears of PostgreSQL's LISTEN connection.
+ */
+export interface OpenStoreOptions extends StoreOptions {
   durability?: SqliteDurability;
   /** onListenerState is told when PostgreSQL's LISTEN connection listens and when it is lost. */
   onListenerState?: PostgresOptions['onListenerState'];
@@ -57,14 +60,14 @@ function redactUrl(value: string): string {
  * or connecting to PostgreSQL and migrating the schema named by `?schema=` (default `longrun`).
  * Throws with a one-line reason when it cannot.
  */
-export async function openStore(db: string, options: OpenStoreOptions = {}): Promise<Store> {
+export async function openStore(db: string, options: OpenStoreOptions): Promise<Store> {
   const target = parseDbUrl(db);
   if (target.driver === 'postgres') {
     const { url, schema } = splitPostgresUrl(target.url);
     try {
       // Loaded on demand: a SQLite deployment never loads node-postgres.
       const { openPostgres } = await import('./postgres/index.js');
-      return await openPostgres(url, { schema, onListenerState: options.onListenerState });
+      return await openPostgres(url, { schema, webhookDeliveries: options.webhookDeliveries, onListenerState: options.onListenerState });
     } catch (error) {
       // A translated error keeps the driver's reason as its cause; the operator wants that one.
       const reason = ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message;

@@ -10,6 +10,7 @@ import type {
   JobStatus,
   JsonValue,
   RateLimits,
+  WebhookEvent,
 } from '../domain/index.js';
 
 /**
@@ -21,12 +22,19 @@ import type {
  * `failed` or `cancelled` refunds `creditsCharged` in the same transaction, and a uniqueness rule
  * on (job, kind) makes a second refund impossible.
  *
- * Webhook rule, shared by every driver: a job change that sends a webhook (see webhookEventFor)
- * writes its delivery row, with the payload snapshot, in the same transaction as its event.
+ * Webhook rule, shared by every driver: a job change that sends a webhook (as the store's
+ * WebhookDeliveryPolicy answers) writes its delivery row, with the payload snapshot, in the same
+ * transaction as its event.
+ *
+ * The business rules the writes apply (idempotency, credits, refusals, claim order) live in the
+ * domain and both drivers call them with row data (see docs/design.md, "Rules above the drivers").
  */
 export interface Store {
-  /** driver names the backend: `sqlite` or `postgres`. */
+  /** driver names the backend, `sqlite` or `postgres`, for logs and messages; behaviour follows `capabilities`. */
   readonly driver: 'sqlite' | 'postgres';
+
+  /** capabilities say how this store behaves across processes, so callers need not ask which driver it is. */
+  readonly capabilities: StoreCapabilities;
 
   /** instanceId names this open store; the events it writes carry it as their origin. */
   readonly instanceId: string;
@@ -200,6 +208,38 @@ export interface Store {
    * to a final status in the window, optionally of one type; for percentiles.
    */
   usageProcessTimes(p: { accountId: string; from: Date; to: Date; type?: string }): Promise<number[]>;
+}
+
+/** StoreCapabilities are what a store shares between the processes that use it. */
+export interface StoreCapabilities {
+  /**
+   * sharedClock: the processes on this store may run on several machines, so they should judge
+   * leases and `runAt` by the database's clock (`clockNow`, see DatabaseClock) rather than their own.
+   */
+  readonly sharedClock: boolean;
+  /** sharedRateLimits: `rateTake` spends from one budget per key for every process on this store. */
+  readonly sharedRateLimits: boolean;
+}
+
+/** NewWebhookDelivery is what a job change sends: its event, where to, and the exact body. */
+export interface NewWebhookDelivery {
+  eventType: WebhookEvent;
+  url: string;
+  /** payload is the request body every attempt sends, fixed now. */
+  payload: string;
+}
+
+/**
+ * WebhookDeliveryPolicy answers, for a job as it is after a `kind` change, the webhook delivery
+ * that change makes, or null for none. The service defines it (service/webhookDeliveries.ts); a
+ * driver only turns the answer into a row inside the change's own transaction.
+ */
+export type WebhookDeliveryPolicy = (job: Job, kind: JobEventKind) => NewWebhookDelivery | null;
+
+/** StoreOptions are what every driver is opened with. */
+export interface StoreOptions {
+  /** webhookDeliveries decides which job changes make a webhook delivery, and its payload. */
+  webhookDeliveries: WebhookDeliveryPolicy;
 }
 
 /** FeedEvent is one change from the feed: its global id, what happened, and the job now. */

@@ -13,6 +13,7 @@ import { JobTypeRegistry } from '../../src/jobtypes/index.js';
 import { type ByteRangeRequest, type Principal, type ServiceDeps, defaultServiceConfig, openJobFile } from '../../src/service/index.js';
 import { openSqlite } from '../../src/store/sqlite/index.js';
 import { makeAccount, makeJob } from '../helpers/factories.js';
+import { webhookDeliveries } from '../helpers/store.js';
 
 const TEXT = '0123456789';
 
@@ -25,7 +26,7 @@ describe('openJobFile', () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'longrun-openjobfile-test-'));
     deps = {
-      store: openSqlite(':memory:'),
+      store: openSqlite(':memory:', { webhookDeliveries }),
       clock: new ManualClock(),
       registry: new JobTypeRegistry([]),
       bus: new EventBus(),

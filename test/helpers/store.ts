@@ -2,7 +2,12 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach } from 'node:test';
 import type { LongrunError } from '../../src/domain/index.js';
+import { jobView } from '../../src/http/jobView.js';
+import { webhookDeliveryPolicy } from '../../src/service/webhookDeliveries.js';
 import type { Store } from '../../src/store/index.js';
+
+/** webhookDeliveries is the policy the runtime opens every store with: the service's, with the API's job view. */
+export const webhookDeliveries = webhookDeliveryPolicy(jobView);
 
 /** OpenStore opens a fresh, empty store; the contract suite calls it before every test. */
 export type OpenStore = () => Promise<Store>;
@@ -25,6 +30,21 @@ export function useFreshStore(open: OpenStore): () => Store {
     return store;
   };
 }
+
+/**
+ * StorePair is two stores on one fresh database, as two processes sharing it: `watching` settles
+ * once a `watch` started on `second` is sure to hear later commits (PostgreSQL's LISTEN connection
+ * is up; SQLite's watch is at once), and `close` closes both and drops what the pair made.
+ */
+export interface StorePair {
+  first: Store;
+  second: Store;
+  watching(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** OpenStorePair opens a StorePair; the contract's cross-process tests call it per test. */
+export type OpenStorePair = () => Promise<StorePair>;
 
 type ErrorClass<E> = abstract new (...args: never[]) => E;
 

@@ -14,6 +14,7 @@ import { JobTypeRegistry, defineJobSpec, defineJobType, isJobSpec } from '../../
 import { type ServiceDeps, createAccount, createJob, defaultServiceConfig } from '../../src/service/index.js';
 import { openSqlite } from '../../src/store/sqlite/index.js';
 import { WorkerPool } from '../../src/worker/index.js';
+import { webhookDeliveries } from '../helpers/store.js';
 
 const remoteSpec = {
   type: 'test/remote',
@@ -77,7 +78,7 @@ describe('job specs and handlers', () => {
 
   it('creates jobs of a spec-only type, with its cost and limits; a pool with default types does not claim them', async () => {
     const deps: ServiceDeps = {
-      store: openSqlite(':memory:'),
+      store: openSqlite(':memory:', { webhookDeliveries }),
       clock: new ManualClock(),
       registry: new JobTypeRegistry([defineJobSpec(remoteSpec), local]),
       bus: new EventBus(),

@@ -23,6 +23,7 @@ import {
 import { openSqlite } from '../../src/store/sqlite/index.js';
 import { RetentionSweep } from '../../src/maintenance/index.js';
 import { WorkerPool } from '../../src/worker/index.js';
+import { webhookDeliveries } from '../helpers/store.js';
 
 const DAY = 86_400_000;
 
@@ -30,7 +31,7 @@ const DAY = 86_400_000;
 async function setUp(files?: LocalFileStore) {
   const clock = new ManualClock(new Date('2026-03-01T00:00:00.000Z'));
   const deps: ServiceDeps = {
-    store: openSqlite(':memory:'),
+    store: openSqlite(':memory:', { webhookDeliveries }),
     clock,
     registry: new JobTypeRegistry(BUILTIN_JOB_TYPES),
     bus: new EventBus(),

@@ -9,6 +9,7 @@ import { apiLinks } from '../../src/http/links.js';
 import { JobTypeRegistry, defineJobType } from '../../src/jobtypes/index.js';
 import { type ServiceDeps, cancelJob, createAccount, createJob, defaultServiceConfig } from '../../src/service/index.js';
 import { openSqlite } from '../../src/store/sqlite/index.js';
+import { webhookDeliveries } from '../helpers/store.js';
 import { WorkerPool } from '../../src/worker/index.js';
 
 describe('an attempt and changes relayed late', () => {
@@ -31,7 +32,7 @@ describe('an attempt and changes relayed late', () => {
       },
     });
     const deps: ServiceDeps = {
-      store: openSqlite(':memory:'),
+      store: openSqlite(':memory:', { webhookDeliveries }),
       clock: new ManualClock(),
       registry: new JobTypeRegistry([held]),
       bus: new EventBus(),
@@ -67,7 +68,7 @@ describe('an attempt and changes relayed late', () => {
       run: ({ signal }) => new Promise<null>((resolve) => signal.addEventListener('abort', () => resolve(null))),
     });
     const deps: ServiceDeps = {
-      store: openSqlite(':memory:'),
+      store: openSqlite(':memory:', { webhookDeliveries }),
       clock: new ManualClock(),
       registry: new JobTypeRegistry([held]),
       bus: new EventBus(),

@@ -11,7 +11,7 @@ import { JobTypeRegistry, defineJobType } from '../../src/jobtypes/index.js';
 import { type ServiceDeps, createAccount, createJob, defaultServiceConfig } from '../../src/service/index.js';
 import { openSqlite } from '../../src/store/sqlite/index.js';
 import { WorkerPool } from '../../src/worker/index.js';
-import { rejectsWith } from '../helpers/store.js';
+import { rejectsWith, webhookDeliveries } from '../helpers/store.js';
 import { type TestAccount, type TestServer, sleepJob, startTestServer } from '../helpers/server.js';
 
 /** nested is a value of `levels` objects, each inside the one before. */
@@ -46,7 +46,7 @@ describe('JSON depth', () => {
 
   describe('in the service and the worker', () => {
     const deps: ServiceDeps = {
-      store: openSqlite(':memory:'),
+      store: openSqlite(':memory:', { webhookDeliveries }),
       clock: new ManualClock(),
       registry: new JobTypeRegistry([
         defineJobType({

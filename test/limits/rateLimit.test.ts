@@ -7,9 +7,10 @@ import { startTestServer } from '../helpers/server.js';
 import { ManualClock } from '../../src/domain/index.js';
 import { RateLimiter } from '../../src/http/rateLimit.js';
 import { openSqlite } from '../../src/store/sqlite/index.js';
+import { webhookDeliveries } from '../helpers/store.js';
 
 describe('RateLimiter', () => {
-  const limiter = (clock: ManualClock, rate: number, burst: number) => new RateLimiter(openSqlite(':memory:'), clock, rate, burst);
+  const limiter = (clock: ManualClock, rate: number, burst: number) => new RateLimiter(openSqlite(':memory:', { webhookDeliveries }), clock, rate, burst);
 
   it('allows a burst, then refuses with Retry-After until tokens flow back in', async () => {
     const clock = new ManualClock();

@@ -11,6 +11,7 @@ import { LeaseReaper } from '../../src/maintenance/index.js';
 import { type Principal, type ServiceDeps, claimJobs, createAccount, createJob, defaultServiceConfig } from '../../src/service/index.js';
 import { openSqlite } from '../../src/store/sqlite/index.js';
 import { WorkerPool } from '../../src/worker/index.js';
+import { webhookDeliveries } from '../helpers/store.js';
 
 const LEASE_MS = 30_000;
 
@@ -18,7 +19,7 @@ const LEASE_MS = 30_000;
 async function setUp() {
   const clock = new ManualClock();
   const deps: ServiceDeps = {
-    store: openSqlite(':memory:'),
+    store: openSqlite(':memory:', { webhookDeliveries }),
     clock,
     registry: new JobTypeRegistry(BUILTIN_JOB_TYPES),
     bus: new EventBus(),

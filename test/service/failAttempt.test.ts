@@ -10,6 +10,7 @@ import { JobTypeRegistry, defineJobType } from '../../src/jobtypes/index.js';
 import { type ServiceDeps, claimJobs, createAccount, createJob, defaultServiceConfig, failAttempt } from '../../src/service/index.js';
 import { openSqlite } from '../../src/store/sqlite/index.js';
 import { runAttempt } from '../../src/worker/index.js';
+import { webhookDeliveries } from '../helpers/store.js';
 
 const failing = defineJobType({
   type: 'test/fails',
@@ -30,7 +31,7 @@ describe('failAttempt decides retries from the stored job', () => {
 
   beforeEach(async () => {
     deps = {
-      store: openSqlite(':memory:'),
+      store: openSqlite(':memory:', { webhookDeliveries }),
       clock: new ManualClock(),
       registry: new JobTypeRegistry([failing]),
       bus: new EventBus(),

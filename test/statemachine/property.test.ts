@@ -32,6 +32,7 @@ import {
   reportProgress,
 } from '../../src/service/index.js';
 import { openSqlite } from '../../src/store/sqlite/index.js';
+import { webhookDeliveries } from '../helpers/store.js';
 
 const START_CREDITS = 1_000;
 
@@ -56,7 +57,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
 );
 
 async function runScenario(actions: Action[]): Promise<void> {
-  const store = openSqlite(':memory:');
+  const store = openSqlite(':memory:', { webhookDeliveries });
   const deps: ServiceDeps = {
     store,
     clock: new ManualClock(),

@@ -1,12 +1,13 @@
 // The store contract: every driver must pass this suite unchanged (see STYLE.md, "Test every
 // store with one contract suite"). Each area lives in contract/ and gets a fresh store per test.
 import { describe } from 'node:test';
-import type { OpenStore } from '../helpers/store.js';
+import type { OpenStore, OpenStorePair } from '../helpers/store.js';
 import { describeAccounts } from './contract/accounts.js';
 import { describeCancel } from './contract/cancel.js';
 import { describeClaim } from './contract/claim.js';
 import { describeClock } from './contract/clock.js';
 import { describeDeliveries } from './contract/deliveries.js';
+import { describeErrors } from './contract/errors.js';
 import { describeEvents } from './contract/events.js';
 import { describeExpired } from './contract/expired.js';
 import { describeJobsInsert } from './contract/jobs-insert.js';
@@ -19,9 +20,13 @@ import { describeRate } from './contract/rate.js';
 import { describeRetention } from './contract/retention.js';
 import { describeTransitions } from './contract/transitions.js';
 import { describeUsage } from './contract/usage.js';
+import { describeWatch } from './contract/watch.js';
 
-/** describeStoreContract runs the whole contract against the stores `open` makes (one per test). */
-export function describeStoreContract(name: string, open: OpenStore): void {
+/**
+ * describeStoreContract runs the whole contract against the stores `open` makes (one per test);
+ * `openPair` opens two stores on one database for what crosses processes (watch).
+ */
+export function describeStoreContract(name: string, open: OpenStore, openPair: OpenStorePair): void {
   describe(`store contract: ${name}`, () => {
     describeAccounts(open);
     describeJobsInsert(open);
@@ -40,5 +45,7 @@ export function describeStoreContract(name: string, open: OpenStore): void {
     describeRetention(open);
     describePurge(open);
     describeDeliveries(open);
+    describeErrors(open);
+    describeWatch(openPair);
   });
 }

@@ -1,12 +1,11 @@
-// The PostgreSQL driver: the whole store contract, each test on a schema of its own, plus what only
-// PostgreSQL has: several processes migrating and claiming at once, LISTEN/NOTIFY, a feed that
+// The PostgreSQL driver: the whole store contract (on one schema emptied per test, see
+// helpers/postgres.ts), plus what only PostgreSQL has: several processes migrating and claiming at once, LISTEN/NOTIFY, a feed that
 // never skips an event committed out of id order, and the plans of the hot queries.
 // Needs LONGRUN_TEST_POSTGRES_URL (a database the tests may create and drop schemas in).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import { afterEach, describe, it } from 'node:test';
+import { after, afterEach, describe, it } from 'node:test';
 import pg from 'pg';
 import { InvalidRequestError, type Job, NotFoundError, ServiceUnavailableError, newId } from '../../src/domain/index.js';
 import { openStore } from '../../src/store/index.js';
@@ -16,67 +15,18 @@ import { LOCK_CLASS_EVENTS, schemaKey } from '../../src/store/postgres/names.js'
 import { SQL, jobListSql } from '../../src/store/postgres/queries.js';
 import { startPgProxy } from '../helpers/pgProxy.js';
 import { at, buildApiKey, buildJob, idempotency, makeAccount, makeJob } from '../helpers/factories.js';
-import { balanceOf, rejectsWith } from '../helpers/store.js';
+import { postgresFixtures } from '../helpers/postgres.js';
+import { balanceOf, rejectsWith, webhookDeliveries } from '../helpers/store.js';
 import { describeStoreContract } from './contract.js';
 
 const url = process.env.LONGRUN_TEST_POSTGRES_URL;
-
-/** freshSchema names a schema no other test uses. */
-const freshSchema = () => `longrun_test_${randomBytes(6).toString('hex')}`;
-
-/** connect opens a plain client, optionally with `search_path` set to `schema`. */
-async function connect(schema?: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
-  await client.connect();
-  return client;
-}
-
-async function dropSchema(schema: string): Promise<void> {
-  const client = await connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
-}
-
-/** openFresh opens a store on a new schema of its own; closing the store drops the schema. */
-async function openFresh(): Promise<PostgresStore> {
-  const schema = freshSchema();
-  const store = await openPostgres(url!, { schema });
-  const close = store.close.bind(store);
-  store.close = async () => {
-    await close();
-    await dropSchema(schema);
-  };
-  return store;
-}
-
-/** signals counts calls of a watch callback and lets a test wait for the nth, failing after 5 s. */
-function signals() {
-  let count = 0;
-  const waiters: { n: number; resolve: () => void }[] = [];
-  return {
-    get count() {
-      return count;
-    },
-    fn: () => {
-      count++;
-      for (const waiter of waiters.filter((w) => w.n <= count)) waiter.resolve();
-    },
-    reach: (n: number) =>
-      new Promise<void>((resolve, reject) => {
-        if (count >= n) return resolve();
-        const guard = setTimeout(() => reject(new Error(`watch called ${count} times, waited for ${n}`)), 5_000);
-        waiters.push({ n, resolve: () => (clearTimeout(guard), resolve()) });
-      }),
-  };
-}
+const { connect, dropSchema, freshSchema, listening, openFresh, openPair, signals, dropContractSchema } = postgresFixtures(url);
 
 const plan = (rows: { 'QUERY PLAN': string }[]) => rows.map((r) => r['QUERY PLAN']).join('\n');
 
 describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }, () => {
-  describeStoreContract('postgres', openFresh);
+  describeStoreContract('postgres', openFresh, openPair);
+  after(dropContractSchema);
 
   describe('postgres driver', () => {
     const stores: PostgresStore[] = [];
@@ -88,8 +38,8 @@ describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }
       return schema;
     };
     /** openShared opens `n` stores on one schema at once (as n processes starting together would). */
-    const openShared = async (schema: string, n: number, options: PostgresOptions = {}, target = url!) => {
-      const opened = await Promise.all(Array.from({ length: n }, () => openPostgres(target, { ...options, schema })));
+    const openShared = async (schema: string, n: number, options: Partial<PostgresOptions> = {}, target = url!) => {
+      const opened = await Promise.all(Array.from({ length: n }, () => openPostgres(target, { webhookDeliveries, ...options, schema })));
       stores.push(...opened);
       return opened;
     };
@@ -122,6 +72,11 @@ describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }
       assert.deepEqual(await second!.jobGet({ id: job.id }), job);
     });
 
+    it('says its processes share the database clock and the rate budgets', async () => {
+      const [store] = await openShared(newSchema(), 1);
+      assert.deepEqual(store!.capabilities, { sharedClock: true, sharedRateLimits: true });
+    });
+
     it('shares one request budget per key between stores on one schema (API nodes), serialising racing takes', async () => {
       const [a, b] = await openShared(newSchema(), 2);
       const limits = { ratePerSecond: 1, burst: 10 };
@@ -135,7 +90,7 @@ describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }
 
     it('opens the schema a ?schema= parameter names, keeps the URL\'s own options, and says why it cannot connect', async () => {
       const schema = newSchema();
-      const store = (await openStore(`${url}${url!.includes('?') ? '&' : '?'}schema=${schema}`)) as PostgresStore;
+      const store = (await openStore(`${url}${url!.includes('?') ? '&' : '?'}schema=${schema}`, { webhookDeliveries })) as PostgresStore;
       stores.push(store);
       assert.equal(store.driver, 'postgres');
       assert.equal(store.schema, schema);
@@ -144,7 +99,7 @@ describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }
       const [tuned] = await openShared(schema, 1, {}, `${url}${url!.includes('?') ? '&' : '?'}options=-c%20statement_timeout%3D5000`);
       assert.deepEqual((await tuned!.pool.query('SHOW statement_timeout')).rows, [{ statement_timeout: '5s' }]);
       assert.equal(await tuned!.accountCount(), 1);
-      await assert.rejects(openStore('postgres://postgres:secret@127.0.0.1:1/test'), (error: Error) => {
+      await assert.rejects(openStore('postgres://postgres:secret@127.0.0.1:1/test', { webhookDeliveries }), (error: Error) => {
         assert.match(error.message, /^cannot open the database postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/test: .*ECONNREFUSED/);
         return true;
       });
@@ -260,9 +215,11 @@ describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }
     });
 
     it('signals a watcher when another store commits, and not for its own commits', async () => {
-      const [mine, theirs] = await openShared(newSchema(), 2);
+      const listener = listening();
+      const [mine, theirs] = await openShared(newSchema(), 2, { onListenerState: listener.onState });
       const seen = signals();
       const stop = mine!.watch(seen.fn);
+      await listener.up; // a commit before LISTEN would go unheard
       await makeJob(theirs!);
       await seen.reach(1); // the listener is up
       for (let i = 0; i < 3; i++) await makeJob(mine!);
@@ -275,9 +232,11 @@ describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }
 
     it('reconnects a dropped LISTEN connection and signals once to catch up', async () => {
       const schema = newSchema();
-      const [mine, theirs] = await openShared(schema, 2, { listenRetryMs: 10 });
+      const listener = listening();
+      const [mine, theirs] = await openShared(schema, 2, { listenRetryMs: 10, onListenerState: listener.onState });
       const seen = signals();
       mine!.watch(seen.fn);
+      await listener.up; // a commit before LISTEN would go unheard
       await makeJob(theirs!);
       await seen.reach(1);
       const pid = mine!.listenerPid;
@@ -350,7 +309,7 @@ describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }
       const schema = newSchema();
       const script = `
         import { openPostgres } from './src/store/postgres/index.ts';
-        const store = await openPostgres(process.env.LONGRUN_TEST_POSTGRES_URL, { schema: '${schema}' });
+        const store = await openPostgres(process.env.LONGRUN_TEST_POSTGRES_URL, { schema: '${schema}', webhookDeliveries: () => null });
         store.watch(() => {});
         await store.ping();
         await store.close();`;

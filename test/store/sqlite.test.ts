@@ -12,16 +12,33 @@ import { jobClaimSql } from '../../src/store/sqlite/queries.js';
 import { type SqliteStore, openSqlite } from '../../src/store/sqlite/index.js';
 import { migrateSqlite } from '../../src/store/sqlite/migrate.js';
 import { at, buildJob, makeAccount, makeJob } from '../helpers/factories.js';
-import { balanceOf } from '../helpers/store.js';
+import { type StorePair, balanceOf, webhookDeliveries } from '../helpers/store.js';
 import { describeStoreContract } from './contract.js';
 
-describeStoreContract('sqlite', async () => openSqlite(':memory:'));
+describeStoreContract('sqlite', async () => openSqlite(':memory:', { webhookDeliveries }), openPair);
+
+/** openPair opens two stores on one new database file, as two processes sharing it. */
+async function openPair(): Promise<StorePair> {
+  const dir = mkdtempSync(join(tmpdir(), 'longrun-sqlite-pair-'));
+  const first = openSqlite(join(dir, 'longrun.db'), { webhookDeliveries });
+  const second = openSqlite(join(dir, 'longrun.db'), { webhookDeliveries, watchMs: 2 });
+  return {
+    first,
+    second,
+    watching: async () => {}, // watch reads data_version before it returns
+    close: async () => {
+      await first.close();
+      await second.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 describe('sqlite driver', () => {
   let dir: string;
   const opened: SqliteStore[] = [];
-  const open = (options?: Parameters<typeof openSqlite>[1]) => {
-    const store = openSqlite(join(dir, 'longrun.db'), options);
+  const open = (options?: Partial<Parameters<typeof openSqlite>[1]>) => {
+    const store = openSqlite(join(dir, 'longrun.db'), { webhookDeliveries, ...options });
     opened.push(store);
     return store;
   };
@@ -35,6 +52,14 @@ describe('sqlite driver', () => {
   });
 
   const migrations = (store: SqliteStore) => store.db.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all();
+
+  it('says its processes keep their own clock and rate budgets (one machine, buckets in memory)', async () => {
+    const store = open();
+    assert.deepEqual(store.capabilities, { sharedClock: false, sharedRateLimits: false });
+    await store.rateTake({ key: 'key_a', now: at(0), ratePerSecond: 1, burst: 1 });
+    // Another process on the same file starts with a full bucket: the budget is not shared.
+    assert.equal((await open().rateTake({ key: 'key_a', now: at(0), ratePerSecond: 1, burst: 1 })).allowed, true);
+  });
 
   it('reopens a file database with its data and does not apply migrations again', async () => {
     const first = open();
@@ -87,7 +112,7 @@ describe('sqlite driver', () => {
 
   it('answers ServiceUnavailableError when another process holds the write lock past busy_timeout, writing nothing', async () => {
     const path = join(dir, 'busy.db');
-    const store = openSqlite(path, { busyTimeoutMs: 20 });
+    const store = openSqlite(path, { webhookDeliveries, busyTimeoutMs: 20 });
     opened.push(store);
     const account = await makeAccount(store);
     const other = new Database(path);

@@ -13,13 +13,14 @@ import type { Store } from '../../src/store/index.js';
 import { openSqlite } from '../../src/store/sqlite/index.js';
 import type { SendResult } from '../../src/webhooks/index.js';
 import { makeAccount, makeJob } from '../helpers/factories.js';
+import { webhookDeliveries } from '../helpers/store.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const LEASE_MS = 60_000;
 
 /** setUp makes deps on an in-memory store (near the wall clock: the verifier refuses old timestamps) and one due delivery. */
 async function setUp(wrap: (store: Store) => Store = (store) => store) {
-  const store = openSqlite(':memory:');
+  const store = openSqlite(':memory:', { webhookDeliveries });
   const clock = new ManualClock(new Date());
   const deps: ServiceDeps = {
     store: wrap(store),

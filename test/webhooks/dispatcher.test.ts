@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
-import { type Job, ManualClock, jobView } from '../../src/domain/index.js';
+import { type Job, ManualClock } from '../../src/domain/index.js';
+import { jobView } from '../../src/http/jobView.js';
 import { EventBus } from '../../src/events/index.js';
 import { apiLinks } from '../../src/http/links.js';
 import { BUILTIN_JOB_TYPES, JobTypeRegistry } from '../../src/jobtypes/index.js';
@@ -17,6 +18,7 @@ import { type ServiceDeps, defaultServiceConfig } from '../../src/service/index.
 import type { Store } from '../../src/store/index.js';
 import { openSqlite } from '../../src/store/sqlite/index.js';
 import { WebhookDispatcher } from '../../src/maintenance/index.js';
+import { webhookDeliveries } from '../helpers/store.js';
 import { makeAccount, makeJob } from '../helpers/factories.js';
 import { type Canary, type Receiver, startCanary, startReceiver } from '../helpers/receiver.js';
 
@@ -45,7 +47,7 @@ describe('webhook dispatcher', () => {
   });
 
   function setUp(options: { store?: Store; allowPrivate?: boolean; schedule?: number[] } = {}) {
-    const store = options.store ?? openSqlite(':memory:');
+    const store = options.store ?? openSqlite(':memory:', { webhookDeliveries });
     stores.push(store);
     const deps: ServiceDeps = {
       store,
@@ -237,10 +239,10 @@ describe('webhook dispatcher', () => {
   it('sends a delivery that was written before the process died, after a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'longrun-webhooks-'));
     try {
-      const first = openSqlite(join(dir, 'longrun.db'));
+      const first = openSqlite(join(dir, 'longrun.db'), { webhookDeliveries });
       const job = await completeWithHook(first);
       await first.close(); // the process that completed the job is gone before any attempt
-      const { dispatcher } = setUp({ store: openSqlite(join(dir, 'longrun.db')) });
+      const { dispatcher } = setUp({ store: openSqlite(join(dir, 'longrun.db'), { webhookDeliveries }) });
       assert.equal(await dispatcher.runOnce(), 1);
       const got = await receiver.request(0);
       assert.equal(JSON.parse(got.body).data.id, job.id);

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { InvalidRequestError, LongrunError, NotFoundError, ServiceUnavailableError } from '../../domain/index.js';
+import { ConflictError, InvalidRequestError, LongrunError, NotFoundError, ServiceUnavailableError } from '../../domain/index.js';
 
 /**
  * The driver's way into PostgreSQL: single reads straight on the pool, and every write (and every
@@ -23,10 +23,13 @@ export function translateError(error: unknown): unknown {
   let translated: LongrunError | undefined;
   if ((code !== undefined && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) || /Connection terminated|timeout exceeded when trying to connect|not queryable/i.test(error.message)) {
     translated = new ServiceUnavailableError();
-  } else if (code === '40001' || code === '40P01') {
-    // Serialization failures and deadlocks are transient; the lock order in the migration is meant
-    // to make deadlocks impossible, but a client may always retry.
+  } else if (code === '40001' || code === '40P01' || code === '55P03') {
+    // Serialization failures, deadlocks and a lock not granted in time (lock_timeout) are
+    // transient; the lock order in the migration is meant to make deadlocks impossible, but a
+    // client may always retry.
     translated = new ServiceUnavailableError('The store was busy; retry shortly');
+  } else if (code === '23505') {
+    translated = new ConflictError('A row with this key already exists');
   } else if (code === '23503') {
     // A foreign key to an account that does not exist (a job or key for an unknown account).
     const account = /\(account_id\)=\(([^)]*)\)/.exec(detail ?? '')?.[1];

@@ -1,6 +1,6 @@
-import { type Delivery, type Job, type JobEventKind, DeliveryInProgressError, NotFoundError } from '../../domain/index.js';
+import { type Delivery, type Job, type JobEventKind, DeliveryInProgressError, NotFoundError, compareDeliveryOrder } from '../../domain/index.js';
 import { deliveryInsertValues, newDeliveryFor } from '../deliveryColumns.js';
-import type { DeliveryRecordParams } from '../types.js';
+import type { DeliveryRecordParams, WebhookDeliveryPolicy } from '../types.js';
 import type { Tx } from './db.js';
 import { SQL } from './queries.js';
 import { type DeliveryRow, deliveryFromRow } from './rows.js';
@@ -12,12 +12,13 @@ import { type DeliveryRow, deliveryFromRow } from './rows.js';
  */
 
 /**
- * addDeliveries writes the deliveries that `kind` changes of `jobs` make, inside the job write's
- * transaction, so a committed event never lacks its delivery and a rolled back one never has one.
+ * addDeliveries writes the deliveries that `kind` changes of `jobs` make (as `policy` answers),
+ * inside the job write's transaction, so a committed event never lacks its delivery and a rolled
+ * back one never has one.
  */
-export async function addDeliveries(tx: Tx, jobs: readonly Job[], kind: JobEventKind): Promise<void> {
+export async function addDeliveries(tx: Tx, jobs: readonly Job[], kind: JobEventKind, policy: WebhookDeliveryPolicy): Promise<void> {
   for (const job of jobs) {
-    const delivery = newDeliveryFor(job, kind);
+    const delivery = newDeliveryFor(job, kind, policy);
     if (delivery) await tx.run(SQL.deliveryInsert, deliveryInsertValues(delivery, (d) => d, (b) => b));
   }
 }
@@ -25,8 +26,8 @@ export async function addDeliveries(tx: Tx, jobs: readonly Job[], kind: JobEvent
 /** claimDeliveries leases up to `limit` due deliveries (see Store.deliveryClaim). */
 export async function claimDeliveries(tx: Tx, p: { now: Date; leaseMs: number; limit: number }): Promise<Delivery[]> {
   const rows = await tx.rows<DeliveryRow>(SQL.deliveryClaim, [p.now, new Date(p.now.getTime() + p.leaseMs), p.limit]);
-  // RETURNING keeps no order; hand them out oldest first (ids sort by creation time).
-  return rows.map(deliveryFromRow).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // RETURNING keeps no order; hand them out in delivery order (domain/claimOrder.ts).
+  return rows.map(deliveryFromRow).sort(compareDeliveryOrder);
 }
 
 /** recordDelivery writes an attempt of a held delivery and moves it on; null when the lease is stale. */

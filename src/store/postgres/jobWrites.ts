@@ -3,15 +3,16 @@ import {
   type JobError,
   type JobEventKind,
   type JsonValue,
-  IdempotencyKeyReusedError,
-  InsufficientCreditsError,
-  JobNotCancellableError,
-  JobNotFoundError,
   LeaseLostError,
-  NotFoundError,
+  accountNotFound,
+  cancelRefusal,
+  checkCredits,
+  compareClaimOrder,
+  idempotencyOutcome,
   newId,
 } from '../../domain/index.js';
 import type { JobInsertParams, LeaseParams } from '../types.js';
+import type { WriteContext } from './context.js';
 import type { Tx } from './db.js';
 import { addDeliveries } from './deliveryWrites.js';
 import { SQL } from './queries.js';
@@ -27,38 +28,40 @@ import { type AccountRow, type JobRow, jobFromRow, jobInsertParams, jsonParam } 
  * Hence a job insert writes the job before it charges the account (SQLite checks the balance
  * first; the outcome is the same, the whole transaction rolls back), and a refund is its own
  * statement after the status change rather than a CTE of it (triggers fire at statement end).
+ *
+ * SQL and row mapping only: the rules (idempotency, credits, refusals, claim order) are the
+ * domain's, called with row data exactly as the SQLite driver calls them.
  */
 
-/** origin is the store instance's id; every event a write records carries it. */
-type Origin = string;
-
 /** insertJob writes the job, its first event, its counters, its charge and its idempotency record. */
-export async function insertJob(tx: Tx, p: JobInsertParams, origin: Origin): Promise<{ job: Job; replayed: boolean }> {
+export async function insertJob(tx: Tx, p: JobInsertParams, c: WriteContext): Promise<{ job: Job; replayed: boolean }> {
   const { job, idempotency } = p;
   if (idempotency) {
     const key = [job.accountId, idempotency.key];
     const taken = await tx.rows(SQL.idempotencyClaim, [...key, idempotency.requestHash, job.id, idempotency.expiresAt, job.createdAt]);
     if (taken.length === 0) {
-      // A live record: replay its job, or refuse another body under the same key.
-      const seen = (await tx.one<{ request_hash: string; job_id: string }>(SQL.idempotencyGet, key))!;
-      if (seen.request_hash !== idempotency.requestHash) throw new IdempotencyKeyReusedError();
+      // A live record, now locked: the domain's rule says replay, refuse, or take the freed key.
+      const seen = (await tx.one<{ request_hash: string; job_id: string; expires_at: Date }>(SQL.idempotencyGet, key))!;
       const first = await tx.one<JobRow>(SQL.jobGet, [seen.job_id]);
-      if (first) return { job: jobFromRow(first), replayed: true };
-      // Its job is gone: the key is free again, as on SQLite.
+      const outcome = idempotencyOutcome({
+        record: { requestHash: seen.request_hash, expiresAt: seen.expires_at },
+        requestHash: idempotency.requestHash,
+        now: job.createdAt,
+        firstJob: first ?? null,
+      });
+      if (outcome.kind === 'replay') return { job: jobFromRow(outcome.job), replayed: true };
       await tx.run(SQL.idempotencyReplace, [...key, idempotency.requestHash, job.id, idempotency.expiresAt]);
     }
   }
-  await tx.run(SQL.jobInsert, [...jobInsertParams(job), origin]);
+  await tx.run(SQL.jobInsert, [...jobInsertParams(job), c.origin]);
   tx.wroteEvents = true;
   if (job.creditsCharged > 0) {
     // An unlimited balance stays unlimited, so only a limited one needs the row lock (which makes
     // every create of that account wait for the previous one's commit).
     let account = await tx.one<AccountRow>(SQL.accountGet, [job.accountId]);
     if (account && account.credit_balance !== null) account = await tx.one<AccountRow>(SQL.accountLock, [job.accountId]);
-    if (!account) throw new NotFoundError(`Account ${job.accountId} not found`);
-    if (account.credit_balance !== null && account.credit_balance < job.creditsCharged) {
-      throw new InsufficientCreditsError(job.creditsCharged, account.credit_balance);
-    }
+    if (!account) throw accountNotFound(job.accountId);
+    checkCredits(account.credit_balance, job.creditsCharged);
   }
   await ledgerApply(tx, job.accountId, job.id, 'charge', -job.creditsCharged, job.createdAt);
   return { job, replayed: false };
@@ -68,16 +71,16 @@ export async function insertJob(tx: Tx, p: JobInsertParams, origin: Origin): Pro
 export async function claimJobs(
   tx: Tx,
   p: { workerId: string; types: readonly string[]; now: Date; leaseMs: number; limit: number },
-  origin: Origin,
+  c: WriteContext,
 ): Promise<Job[]> {
   // Each served type is read once (see SQL.jobClaim), so a type listed twice must not be.
   const types = [...new Set(p.types)];
-  const rows = await tx.rows<JobRow>(SQL.jobClaim, [p.workerId, p.now, new Date(p.now.getTime() + p.leaseMs), types, p.limit, origin]);
+  const rows = await tx.rows<JobRow>(SQL.jobClaim, [p.workerId, p.now, new Date(p.now.getTime() + p.leaseMs), types, p.limit, c.origin]);
   if (rows.length > 0) tx.wroteEvents = true;
-  // RETURNING keeps no order; hand the jobs out in claim order (ids compare as bytes, as COLLATE "C").
-  rows.sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // RETURNING keeps no order; hand the jobs out in claim order (domain/claimOrder.ts).
+  rows.sort(compareClaimOrder);
   const claimed = rows.map(jobFromRow);
-  await addDeliveries(tx, claimed, 'started');
+  await addDeliveries(tx, claimed, 'started', c.webhookDeliveries);
   return claimed;
 }
 
@@ -87,54 +90,53 @@ export async function heartbeatJob(tx: Tx, p: LeaseParams & { leaseMs: number })
 }
 
 /** progressJob records progress and message. */
-export async function progressJob(tx: Tx, p: LeaseParams & { progress: number; statusMessage: string | null }, origin: Origin): Promise<Job> {
-  return evented(tx, p.id, await tx.one<JobRow>(SQL.jobProgress, [p.id, p.leaseToken, p.now, p.progress, p.statusMessage, origin]), 'progress');
+export async function progressJob(tx: Tx, p: LeaseParams & { progress: number; statusMessage: string | null }, c: WriteContext): Promise<Job> {
+  return evented(tx, p.id, await tx.one<JobRow>(SQL.jobProgress, [p.id, p.leaseToken, p.now, p.progress, p.statusMessage, c.origin]), 'progress', c);
 }
 
 /** completeJob moves a running job to completed with its output. */
 export async function completeJob(
   tx: Tx,
   p: LeaseParams & { output: JsonValue | null; size: number; processTime: number },
-  origin: Origin,
+  c: WriteContext,
 ): Promise<Job> {
-  const row = await tx.one<JobRow>(SQL.jobComplete, [p.id, p.leaseToken, p.now, jsonParam(p.output), p.size, p.processTime, origin]);
-  return evented(tx, p.id, row, 'completed');
+  const row = await tx.one<JobRow>(SQL.jobComplete, [p.id, p.leaseToken, p.now, jsonParam(p.output), p.size, p.processTime, c.origin]);
+  return evented(tx, p.id, row, 'completed', c);
 }
 
 /** failJob ends an attempt: back to pending at retryAt, or failed and refunded when retryAt is null. */
 export async function failJob(
   tx: Tx,
   p: LeaseParams & { error: JobError; processTime: number; retryAt: Date | null; leaseExpiredBy?: Date },
-  origin: Origin,
+  c: WriteContext,
 ): Promise<Job> {
   const params = [p.id, p.leaseToken, p.now, jsonParam(p.error), p.processTime, p.leaseExpiredBy ?? null];
   const row = p.retryAt === null
-    ? await tx.one<JobRow>(SQL.jobFail, [...params, origin])
-    : await tx.one<JobRow>(SQL.jobRetry, [...params, p.retryAt, origin]);
-  const job = await evented(tx, p.id, row, p.retryAt === null ? 'failed' : 'retrying');
+    ? await tx.one<JobRow>(SQL.jobFail, [...params, c.origin])
+    : await tx.one<JobRow>(SQL.jobRetry, [...params, p.retryAt, c.origin]);
+  const job = await evented(tx, p.id, row, p.retryAt === null ? 'failed' : 'retrying', c);
   if (p.retryAt === null) await refund(tx, job, p.now);
   return job;
 }
 
 /** releaseJob hands a running job back to pending without counting the attempt (at runAt, with error, when given). */
-export async function releaseJob(tx: Tx, p: LeaseParams & { runAt?: Date; error?: JobError }, origin: Origin): Promise<Job> {
-  const params = [p.id, p.leaseToken, p.now, origin, p.runAt ?? null, p.error === undefined ? null : jsonParam(p.error)];
-  return evented(tx, p.id, await tx.one<JobRow>(SQL.jobRelease, params), 'released');
+export async function releaseJob(tx: Tx, p: LeaseParams & { runAt?: Date; error?: JobError }, c: WriteContext): Promise<Job> {
+  const params = [p.id, p.leaseToken, p.now, c.origin, p.runAt ?? null, p.error === undefined ? null : jsonParam(p.error)];
+  return evented(tx, p.id, await tx.one<JobRow>(SQL.jobRelease, params), 'released', c);
 }
 
 /** cancelJob moves a pending or running job of the account to cancelled and refunds it. */
-export async function cancelJob(tx: Tx, p: { id: string; accountId: string; now: Date }, origin: Origin): Promise<Job> {
-  const row = await tx.one<JobRow>(SQL.jobCancel, [p.id, p.accountId, p.now, origin]);
+export async function cancelJob(tx: Tx, p: { id: string; accountId: string; now: Date }, c: WriteContext): Promise<Job> {
+  const row = await tx.one<JobRow>(SQL.jobCancel, [p.id, p.accountId, p.now, c.origin]);
   if (!row) {
     // READ COMMITTED: this statement sees what a concurrent cancel or completion committed while
     // the update above waited for the row, so the reason given is the current one.
     const current = await tx.one<JobRow>(SQL.jobGet, [p.id]);
-    if (!current || current.account_id !== p.accountId) throw new JobNotFoundError(p.id);
-    throw new JobNotCancellableError(p.id, current.status);
+    throw cancelRefusal(p.id, p.accountId, current ? { accountId: current.account_id, status: current.status } : null);
   }
   tx.wroteEvents = true;
   const job = jobFromRow(row);
-  await addDeliveries(tx, [job], 'cancelled');
+  await addDeliveries(tx, [job], 'cancelled', c.webhookDeliveries);
   await refund(tx, job, p.now);
   return job;
 }
@@ -159,9 +161,9 @@ function leased(id: string, row: JobRow | undefined): Job {
  * evented is `leased` for an update that also recorded a `kind` event: it writes the webhook
  * delivery the change makes, if any, and the commit will notify.
  */
-async function evented(tx: Tx, id: string, row: JobRow | undefined, kind: JobEventKind): Promise<Job> {
+async function evented(tx: Tx, id: string, row: JobRow | undefined, kind: JobEventKind, c: WriteContext): Promise<Job> {
   const job = leased(id, row);
   tx.wroteEvents = true;
-  await addDeliveries(tx, [job], kind);
+  await addDeliveries(tx, [job], kind, c.webhookDeliveries);
   return job;
 }

@@ -8,17 +8,26 @@ import {
   type JobError,
   type JsonValue,
   type RateLimits,
-  InvalidRequestError,
-  JobNotFoundError,
-  JobNotPurgeableError,
-  NotFoundError,
+  checkPurgeable,
   idFloor,
-  isFinalStatus,
-  newId,
   ulid,
 } from '../../domain/index.js';
 import { withAttempts } from '../deliveryColumns.js';
-import type { DeliveryRecordParams, FeedEvent, JobInsertParams, JobListParams, LeaseParams, QueueStat, Store, UsageRow, WebhookSecrets } from '../types.js';
+import type {
+  DeliveryRecordParams,
+  FeedEvent,
+  JobInsertParams,
+  JobListParams,
+  LeaseParams,
+  QueueStat,
+  Store,
+  StoreCapabilities,
+  StoreOptions,
+  UsageRow,
+  WebhookSecrets,
+} from '../types.js';
+import * as accounts from './accountWrites.js';
+import type { WriteContext } from './context.js';
 import { Db, quoteLiteral, translateError, watchConnections } from './db.js';
 import * as deliveries from './deliveryWrites.js';
 import * as jobs from './jobWrites.js';
@@ -40,7 +49,7 @@ import {
 } from './rows.js';
 
 /** PostgresOptions tune the PostgreSQL store. */
-export interface PostgresOptions {
+export interface PostgresOptions extends StoreOptions {
   /** schema holds Longrun's tables (default `longrun`); it is created and migrated on open. */
   schema?: string;
   /** poolSize is the most pooled connections the store opens at once (default 10), besides the listener's. */
@@ -57,7 +66,7 @@ export interface PostgresOptions {
  * openPostgres connects to the database at `url`, creates and migrates the schema (once, however
  * many processes start together), and returns the store. Throws when it cannot.
  */
-export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<PostgresStore> {
+export async function openPostgres(url: string, options: PostgresOptions): Promise<PostgresStore> {
   const schema = checkSchema(options.schema ?? DEFAULT_SCHEMA);
   const config: pg.PoolConfig = {
     // Every session resolves the driver's unqualified names in the schema (see queries.ts).
@@ -91,7 +100,11 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
  */
 export class PostgresStore implements Store {
   readonly driver = 'postgres' as const;
+  /** A server many machines share: judge time by its clock; rate buckets are rows every node spends from. */
+  readonly capabilities: StoreCapabilities = { sharedClock: true, sharedRateLimits: true };
   readonly instanceId = ulid();
+  /** c is what the job writes (jobWrites.ts) are given besides their transaction. */
+  private readonly c: WriteContext;
   private readonly db: Db;
   private readonly listener: Listener;
   private readonly writerKey: number;
@@ -100,7 +113,8 @@ export class PostgresStore implements Store {
   private settledEventId = 0;
   private closed = false;
 
-  constructor(readonly pool: pg.Pool, config: pg.ClientConfig, readonly schema: string, options: PostgresOptions = {}) {
+  constructor(readonly pool: pg.Pool, config: pg.ClientConfig, readonly schema: string, options: PostgresOptions) {
+    this.c = { origin: this.instanceId, webhookDeliveries: options.webhookDeliveries };
     const channel = eventChannel(schema);
     this.writerKey = schemaKey(schema);
     this.feedWaitMs = options.feedWaitMs ?? 250;
@@ -138,12 +152,7 @@ export class PostgresStore implements Store {
   // ---- accounts and keys
 
   accountInsert(p: { account: Account }): Promise<Account> {
-    const a = p.account;
-    return this.db.tx('write', async (tx) => {
-      await tx.run(SQL.accountInsert, [a.id, a.name, a.creditBalance, a.webhookSecret, a.createdAt]);
-      if (a.creditBalance !== null) await tx.run(SQL.ledgerInsert, [newId('led', a.createdAt.getTime()), a.id, null, 'grant', a.creditBalance, a.createdAt]);
-      return a;
-    });
+    return this.db.tx('write', (tx) => accounts.insertAccount(tx, p.account));
   }
 
   async accountGet(p: { id: string }): Promise<Account | null> {
@@ -164,31 +173,15 @@ export class PostgresStore implements Store {
   }
 
   accountAdjustCredits(p: { accountId: string; amount: number; now: Date }): Promise<Account> {
-    return this.db.tx('write', async (tx) => {
-      const row = await tx.one<AccountRow>(SQL.accountLock, [p.accountId]);
-      if (!row) throw new NotFoundError(`Account ${p.accountId} not found`);
-      if (row.credit_balance !== null && row.credit_balance + p.amount < 0) {
-        throw InvalidRequestError.field('/amount', `would take the balance (${row.credit_balance}) below zero`);
-      }
-      await jobs.ledgerApply(tx, p.accountId, null, 'grant', p.amount, p.now);
-      return accountFromRow((await tx.one<AccountRow>(SQL.accountGet, [p.accountId]))!);
-    });
+    return this.db.tx('write', (tx) => accounts.adjustCredits(tx, p));
   }
 
-  async accountRotateWebhookSecret(p: { accountId: string; secret: string; previousExpiresAt: Date }): Promise<Account> {
-    const row = await this.db.tx('write', (tx) => tx.one<AccountRow>(SQL.accountRotateWebhookSecret, [p.accountId, p.secret, p.previousExpiresAt]));
-    if (!row) throw new NotFoundError(`Account ${p.accountId} not found`);
-    return accountFromRow(row);
+  accountRotateWebhookSecret(p: { accountId: string; secret: string; previousExpiresAt: Date }): Promise<Account> {
+    return this.db.tx('write', (tx) => accounts.rotateWebhookSecret(tx, p));
   }
 
-  async accountWebhookSecrets(p: { accountId: string; now: Date }): Promise<WebhookSecrets> {
-    const row = await this.db.one<{ webhook_secret: string; previous_webhook_secret: string | null; previous_webhook_secret_expires_at: Date | null }>(
-      SQL.accountWebhookSecrets,
-      [p.accountId],
-    );
-    if (!row) return [];
-    const previousLive = row.previous_webhook_secret !== null && (row.previous_webhook_secret_expires_at?.getTime() ?? 0) > p.now.getTime();
-    return previousLive ? [row.webhook_secret, row.previous_webhook_secret!] : [row.webhook_secret];
+  accountWebhookSecrets(p: { accountId: string; now: Date }): Promise<WebhookSecrets> {
+    return accounts.webhookSecrets(this.db, p);
   }
 
   apiKeyInsert(p: { key: ApiKey }): Promise<ApiKey> {
@@ -218,7 +211,7 @@ export class PostgresStore implements Store {
   // ---- jobs
 
   jobInsert(p: JobInsertParams): Promise<{ job: Job; replayed: boolean }> {
-    return this.db.tx('events', (tx) => jobs.insertJob(tx, p, this.instanceId));
+    return this.db.tx('events', (tx) => jobs.insertJob(tx, p, this.c));
   }
 
   async jobGet(p: { id: string; accountId?: string }): Promise<Job | null> {
@@ -239,7 +232,7 @@ export class PostgresStore implements Store {
 
   jobClaim(p: { workerId: string; types: readonly string[]; now: Date; leaseMs: number; limit: number }): Promise<Job[]> {
     if (p.types.length === 0 || p.limit < 1) return Promise.resolve([]);
-    return this.db.tx('events', (tx) => jobs.claimJobs(tx, p, this.instanceId));
+    return this.db.tx('events', (tx) => jobs.claimJobs(tx, p, this.c));
   }
 
   jobHeartbeat(p: LeaseParams & { leaseMs: number }): Promise<Job> {
@@ -247,23 +240,23 @@ export class PostgresStore implements Store {
   }
 
   jobProgress(p: LeaseParams & { progress: number; statusMessage: string | null }): Promise<Job> {
-    return this.db.tx('events', (tx) => jobs.progressJob(tx, p, this.instanceId));
+    return this.db.tx('events', (tx) => jobs.progressJob(tx, p, this.c));
   }
 
   jobComplete(p: LeaseParams & { output: JsonValue | null; size: number; processTime: number }): Promise<Job> {
-    return this.db.tx('events', (tx) => jobs.completeJob(tx, p, this.instanceId));
+    return this.db.tx('events', (tx) => jobs.completeJob(tx, p, this.c));
   }
 
   jobFail(p: LeaseParams & { error: JobError; processTime: number; retryAt: Date | null; leaseExpiredBy?: Date }): Promise<Job> {
-    return this.db.tx('events', (tx) => jobs.failJob(tx, p, this.instanceId));
+    return this.db.tx('events', (tx) => jobs.failJob(tx, p, this.c));
   }
 
   jobRelease(p: LeaseParams & { runAt?: Date; error?: JobError }): Promise<Job> {
-    return this.db.tx('events', (tx) => jobs.releaseJob(tx, p, this.instanceId));
+    return this.db.tx('events', (tx) => jobs.releaseJob(tx, p, this.c));
   }
 
   jobCancel(p: { id: string; accountId: string; now: Date }): Promise<Job> {
-    return this.db.tx('events', (tx) => jobs.cancelJob(tx, p, this.instanceId));
+    return this.db.tx('events', (tx) => jobs.cancelJob(tx, p, this.c));
   }
 
   async jobListExpired(p: { now: Date; limit: number }): Promise<Job[]> {
@@ -287,9 +280,8 @@ export class PostgresStore implements Store {
     await this.db.tx('write', async (tx) => {
       // Lock order: idempotency keys, then the job row, then what hangs off it (see the design).
       await tx.run(SQL.idempotencyDeleteForJob, [p.accountId, p.id]);
-      const current = await tx.one<{ status: Job['status'] }>(SQL.jobLockForPurge, [p.id, p.accountId]);
-      if (!current) throw new JobNotFoundError(p.id);
-      if (!isFinalStatus(current.status)) throw new JobNotPurgeableError(p.id, current.status);
+      const current = await tx.one<{ account_id: string; status: Job['status'] }>(SQL.jobLockForPurge, [p.id, p.accountId]);
+      checkPurgeable(p.id, p.accountId, current ? { accountId: current.account_id, status: current.status } : null);
       for (const sql of SQL.jobDeleteCascade) await tx.run(sql, [[p.id]]);
     });
   }

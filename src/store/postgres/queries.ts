@@ -37,18 +37,11 @@ const EXPIRED_BY = '($6::timestamptz IS NULL OR lease_expires_at <= $6::timestam
 export const SQL = {
   // $1 id, $2 name, $3 balance, $4 webhook secret, $5 created at
   accountInsert: 'INSERT INTO accounts (id, name, credit_balance, webhook_secret, created_at) VALUES ($1, $2, $3, $4, $5)',
+  // $1 id
   accountGet: 'SELECT * FROM accounts WHERE id = $1',
-  // The token bucket of domain/rateBucket.ts in one statement: a new key starts full less one; a
-  // known one refills (rate_refilled, see the migration) and spends a token if it has a whole one.
-  // The row lock serialises one key's requests across nodes. $1 key, $2 now, $3 rate/s, $4 burst.
-  rateTake: `INSERT INTO rate_buckets AS b (key, tokens, at, allowed) VALUES ($1, $4::float8 - 1, $2, true)
-    ON CONFLICT (key) DO UPDATE SET
-      tokens = rate_refilled(b.tokens, b.at, $2, $3, $4) - (rate_refilled(b.tokens, b.at, $2, $3, $4) >= 1)::int,
-      allowed = rate_refilled(b.tokens, b.at, $2, $3, $4) >= 1,
-      at = greatest(b.at, $2)
-    RETURNING tokens, allowed`,
+  // $1 name
   accountFindByName: 'SELECT * FROM accounts WHERE name = $1 ORDER BY id',
-  // NO KEY UPDATE, not UPDATE: it does not block the KEY SHARE locks that foreign keys to the
+  // $1 id. NO KEY UPDATE, not UPDATE: it does not block the KEY SHARE locks that foreign keys to the
   // account take, so inserting another job of the account never waits on a balance change.
   accountLock: 'SELECT * FROM accounts WHERE id = $1 FOR NO KEY UPDATE',
   accountCount: 'SELECT count(*) AS n FROM accounts',
@@ -57,7 +50,9 @@ export const SQL = {
 
   // $1 id, $2 account, $3 secret hash, $4 last4, $5 created at
   apiKeyInsert: 'INSERT INTO api_keys (id, account_id, secret_hash, last4, created_at) VALUES ($1, $2, $3, $4, $5)',
+  // $1 id
   apiKeyGet: 'SELECT * FROM api_keys WHERE id = $1',
+  // $1 id, $2 revoked at; only a live key is revoked
   apiKeyRevoke: 'UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL',
   // $1 after this id ('' sorts before every id), $2 limit[, $3 account]
   apiKeyList: 'SELECT * FROM api_keys WHERE id > $1 ORDER BY id LIMIT $2',
@@ -67,7 +62,7 @@ export const SQL = {
   ledgerInsert: 'INSERT INTO ledger (id, account_id, job_id, kind, amount, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
   // Records a movement and applies it to the balance in one statement. ON CONFLICT DO NOTHING on
   // the unique (job_id, kind) index turns a second refund into a no-op: no entry, so no credit.
-  // An unlimited (NULL) balance stays unlimited.
+  // An unlimited (NULL) balance stays unlimited. Parameters as ledgerInsert.
   ledgerApply: `
     WITH entry AS (
       INSERT INTO ledger (id, account_id, job_id, kind, amount, created_at) VALUES ($1, $2, $3, $4, $5, $6)
@@ -85,20 +80,25 @@ export const SQL = {
       SET request_hash = EXCLUDED.request_hash, job_id = EXCLUDED.job_id, expires_at = EXCLUDED.expires_at
       WHERE k.expires_at <= $6
     RETURNING job_id`,
-  idempotencyGet: 'SELECT request_hash, job_id FROM idempotency_keys WHERE account_id = $1 AND key = $2',
+  // $1 account, $2 key: the live record idempotencyClaim left locked.
+  idempotencyGet: 'SELECT request_hash, job_id, expires_at FROM idempotency_keys WHERE account_id = $1 AND key = $2',
   // $1 account, $2 key, $3 request hash, $4 job, $5 expires at
   idempotencyReplace: 'UPDATE idempotency_keys SET request_hash = $3, job_id = $4, expires_at = $5 WHERE account_id = $1 AND key = $2',
 
-  // The job, its first event; its counters follow from the insert trigger. $36 is the origin.
+  // The job, its first event; its counters follow from the insert trigger. $1… are the job's
+  // columns in JOB_COLUMNS order, and the one after them is the origin.
   jobInsert: `
     WITH job AS (
       INSERT INTO jobs (${JOB_COLUMNS.join(', ')})
       VALUES (${JOB_COLUMNS.map((c, i) => `$${i + 1}${JSONB_COLUMNS.has(c) ? '::jsonb' : ''}`).join(', ')})
       RETURNING *)
     ${EVENT_INSERT} SELECT id, event_seq, account_id, 'created', status, progress, status_message, $${JOB_COLUMNS.length + 1}, updated_at FROM job`,
+  // $1 id
   jobGet: 'SELECT * FROM jobs WHERE id = $1',
 
   // $1 worker, $2 now, $3 lease until, $4 types, $5 limit, $6 origin.
+  // The claim order is domain/claimOrder.ts compareClaimOrder (priority DESC, then id as bytes:
+  // the columns are COLLATE "C"), in every ORDER BY below; the driver sorts what RETURNING gives by it.
   // `picked` reads each served type's head from the per-type pending index in claim order, locking
   // what it reads (SKIP LOCKED passes over rows another claim holds instead of queueing behind
   // it), and merges the heads: a claim never reads the pending jobs of types it does not serve.
@@ -177,7 +177,7 @@ export const SQL = {
     'cancelled',
     '$4',
   ),
-  // $1 now, $2 limit; walks the partial running index by expiry.
+  // $1 before, $2 limit: final jobs that became final before then, oldest first.
   jobListFinishedBefore: `
     SELECT id FROM jobs WHERE status IN ('completed', 'failed', 'cancelled') AND updated_at < $1 ORDER BY updated_at LIMIT $2`,
   // $1 ids, $2 finished before. Rows are locked in id order and skipped when another purge holds
@@ -196,10 +196,13 @@ export const SQL = {
   // $1 account, $2 job id: a job purged by its owner takes the keys that name it along.
   idempotencyDeleteForJob: 'DELETE FROM idempotency_keys WHERE account_id = $1 AND job_id = $2',
   // $1 job id, $2 account: the job's status, its row locked for the purge.
-  jobLockForPurge: 'SELECT status FROM jobs WHERE id = $1 AND account_id = $2 FOR UPDATE',
+  jobLockForPurge: 'SELECT account_id, status FROM jobs WHERE id = $1 AND account_id = $2 FOR UPDATE',
+  // $1 now, $2 limit: up to limit records expired by now.
   idempotencyPurge: `DELETE FROM idempotency_keys WHERE ctid IN (SELECT ctid FROM idempotency_keys WHERE expires_at <= $1 LIMIT $2)`,
+  // $1 now, $2 limit; walks the partial running index by expiry.
   jobListExpired: `SELECT * FROM jobs WHERE status = 'running' AND lease_expires_at <= $1 ORDER BY lease_expires_at LIMIT $2`,
 
+  // The newest event visible now.
   eventLatestId: 'SELECT COALESCE(max(id), 0) AS id FROM job_events',
   // $1 horizon: the newest event at or below it (ids past the newest event were rolled back)
   eventLatestSettled: 'SELECT COALESCE(max(id), 0) AS id FROM job_events WHERE id <= $1',
@@ -211,18 +214,19 @@ export const SQL = {
     SELECT e.id AS event_id, e.kind AS event_kind, j.* FROM job_events e JOIN jobs j ON j.id = e.job_id
     WHERE e.id > $1 AND e.id <= $2 AND e.origin <> $3 ORDER BY e.id LIMIT $4`,
 
-  // The id range lets the primary key's order find the window; created_at then trims it exactly.
-  // $1 account, $2 id from, $3 id to, $4 from, $5 to
   // $1 id, $2 new secret, $3 when the replaced one stops signing (SET sees the old webhook_secret).
   accountRotateWebhookSecret: `
     UPDATE accounts SET previous_webhook_secret = webhook_secret, previous_webhook_secret_expires_at = $3, webhook_secret = $2
     WHERE id = $1 RETURNING *`,
+  // $1 id: the secrets, which domain/webhookSecrets.ts filters by their grace period.
   accountWebhookSecrets: 'SELECT webhook_secret, previous_webhook_secret, previous_webhook_secret_expires_at FROM accounts WHERE id = $1',
 
+  // $1… the new delivery's values in DELIVERY_COLUMNS order (see deliveryInsertValues).
   deliveryInsert: `INSERT INTO webhook_deliveries (${DELIVERY_COLUMNS.join(', ')}) VALUES (${DELIVERY_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
   // $1 now, $2 lease until, $3 limit. Due pending rows and rows whose sender's lease ran out, each
   // branch walking its partial index and skipping rows another dispatcher holds; `chosen` keeps
-  // the oldest due. MATERIALIZED so the locking subqueries run once (see jobClaim).
+  // the oldest due. MATERIALIZED so the locking subqueries run once (see jobClaim). The driver
+  // hands the claimed rows out in domain/claimOrder.ts compareDeliveryOrder (by id).
   deliveryClaim: `
     WITH due AS MATERIALIZED (
       SELECT id, next_attempt_at AS at FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= $1
@@ -246,15 +250,27 @@ export const SQL = {
       INSERT INTO webhook_attempts (delivery_id, attempt, started_at, status_code, error, duration_ms)
       SELECT id, attempts, $6, $7, $8, $9 FROM d)
     SELECT * FROM d`,
+  // $1 job
   deliveryListByJob: 'SELECT * FROM webhook_deliveries WHERE job_id = $1 ORDER BY id',
+  // $1 job; in any order (withAttempts sorts them)
   attemptListByJob: 'SELECT a.* FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id WHERE d.job_id = $1',
   // $1 id, $2 job, $3 now. In SET, `state` is still the old value: only a finished delivery becomes a manual one.
   deliveryRedeliver: `
     UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = $3, updated_at = $3,
       manual = CASE WHEN state = 'pending' THEN manual ELSE true END
     WHERE id = $1 AND job_id = $2 AND state <> 'delivering' RETURNING *`,
+  // $1 id, $2 job
   deliveryGet: 'SELECT * FROM webhook_deliveries WHERE id = $1 AND job_id = $2',
 
+  // The token bucket of domain/rateBucket.ts in one statement: a new key starts full less one; a
+  // known one refills (rate_refilled, see the migration) and spends a token if it has a whole one.
+  // The row lock serialises one key's requests across nodes. $1 key, $2 now, $3 rate/s, $4 burst.
+  rateTake: `INSERT INTO rate_buckets AS b (key, tokens, at, allowed) VALUES ($1, $4::float8 - 1, $2, true)
+    ON CONFLICT (key) DO UPDATE SET
+      tokens = rate_refilled(b.tokens, b.at, $2, $3, $4) - (rate_refilled(b.tokens, b.at, $2, $3, $4) >= 1)::int,
+      allowed = rate_refilled(b.tokens, b.at, $2, $3, $4) >= 1,
+      at = greatest(b.at, $2)
+    RETURNING tokens, allowed`,
   // Totals from the counters (shards summed); the earliest runAt is one seek of jobs_pending_run_at per type.
   jobQueueStats: `
     SELECT c.type, c.pending, c.running,
@@ -264,6 +280,8 @@ export const SQL = {
         (sum(count) FILTER (WHERE status = 'running'))::bigint AS running
       FROM job_counters WHERE status IN ('pending', 'running') GROUP BY type
     ) c ORDER BY c.type`,
+  // The id range lets the primary key's order find the window; created_at then trims it exactly.
+  // $1 account, $2 id from, $3 id to, $4 from, $5 to
   usageSummary: `
     SELECT type, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*) AS jobs,
       count(*) FILTER (WHERE status = 'completed') AS completed, count(*) FILTER (WHERE status = 'failed') AS failed,

@@ -99,7 +99,8 @@ export const SQL = {
   accountWebhookSecrets: 'SELECT webhook_secret, previous_webhook_secret, previous_webhook_secret_expires_at FROM accounts WHERE id = ?',
 
   deliveryInsert: `INSERT INTO webhook_deliveries (${DELIVERY_COLUMNS.join(', ')}) VALUES (${DELIVERY_COLUMNS.map(() => '?').join(', ')})`,
-  // Due pending rows and rows whose sender's lease ran out, oldest due first, each under a fresh lease.
+  // Due pending rows and rows whose sender's lease ran out, oldest due first, each under a fresh
+  // lease; the driver hands them out in domain/claimOrder.ts compareDeliveryOrder (by id).
   deliveryClaim: `
     UPDATE webhook_deliveries SET state = 'delivering', next_attempt_at = NULL, lease_token = lower(hex(randomblob(16))),
       lease_expires_at = @lease_until, updated_at = @now
@@ -170,7 +171,9 @@ export function jobListSql(shape: { statuses: number; type: boolean; before: boo
  * jobClaimSql is the claim for a worker that serves `typeCount` types (parameters @type0, @type1,
  * …): each type's head is read from the per-type pending index in claim order (run_at checked per
  * row), and the heads are merged, so a claim never reads the pending jobs of types it does not
- * serve.
+ * serve. Every `ORDER BY priority DESC, id` here is the claim order of domain/claimOrder.ts
+ * (compareClaimOrder; ids compare as bytes, SQLite's BINARY collation), which the driver also
+ * sorts RETURNING's rows by.
  */
 export function jobClaimSql(typeCount: number): string {
   let sql = claimSqlByTypeCount.get(typeCount);

@@ -5,40 +5,33 @@ import {
   type Delivery,
   type DeliveryWithAttempts,
   type Job,
-  type JobEventKind,
   type JobError,
   type JsonValue,
-  DeliveryInProgressError,
   type RateLimits,
-  IdempotencyKeyReusedError,
-  InsufficientCreditsError,
-  InvalidRequestError,
-  JobNotCancellableError,
-  JobNotFoundError,
-  JobNotPurgeableError,
-  LeaseLostError,
-  NotFoundError,
   idFloor,
-  isFinalStatus,
-  newId,
   ulid,
 } from '../../domain/index.js';
-import { deliveryInsertValues, newDeliveryFor, withAttempts } from '../deliveryColumns.js';
-import type { DeliveryRecordParams, FeedEvent, JobInsertParams, JobListParams, LeaseParams, QueueStat, Store, UsageRow, WebhookSecrets } from '../types.js';
+import type {
+  DeliveryRecordParams,
+  FeedEvent,
+  JobInsertParams,
+  JobListParams,
+  LeaseParams,
+  QueueStat,
+  Store,
+  StoreCapabilities,
+  StoreOptions,
+  UsageRow,
+  WebhookDeliveryPolicy,
+  WebhookSecrets,
+} from '../types.js';
+import * as accounts from './accountWrites.js';
+import type { SqliteContext, Stmt } from './context.js';
+import * as deliveries from './deliveryWrites.js';
+import * as jobs from './jobWrites.js';
 import { migrateSqlite } from './migrate.js';
-import {
-  type AccountRow,
-  type ApiKeyRow,
-  type DeliveryRow,
-  type JobRow,
-  accountFromRow,
-  apiKeyFromRow,
-  attemptFromRow,
-  deliveryFromRow,
-  jobFromRow,
-  jobToRow,
-} from './rows.js';
-import { SQL, jobClaimSql, jobInsertSql, jobListSql } from './queries.js';
+import { type AccountRow, type ApiKeyRow, type JobRow, accountFromRow, apiKeyFromRow, jobFromRow } from './rows.js';
+import { SQL, jobListSql } from './queries.js';
 import { RateBuckets } from './rateBuckets.js';
 import { WriteQueue } from './writeQueue.js';
 
@@ -46,7 +39,7 @@ import { WriteQueue } from './writeQueue.js';
 export type SqliteDurability = 'full' | 'normal';
 
 /** SqliteOptions tune the embedded store. */
-export interface SqliteOptions {
+export interface SqliteOptions extends StoreOptions {
   durability?: SqliteDurability;
   /** busyTimeoutMs is how long a writer waits for another process's lock. */
   busyTimeoutMs?: number;
@@ -58,7 +51,7 @@ export interface SqliteOptions {
  * openSqlite opens (creating if needed) the database at `path`, sets WAL and durability, and
  * applies pending migrations.
  */
-export function openSqlite(path: string, options: SqliteOptions = {}): SqliteStore {
+export function openSqlite(path: string, options: SqliteOptions): SqliteStore {
   const db = new Database(path);
   try {
     db.pragma('journal_mode = WAL');
@@ -70,10 +63,8 @@ export function openSqlite(path: string, options: SqliteOptions = {}): SqliteSto
     db.close();
     throw error;
   }
-  return new SqliteStore(db, options.watchMs ?? 10);
+  return new SqliteStore(db, options.webhookDeliveries, options.watchMs ?? 10);
 }
-
-type Stmt = Database.Statement<unknown[], unknown>;
 
 /**
  * SqliteStore is the embedded driver: better-sqlite3 in WAL mode. Reads run at once; every write
@@ -81,14 +72,19 @@ type Stmt = Database.Statement<unknown[], unknown>;
  */
 export class SqliteStore implements Store {
   readonly driver = 'sqlite' as const;
+  /** One file on one machine: its processes share this machine's clock; rate buckets live in each process. */
+  readonly capabilities: StoreCapabilities = { sharedClock: false, sharedRateLimits: false };
   readonly instanceId = ulid();
   private readonly writes: WriteQueue;
   private readonly statements = new Map<string, Stmt>();
   private readonly rateBuckets = new RateBuckets();
+  /** c is what the statement modules (accountWrites, jobWrites, deliveryWrites) are given. */
+  private readonly c: SqliteContext;
   private closed = false;
 
-  constructor(readonly db: Database.Database, private readonly watchMs = 10) {
+  constructor(readonly db: Database.Database, webhookDeliveries: WebhookDeliveryPolicy, private readonly watchMs = 10) {
     this.writes = new WriteQueue(db);
+    this.c = { stmt: (sql) => this.stmt(sql), origin: this.instanceId, webhookDeliveries };
   }
 
   /** stmt prepares `sql` once and keeps it. */
@@ -130,12 +126,7 @@ export class SqliteStore implements Store {
   // ---- accounts and keys
 
   accountInsert(p: { account: Account }): Promise<Account> {
-    const a = p.account;
-    return this.writes.run(() => {
-      this.stmt(SQL.accountInsert).run(a.id, a.name, a.creditBalance, a.webhookSecret, a.createdAt.getTime());
-      if (a.creditBalance !== null) this.ledgerAdd(a.id, null, 'grant', a.creditBalance, a.createdAt);
-      return a;
-    });
+    return this.writes.run(() => accounts.insertAccount(this.c, p.account));
   }
 
   accountGet(p: { id: string }): Promise<Account | null> {
@@ -158,45 +149,19 @@ export class SqliteStore implements Store {
   }
 
   accountAdjustCredits(p: { accountId: string; amount: number; now: Date }): Promise<Account> {
-    return this.writes.run(() => {
-      const row = this.stmt(SQL.accountGet).get(p.accountId) as AccountRow | undefined;
-      if (!row) throw new NotFoundError(`Account ${p.accountId} not found`);
-      if (row.credit_balance !== null && row.credit_balance + p.amount < 0) {
-        throw InvalidRequestError.field('/amount', `would take the balance (${row.credit_balance}) below zero`);
-      }
-      this.stmt(SQL.accountAddBalance).run(p.amount, p.accountId);
-      this.ledgerAdd(p.accountId, null, 'grant', p.amount, p.now);
-      return accountFromRow(this.stmt(SQL.accountGet).get(p.accountId) as AccountRow);
-    });
+    return this.writes.run(() => accounts.adjustCredits(this.c, p));
   }
 
   accountRotateWebhookSecret(p: { accountId: string; secret: string; previousExpiresAt: Date }): Promise<Account> {
-    return this.writes.run(() => {
-      const row = this.stmt(SQL.accountRotateWebhookSecret).get({ id: p.accountId, secret: p.secret, expires: p.previousExpiresAt.getTime() }) as
-        | AccountRow
-        | undefined;
-      if (!row) throw new NotFoundError(`Account ${p.accountId} not found`);
-      return accountFromRow(row);
-    });
+    return this.writes.run(() => accounts.rotateWebhookSecret(this.c, p));
   }
 
   accountWebhookSecrets(p: { accountId: string; now: Date }): Promise<WebhookSecrets> {
-    return this.read(() => {
-      const row = this.stmt(SQL.accountWebhookSecrets).get(p.accountId) as
-        | { webhook_secret: string; previous_webhook_secret: string | null; previous_webhook_secret_expires_at: number | null }
-        | undefined;
-      if (!row) return [];
-      const previousLive = row.previous_webhook_secret !== null && (row.previous_webhook_secret_expires_at ?? 0) > p.now.getTime();
-      return previousLive ? [row.webhook_secret, row.previous_webhook_secret!] : [row.webhook_secret];
-    });
+    return this.read(() => accounts.webhookSecrets(this.c, p));
   }
 
   apiKeyInsert(p: { key: ApiKey }): Promise<ApiKey> {
-    const k = p.key;
-    return this.writes.run(() => {
-      this.stmt(SQL.apiKeyInsert).run(k.id, k.accountId, k.secretHash, k.last4, k.createdAt.getTime());
-      return k;
-    });
+    return this.writes.run(() => accounts.insertApiKey(this.c, p.key));
   }
 
   apiKeyGet(p: { id: string }): Promise<ApiKey | null> {
@@ -224,35 +189,7 @@ export class SqliteStore implements Store {
   // ---- jobs
 
   jobInsert(p: JobInsertParams): Promise<{ job: Job; replayed: boolean }> {
-    const { job, idempotency } = p;
-    return this.writes.run(() => {
-      const now = job.createdAt.getTime();
-      if (idempotency) {
-        const seen = this.stmt(SQL.idempotencyGet).get(job.accountId, idempotency.key) as
-          | { request_hash: string; job_id: string; expires_at: number }
-          | undefined;
-        if (seen && seen.expires_at > now) {
-          if (seen.request_hash !== idempotency.requestHash) throw new IdempotencyKeyReusedError();
-          const first = this.stmt(SQL.jobGet).get(seen.job_id) as JobRow | undefined;
-          if (first) return { job: jobFromRow(first), replayed: true };
-        }
-      }
-      if (job.creditsCharged > 0) {
-        const account = this.stmt(SQL.accountGet).get(job.accountId) as AccountRow | undefined;
-        if (!account) throw new NotFoundError(`Account ${job.accountId} not found`);
-        if (account.credit_balance !== null && account.credit_balance < job.creditsCharged) {
-          throw new InsufficientCreditsError(job.creditsCharged, account.credit_balance);
-        }
-        this.stmt(SQL.accountAddBalance).run(-job.creditsCharged, job.accountId);
-      }
-      this.stmt(jobInsertSql).run(jobToRow(job));
-      this.ledgerAdd(job.accountId, job.id, 'charge', -job.creditsCharged, job.createdAt);
-      if (idempotency) {
-        this.stmt(SQL.idempotencyPut).run(job.accountId, idempotency.key, idempotency.requestHash, job.id, idempotency.expiresAt.getTime());
-      }
-      this.eventAdd(jobToRow(job), 'created');
-      return { job, replayed: false };
-    });
+    return this.writes.run(() => jobs.insertJob(this.c, p));
   }
 
   jobGet(p: { id: string; accountId?: string }): Promise<Job | null> {
@@ -281,107 +218,31 @@ export class SqliteStore implements Store {
 
   jobClaim(p: { workerId: string; types: readonly string[]; now: Date; leaseMs: number; limit: number }): Promise<Job[]> {
     if (p.types.length === 0 || p.limit < 1) return Promise.resolve([]);
-    return this.writes.run(() => {
-      const now = p.now.getTime();
-      const types = [...new Set(p.types)];
-      const rows = this.stmt(jobClaimSql(types.length)).all({
-        worker: p.workerId,
-        now,
-        lease_until: now + p.leaseMs,
-        limit: p.limit,
-        ...Object.fromEntries(types.map((type, i) => [`type${i}`, type])),
-      }) as JobRow[];
-      for (const row of rows) this.eventAdd(row, 'started');
-      // RETURNING keeps no order; hand the jobs out in claim order.
-      rows.sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : 1));
-      return rows.map(jobFromRow);
-    });
+    return this.writes.run(() => jobs.claimJobs(this.c, p));
   }
 
   jobHeartbeat(p: LeaseParams & { leaseMs: number }): Promise<Job> {
-    return this.writes.run(() =>
-      this.leased(p.id, this.stmt(SQL.jobHeartbeat).get({ id: p.id, token: p.leaseToken, now: p.now.getTime(), lease_until: p.now.getTime() + p.leaseMs })),
-    );
+    return this.writes.run(() => jobs.heartbeatJob(this.c, p));
   }
 
   jobProgress(p: LeaseParams & { progress: number; statusMessage: string | null }): Promise<Job> {
-    return this.writes.run(() => {
-      const row = this.stmt(SQL.jobProgress).get({
-        id: p.id,
-        token: p.leaseToken,
-        now: p.now.getTime(),
-        progress: p.progress,
-        message: p.statusMessage,
-      }) as JobRow | undefined;
-      const job = this.leased(p.id, row);
-      this.eventAdd(row!, 'progress');
-      return job;
-    });
+    return this.writes.run(() => jobs.progressJob(this.c, p));
   }
 
   jobComplete(p: LeaseParams & { output: JsonValue | null; size: number; processTime: number }): Promise<Job> {
-    return this.writes.run(() => {
-      const row = this.stmt(SQL.jobComplete).get({
-        id: p.id,
-        token: p.leaseToken,
-        now: p.now.getTime(),
-        output: p.output === null ? null : JSON.stringify(p.output),
-        size: p.size,
-        process_time: p.processTime,
-      }) as JobRow | undefined;
-      const job = this.leased(p.id, row);
-      this.eventAdd(row!, 'completed');
-      return job;
-    });
+    return this.writes.run(() => jobs.completeJob(this.c, p));
   }
 
   jobFail(p: LeaseParams & { error: JobError; processTime: number; retryAt: Date | null; leaseExpiredBy?: Date }): Promise<Job> {
-    return this.writes.run(() => {
-      const params = {
-        id: p.id,
-        token: p.leaseToken,
-        now: p.now.getTime(),
-        error: JSON.stringify(p.error),
-        process_time: p.processTime,
-        expired_by: p.leaseExpiredBy?.getTime() ?? null,
-      };
-      const row = (p.retryAt === null
-        ? this.stmt(SQL.jobFail).get(params)
-        : this.stmt(SQL.jobRetry).get({ ...params, run_at: p.retryAt.getTime() })) as JobRow | undefined;
-      const job = this.leased(p.id, row);
-      if (p.retryAt === null) this.refund(row!, p.now);
-      this.eventAdd(row!, p.retryAt === null ? 'failed' : 'retrying');
-      return job;
-    });
+    return this.writes.run(() => jobs.failJob(this.c, p));
   }
 
   jobRelease(p: LeaseParams & { runAt?: Date; error?: JobError }): Promise<Job> {
-    return this.writes.run(() => {
-      const row = this.stmt(SQL.jobRelease).get({
-        id: p.id,
-        token: p.leaseToken,
-        now: p.now.getTime(),
-        run_at: p.runAt?.getTime() ?? null,
-        error: p.error === undefined ? null : JSON.stringify(p.error),
-      }) as JobRow | undefined;
-      const job = this.leased(p.id, row);
-      this.eventAdd(row!, 'released');
-      return job;
-    });
+    return this.writes.run(() => jobs.releaseJob(this.c, p));
   }
 
   jobCancel(p: { id: string; accountId: string; now: Date }): Promise<Job> {
-    return this.writes.run(() => {
-      const row = this.stmt(SQL.jobCancel).get({ id: p.id, account: p.accountId, now: p.now.getTime() }) as JobRow | undefined;
-      if (!row) {
-        const current = this.stmt(SQL.jobGet).get(p.id) as JobRow | undefined;
-        if (!current || current.account_id !== p.accountId) throw new JobNotFoundError(p.id);
-        throw new JobNotCancellableError(p.id, current.status);
-      }
-      this.refund(row, p.now);
-      this.eventAdd(row, 'cancelled');
-      return jobFromRow(row);
-    });
+    return this.writes.run(() => jobs.cancelJob(this.c, p));
   }
 
   jobListExpired(p: { now: Date; limit: number }): Promise<Job[]> {
@@ -394,23 +255,11 @@ export class SqliteStore implements Store {
 
   jobDelete(p: { ids: readonly string[]; finishedBefore: Date }): Promise<string[]> {
     if (p.ids.length === 0) return Promise.resolve([]);
-    return this.writes.run(() => {
-      const rows = this.stmt(SQL.jobListDeletable).all({ ids: JSON.stringify(p.ids), before: p.finishedBefore.getTime() }) as { id: string }[];
-      const deleted = rows.map((r) => r.id);
-      if (deleted.length > 0) for (const sql of SQL.jobDeleteCascade) this.stmt(sql).run(JSON.stringify(deleted));
-      return deleted;
-    });
+    return this.writes.run(() => jobs.deleteJobs(this.c, p));
   }
 
   jobPurge(p: { id: string; accountId: string }): Promise<void> {
-    return this.writes.run(() => {
-      const current = this.stmt(SQL.jobGet).get(p.id) as JobRow | undefined;
-      if (!current || current.account_id !== p.accountId) throw new JobNotFoundError(p.id);
-      if (!isFinalStatus(current.status)) throw new JobNotPurgeableError(p.id, current.status);
-      const ids = JSON.stringify([p.id]);
-      for (const sql of SQL.jobDeleteCascade) this.stmt(sql).run(ids);
-      this.stmt(SQL.idempotencyDeleteForJob).run(p.accountId, p.id);
-    });
+    return this.writes.run(() => jobs.purgeJob(this.c, p));
   }
 
   idempotencyPurge(p: { now: Date; limit: number }): Promise<number> {
@@ -454,44 +303,19 @@ export class SqliteStore implements Store {
 
   deliveryClaim(p: { now: Date; leaseMs: number; limit: number }): Promise<Delivery[]> {
     if (p.limit < 1) return Promise.resolve([]);
-    return this.writes.run(() => {
-      const now = p.now.getTime();
-      const rows = this.stmt(SQL.deliveryClaim).all({ now, lease_until: now + p.leaseMs, limit: p.limit }) as DeliveryRow[];
-      return rows.map(deliveryFromRow).sort((a, b) => (a.id < b.id ? -1 : 1));
-    });
+    return this.writes.run(() => deliveries.claimDeliveries(this.c, p));
   }
 
   deliveryRecord(p: DeliveryRecordParams): Promise<Delivery | null> {
-    return this.writes.run(() => {
-      const row = this.stmt(SQL.deliveryRecord).get({
-        id: p.id,
-        token: p.leaseToken,
-        state: p.next.state,
-        next_attempt_at: p.next.state === 'pending' ? p.next.at.getTime() : null,
-        now: p.now.getTime(),
-      }) as DeliveryRow | undefined;
-      if (!row) return null;
-      const a = p.attempt;
-      this.stmt(SQL.attemptInsert).run(p.id, row.attempts, a.startedAt.getTime(), a.statusCode, a.error, a.durationMs);
-      return deliveryFromRow(row);
-    });
+    return this.writes.run(() => deliveries.recordDelivery(this.c, p));
   }
 
   deliveryListByJob(p: { jobId: string }): Promise<DeliveryWithAttempts[]> {
-    return this.read(() => {
-      const deliveries = (this.stmt(SQL.deliveryListByJob).all(p.jobId) as DeliveryRow[]).map(deliveryFromRow);
-      const attempts = (this.stmt(SQL.attemptListByJob).all(p.jobId) as Parameters<typeof attemptFromRow>[0][]).map(attemptFromRow);
-      return withAttempts(deliveries, attempts);
-    });
+    return this.read(() => deliveries.listDeliveries(this.c, p));
   }
 
   deliveryRedeliver(p: { id: string; jobId: string; now: Date }): Promise<Delivery> {
-    return this.writes.run(() => {
-      const row = this.stmt(SQL.deliveryRedeliver).get({ id: p.id, job: p.jobId, now: p.now.getTime() }) as DeliveryRow | undefined;
-      if (row) return deliveryFromRow(row);
-      if (this.stmt(SQL.deliveryGet).get(p.id, p.jobId)) throw new DeliveryInProgressError(p.id);
-      throw new NotFoundError(`Delivery ${p.id} not found`);
-    });
+    return this.writes.run(() => deliveries.redeliver(this.c, p));
   }
 
   // ---- usage
@@ -532,33 +356,4 @@ export class SqliteStore implements Store {
       id_to: idFloor('job', p.to.getTime() + 1),
     };
   }
-
-  // ---- helpers shared by the writes above (always inside a write transaction)
-
-  /** leased maps the row of a lease-guarded update, or throws LeaseLostError when the guard failed. */
-  private leased(id: string, row: unknown): Job {
-    if (!row) throw new LeaseLostError(id);
-    return jobFromRow(row as JobRow);
-  }
-
-  /** eventAdd records a change of the job and, when the change sends a webhook, its delivery. */
-  private eventAdd(row: JobRow, kind: JobEventKind): void {
-    this.stmt(SQL.eventInsert).run(
-      row.id, row.event_seq, row.account_id, kind, row.status, row.progress, row.status_message, this.instanceId, row.updated_at,
-    );
-    if (row.webhook_url === null) return;
-    const delivery = newDeliveryFor(jobFromRow(row), kind);
-    if (delivery) this.stmt(SQL.deliveryInsert).run(...deliveryInsertValues(delivery, (d) => d.getTime(), (b) => (b ? 1 : 0)));
-  }
-
-  private ledgerAdd(accountId: string, jobId: string | null, kind: 'charge' | 'refund' | 'grant', amount: number, at: Date): number {
-    return this.stmt(SQL.ledgerInsert).run(newId('led', at.getTime()), accountId, jobId, kind, amount, at.getTime()).changes;
-  }
-
-  /** refund returns a failed or cancelled job's charge, at most once (the ledger's unique index). */
-  private refund(row: JobRow, now: Date): void {
-    const inserted = this.ledgerAdd(row.account_id, row.id, 'refund', row.credits_charged, now);
-    if (inserted === 1 && row.credits_charged > 0) this.stmt(SQL.accountAddBalance).run(row.credits_charged, row.account_id);
-  }
 }
-

@@ -3,7 +3,8 @@
 // webhook secret rotates with a grace period for the previous one.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DeliveryInProgressError, NotFoundError, jobView, newId } from '../../../src/domain/index.js';
+import { DeliveryInProgressError, NotFoundError, newId } from '../../../src/domain/index.js';
+import { jobView } from '../../../src/http/jobView.js';
 import type { Store } from '../../../src/store/index.js';
 import { at, makeAccount, makeJob } from '../../helpers/factories.js';
 import { type OpenStore, rejectsWith, useFreshStore } from '../../helpers/store.js';

@@ -1,11 +1,12 @@
-import type { Job } from './job.js';
+import type { Job } from '../domain/index.js';
 
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());
 
 /**
  * jobView is a job as the API shows it (`GET /v1/jobs/:id`) and as a webhook payload carries it:
  * private input, lease and key id left out, times in ISO 8601, and links to what a client can do
- * next. It lives in the domain because the store drivers snapshot it into delivery rows.
+ * next. The service's webhook delivery policy (service/webhookDeliveries.ts) is given it by the
+ * runtime, so a stored payload holds the job exactly as this view showed it at the event.
  */
 export function jobView(job: Job) {
   const self = `/v1/jobs/${job.id}`;

@@ -1,0 +1,71 @@
+// Contract: `watch` on one store hears what another store on the same database (another process)
+// commits, and its stop function stops it. Waits are for the callback, each bounded.
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { makeAccount, makeJob } from '../../helpers/factories.js';
+import type { OpenStorePair, StorePair } from '../../helpers/store.js';
+
+/** calls counts a watch callback's calls and lets a test wait for the nth, failing after 5 s. */
+function calls() {
+  let count = 0;
+  const waiters: { n: number; resolve: () => void }[] = [];
+  return {
+    get count() {
+      return count;
+    },
+    fn: () => {
+      count++;
+      for (const waiter of waiters.filter((w) => w.n <= count)) waiter.resolve();
+    },
+    reach: (n: number) =>
+      new Promise<void>((resolve, reject) => {
+        if (count >= n) return resolve();
+        const guard = setTimeout(() => reject(new Error(`watch called ${count} times, waited for ${n}`)), 5_000);
+        waiters.push({ n, resolve: () => (clearTimeout(guard), resolve()) });
+      }),
+  };
+}
+
+export function describeWatch(openPair: OpenStorePair): void {
+  describe('watch', () => {
+    let pair: StorePair | undefined;
+    beforeEach(async () => {
+      pair = await openPair();
+    });
+    afterEach(async () => {
+      await pair?.close();
+      pair = undefined;
+    });
+
+    it('calls onChange on one store after another store on the same database commits', async () => {
+      const { first, second } = pair!;
+      const account = await makeAccount(first);
+      const seen = calls();
+      const stop = second.watch(seen.fn);
+      await pair!.watching();
+      await makeJob(first, { accountId: account.id }); // one commit
+
+      await seen.reach(1);
+      stop();
+    });
+
+    it('stops calling onChange once its stop function is called', async () => {
+      const { first, second } = pair!;
+      const account = await makeAccount(first);
+      const stopped = calls();
+      const still = calls();
+      const stop = second.watch(stopped.fn);
+      const stopStill = second.watch(still.fn);
+      await pair!.watching();
+      await makeJob(first, { accountId: account.id });
+      await Promise.all([stopped.reach(1), still.reach(1)]);
+      stop();
+      const before = { stopped: stopped.count, still: still.count };
+      await makeJob(first, { accountId: account.id });
+      // The watcher left running proves the commit was heard; the stopped one heard nothing more.
+      await still.reach(before.still + 1);
+      assert.equal(stopped.count, before.stopped);
+      stopStill();
+    });
+  });
+}
