@@ -27,8 +27,8 @@ export abstract class LongrunError extends Error {
   abstract readonly title: string;
   /** errors lists field-level problems, when there are any. */
   errors?: FieldProblem[];
-  /** headers are extra response headers the error needs (`Retry-After`). */
-  headers?: Record<string, string>;
+  /** retryAfterSeconds is when a retry may succeed, for errors that pass (the API sends it as `Retry-After`). */
+  retryAfterSeconds?: number;
 }
 
 /** InvalidRequestError: the request is malformed or a field is out of bounds. */
@@ -107,7 +107,7 @@ export class RateLimitedError extends LongrunError {
   readonly title = 'Too many requests';
   constructor(retryAfterSeconds: number) {
     super(`Rate limit exceeded; retry in ${retryAfterSeconds} s`);
-    this.headers = { 'retry-after': String(retryAfterSeconds) };
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -196,7 +196,7 @@ export class ServiceUnavailableError extends LongrunError {
   readonly title = 'Service unavailable';
   constructor(detail = 'The store is unavailable; retry shortly', retryAfterSeconds = 1) {
     super(detail);
-    this.headers = { 'retry-after': String(retryAfterSeconds) };
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -207,7 +207,6 @@ export class RangeNotSatisfiableError extends LongrunError {
   readonly title = 'Range not satisfiable';
   constructor(readonly size: number) {
     super(`The range starts past the end of the file (${size} bytes)`);
-    this.headers = { 'content-range': `bytes */${size}` };
   }
 }
 

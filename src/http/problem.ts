@@ -8,6 +8,7 @@ import {
   LongrunError,
   NotFoundError,
   PayloadTooLargeError,
+  RangeNotSatisfiableError,
   schemaProblem,
 } from '../domain/index.js';
 
@@ -65,7 +66,9 @@ export function problemBody(error: LongrunError): Record<string, unknown> {
 
 /** sendProblem answers with the error as application/problem+json. */
 export function sendProblem(reply: FastifyReply, error: LongrunError): FastifyReply {
-  if (error.headers) reply.headers(error.headers);
+  if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+  // RFC 9110: a 416 names the file's current length, so the client can ask again within it.
+  if (error instanceof RangeNotSatisfiableError) reply.header('content-range', `bytes */${error.size}`);
   return reply.code(error.status).type('application/problem+json').send(problemBody(error));
 }
 

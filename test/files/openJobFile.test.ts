@@ -73,7 +73,7 @@ describe('openJobFile', () => {
     for (const asked of [{ start: 10, end: null }, { suffix: 0 }]) {
       await assert.rejects(open(asked), (error: unknown) => {
         assert.ok(error instanceof RangeNotSatisfiableError, JSON.stringify(asked));
-        assert.deepEqual(error.headers, { 'content-range': 'bytes */10' });
+        assert.equal(error.size, 10);
         return true;
       });
     }

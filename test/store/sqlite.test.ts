@@ -120,7 +120,7 @@ describe('sqlite driver', () => {
     try {
       await assert.rejects(store.jobInsert({ job: buildJob({ accountId: account.id }), idempotency: null }), (error: unknown) => {
         assert.ok(error instanceof ServiceUnavailableError, String(error));
-        assert.equal(error.headers?.['retry-after'], '1');
+        assert.equal(error.retryAfterSeconds, 1);
         return true;
       });
     } finally {
