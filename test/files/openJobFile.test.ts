@@ -5,15 +5,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Job, ManualClock, NotFoundError, RangeNotSatisfiableError } from '../../src/domain/index.js';
-import { EventBus } from '../../src/events/index.js';
+import { type Job, NotFoundError, RangeNotSatisfiableError } from '../../src/domain/index.js';
 import { LocalFileStore } from '../../src/files/index.js';
-import { apiLinks } from '../../src/http/links.js';
 import { JobTypeRegistry } from '../../src/jobtypes/index.js';
-import { type ByteRangeRequest, type Principal, type ServiceDeps, defaultServiceConfig, openJobFile } from '../../src/service/index.js';
-import { openSqlite } from '../../src/store/sqlite/index.js';
+import { type ByteRangeRequest, type Principal, type ServiceDeps, openJobFile } from '../../src/service/index.js';
 import { makeAccount, makeJob } from '../helpers/factories.js';
-import { webhookDeliveries } from '../helpers/store.js';
+import { memoryDeps } from '../helpers/deps.js';
 
 const TEXT = '0123456789';
 
@@ -25,15 +22,10 @@ describe('openJobFile', () => {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'longrun-openjobfile-test-'));
-    deps = {
-      store: openSqlite(':memory:', { webhookDeliveries }),
-      clock: new ManualClock(),
+    deps = memoryDeps({
       registry: new JobTypeRegistry([]),
-      bus: new EventBus(),
-      links: apiLinks,
-      config: defaultServiceConfig,
       files: new LocalFileStore(dir),
-    };
+    });
     job = await makeJob(deps.store, { status: 'completed' });
     owner = { accountId: job.accountId, apiKeyId: null, apiKeyUsed: null };
     await deps.files!.filePut({ jobId: job.id, name: 'digits.txt', data: Buffer.from(TEXT) });

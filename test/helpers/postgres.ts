@@ -108,27 +108,6 @@ export function postgresFixtures(url: string | undefined) {
     };
   }
 
-  /** signals counts calls of a watch callback and lets a test wait for the nth, failing after 5 s. */
-  function signals() {
-    let count = 0;
-    const waiters: { n: number; resolve: () => void }[] = [];
-    return {
-      get count() {
-        return count;
-      },
-      fn: () => {
-        count++;
-        for (const waiter of waiters.filter((w) => w.n <= count)) waiter.resolve();
-      },
-      reach: (n: number) =>
-        new Promise<void>((resolve, reject) => {
-          if (count >= n) return resolve();
-          const guard = setTimeout(() => reject(new Error(`watch called ${count} times, waited for ${n}`)), 5_000);
-          waiters.push({ n, resolve: () => (clearTimeout(guard), resolve()) });
-        }),
-    };
-  }
-
   /** listening gives an onListenerState option and a promise that settles when a LISTEN connection first listens. */
   function listening() {
     let onState!: (state: ListenerState) => void;
@@ -141,5 +120,5 @@ export function postgresFixtures(url: string | undefined) {
     if (contractSchema !== undefined) await dropSchema(contractSchema);
   }
 
-  return { connect, dropSchema, freshSchema, listening, openFresh, openPair, signals, dropContractSchema };
+  return { connect, dropSchema, freshSchema, listening, openFresh, openPair, dropContractSchema };
 }

@@ -66,3 +66,24 @@ export async function balanceOf(store: Store, accountId: string): Promise<number
   assert.ok(account, `account ${accountId} exists`);
   return account.creditBalance;
 }
+
+/** watchCalls counts a watch callback's calls and lets a test wait for the nth, failing after 5 s. */
+export function watchCalls() {
+  let count = 0;
+  const waiters: { n: number; resolve: () => void }[] = [];
+  return {
+    get count() {
+      return count;
+    },
+    fn: () => {
+      count++;
+      for (const waiter of waiters.filter((w) => w.n <= count)) waiter.resolve();
+    },
+    reach: (n: number) =>
+      new Promise<void>((resolve, reject) => {
+        if (count >= n) return resolve();
+        const guard = setTimeout(() => reject(new Error(`watch called ${count} times, waited for ${n}`)), 5_000);
+        waiters.push({ n, resolve: () => (clearTimeout(guard), resolve()) });
+      }),
+  };
+}

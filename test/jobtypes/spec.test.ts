@@ -6,15 +6,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ManualClock, UnknownJobTypeError } from '../../src/domain/index.js';
-import { EventBus } from '../../src/events/index.js';
-import { apiLinks } from '../../src/http/links.js';
+import { UnknownJobTypeError } from '../../src/domain/index.js';
 import { loadHandlers } from '../../src/runtime/handlers.js';
 import { JobTypeRegistry, defineJobSpec, defineJobType, isJobSpec } from '../../src/jobtypes/index.js';
-import { type ServiceDeps, createAccount, createJob, defaultServiceConfig } from '../../src/service/index.js';
-import { openSqlite } from '../../src/store/sqlite/index.js';
+import { createAccount, createJob } from '../../src/service/index.js';
 import { WorkerPool } from '../../src/worker/index.js';
-import { webhookDeliveries } from '../helpers/store.js';
+import { memoryDeps } from '../helpers/deps.js';
 
 const remoteSpec = {
   type: 'test/remote',
@@ -77,14 +74,7 @@ describe('job specs and handlers', () => {
   });
 
   it('creates jobs of a spec-only type, with its cost and limits; a pool with default types does not claim them', async () => {
-    const deps: ServiceDeps = {
-      store: openSqlite(':memory:', { webhookDeliveries }),
-      clock: new ManualClock(),
-      registry: new JobTypeRegistry([defineJobSpec(remoteSpec), local]),
-      bus: new EventBus(),
-      links: apiLinks,
-      config: defaultServiceConfig,
-    };
+    const deps = memoryDeps({ registry: new JobTypeRegistry([defineJobSpec(remoteSpec), local]) });
     try {
       const { account } = await createAccount(deps, { name: 'a', credits: 5 });
       const principal = { accountId: account.id, apiKeyId: null, apiKeyUsed: null };

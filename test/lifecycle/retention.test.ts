@@ -6,39 +6,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ManualClock } from '../../src/domain/index.js';
-import { EventBus } from '../../src/events/index.js';
-import { apiLinks } from '../../src/http/links.js';
 import { LocalFileStore } from '../../src/files/index.js';
-import { BUILTIN_JOB_TYPES, JobTypeRegistry } from '../../src/jobtypes/index.js';
-import {
-  type Principal,
-  type ServiceDeps,
-  cancelJob,
-  createAccount,
-  createJob,
-  defaultServiceConfig,
-  getJob,
-  purgeExpired,
-} from '../../src/service/index.js';
-import { openSqlite } from '../../src/store/sqlite/index.js';
+import { type Principal, cancelJob, createAccount, createJob, getJob, purgeExpired } from '../../src/service/index.js';
 import { RetentionSweep } from '../../src/maintenance/index.js';
 import { WorkerPool } from '../../src/worker/index.js';
-import { webhookDeliveries } from '../helpers/store.js';
+import { memoryDeps } from '../helpers/deps.js';
 
 const DAY = 86_400_000;
 
 /** setUp makes service deps on an in-memory store and a hand-moved clock, and an account with 100 credits. */
 async function setUp(files?: LocalFileStore) {
   const clock = new ManualClock(new Date('2026-03-01T00:00:00.000Z'));
-  const deps: ServiceDeps = {
-    store: openSqlite(':memory:', { webhookDeliveries }),
-    clock,
-    registry: new JobTypeRegistry(BUILTIN_JOB_TYPES),
-    bus: new EventBus(),
-    links: apiLinks,
-    config: defaultServiceConfig,
-    files,
-  };
+  const deps = memoryDeps({ clock, files });
   const { account } = await createAccount(deps, { name: 'retained', credits: 100 });
   const principal: Principal = { accountId: account.id, apiKeyId: null, apiKeyUsed: null };
   return { deps, clock, principal };

@@ -3,14 +3,10 @@
 // lease (a cancel) must.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ManualClock } from '../../src/domain/index.js';
-import { EventBus } from '../../src/events/index.js';
-import { apiLinks } from '../../src/http/links.js';
 import { JobTypeRegistry, defineJobType } from '../../src/jobtypes/index.js';
-import { type ServiceDeps, cancelJob, createAccount, createJob, defaultServiceConfig } from '../../src/service/index.js';
-import { openSqlite } from '../../src/store/sqlite/index.js';
-import { webhookDeliveries } from '../helpers/store.js';
+import { cancelJob, createAccount, createJob } from '../../src/service/index.js';
 import { WorkerPool } from '../../src/worker/index.js';
+import { memoryDeps } from '../helpers/deps.js';
 
 describe('an attempt and changes relayed late', () => {
   it('ignores a change older than its claim, and stops on a newer cancel', async (t) => {
@@ -31,14 +27,7 @@ describe('an attempt and changes relayed late', () => {
         return { done: true };
       },
     });
-    const deps: ServiceDeps = {
-      store: openSqlite(':memory:', { webhookDeliveries }),
-      clock: new ManualClock(),
-      registry: new JobTypeRegistry([held]),
-      bus: new EventBus(),
-      links: apiLinks,
-      config: defaultServiceConfig,
-    };
+    const deps = memoryDeps({ registry: new JobTypeRegistry([held]) });
     const pool = new WorkerPool(deps, { concurrency: 1, sweepMs: 60_000 });
     t.after(async () => {
       await pool.stop({ graceMs: 0 });
@@ -67,14 +56,7 @@ describe('an attempt and changes relayed late', () => {
       maxAttempts: 1,
       run: ({ signal }) => new Promise<null>((resolve) => signal.addEventListener('abort', () => resolve(null))),
     });
-    const deps: ServiceDeps = {
-      store: openSqlite(':memory:', { webhookDeliveries }),
-      clock: new ManualClock(),
-      registry: new JobTypeRegistry([held]),
-      bus: new EventBus(),
-      links: apiLinks,
-      config: defaultServiceConfig,
-    };
+    const deps = memoryDeps({ registry: new JobTypeRegistry([held]) });
     const pool = new WorkerPool(deps, { concurrency: 1, sweepMs: 60_000 });
     t.after(async () => {
       await pool.stop({ graceMs: 0 });

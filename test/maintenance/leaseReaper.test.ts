@@ -4,29 +4,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ManualClock } from '../../src/domain/index.js';
-import { EventBus } from '../../src/events/index.js';
-import { apiLinks } from '../../src/http/links.js';
-import { BUILTIN_JOB_TYPES, JobTypeRegistry } from '../../src/jobtypes/index.js';
 import { LeaseReaper } from '../../src/maintenance/index.js';
-import { type Principal, type ServiceDeps, claimJobs, createAccount, createJob, defaultServiceConfig } from '../../src/service/index.js';
-import { openSqlite } from '../../src/store/sqlite/index.js';
+import { type Principal, claimJobs, createAccount, createJob } from '../../src/service/index.js';
 import { WorkerPool } from '../../src/worker/index.js';
-import { webhookDeliveries } from '../helpers/store.js';
+import { memoryDeps } from '../helpers/deps.js';
 
 const LEASE_MS = 30_000;
 
 /** setUp makes service deps on an in-memory store and a hand-moved clock, and one running job whose lease started now. */
 async function setUp() {
   const clock = new ManualClock();
-  const deps: ServiceDeps = {
-    store: openSqlite(':memory:', { webhookDeliveries }),
-    clock,
-    registry: new JobTypeRegistry(BUILTIN_JOB_TYPES),
-    bus: new EventBus(),
-    links: apiLinks,
-    config: { ...defaultServiceConfig, leaseMs: LEASE_MS, retryBaseMs: 10 },
-    random: () => 0.5,
-  };
+  const deps = memoryDeps({ clock, config: { leaseMs: LEASE_MS, retryBaseMs: 10 }, random: () => 0.5 });
   const { account } = await createAccount(deps, { name: 'reaped', credits: null });
   const principal: Principal = { accountId: account.id, apiKeyId: null, apiKeyUsed: null };
   const { job } = await createJob(deps, principal, { type: 'demo/sleep', input: { durationMs: 60_000 } });

@@ -4,13 +4,10 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { type Job, LeaseLostError, ManualClock } from '../../src/domain/index.js';
-import { EventBus } from '../../src/events/index.js';
-import { apiLinks } from '../../src/http/links.js';
 import { JobTypeRegistry, defineJobType } from '../../src/jobtypes/index.js';
-import { type ServiceDeps, claimJobs, createAccount, createJob, defaultServiceConfig, failAttempt } from '../../src/service/index.js';
-import { openSqlite } from '../../src/store/sqlite/index.js';
+import { type ServiceDeps, claimJobs, createAccount, createJob, failAttempt } from '../../src/service/index.js';
 import { runAttempt } from '../../src/worker/index.js';
-import { webhookDeliveries } from '../helpers/store.js';
+import { memoryDeps } from '../helpers/deps.js';
 
 const failing = defineJobType({
   type: 'test/fails',
@@ -30,15 +27,7 @@ describe('failAttempt decides retries from the stored job', () => {
   let created: Job;
 
   beforeEach(async () => {
-    deps = {
-      store: openSqlite(':memory:', { webhookDeliveries }),
-      clock: new ManualClock(),
-      registry: new JobTypeRegistry([failing]),
-      bus: new EventBus(),
-      links: apiLinks,
-      config: { ...defaultServiceConfig, retryBaseMs: 1_000 },
-      random: () => 0.5,
-    };
+    deps = memoryDeps({ registry: new JobTypeRegistry([failing]), config: { retryBaseMs: 1_000 }, random: () => 0.5 });
     const { account } = await createAccount(deps, { name: 'a', credits: 5 });
     ({ job: created } = await createJob(deps, { accountId: account.id, apiKeyId: null, apiKeyUsed: null }, { type: 'test/fails' }));
     claim = async () => {

@@ -16,11 +16,11 @@ import { SQL, jobListSql } from '../../src/store/postgres/queries.js';
 import { startPgProxy } from '../helpers/pgProxy.js';
 import { at, buildApiKey, buildJob, idempotency, makeAccount, makeJob } from '../helpers/factories.js';
 import { postgresFixtures } from '../helpers/postgres.js';
-import { balanceOf, rejectsWith, webhookDeliveries } from '../helpers/store.js';
+import { balanceOf, rejectsWith, watchCalls, webhookDeliveries } from '../helpers/store.js';
 import { describeStoreContract } from './contract.js';
 
 const url = process.env.LONGRUN_TEST_POSTGRES_URL;
-const { connect, dropSchema, freshSchema, listening, openFresh, openPair, signals, dropContractSchema } = postgresFixtures(url);
+const { connect, dropSchema, freshSchema, listening, openFresh, openPair, dropContractSchema } = postgresFixtures(url);
 
 const plan = (rows: { 'QUERY PLAN': string }[]) => rows.map((r) => r['QUERY PLAN']).join('\n');
 
@@ -217,7 +217,7 @@ describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }
     it('signals a watcher when another store commits, and not for its own commits', async () => {
       const listener = listening();
       const [mine, theirs] = await openShared(newSchema(), 2, { onListenerState: listener.onState });
-      const seen = signals();
+      const seen = watchCalls();
       const stop = mine!.watch(seen.fn);
       await listener.up; // a commit before LISTEN would go unheard
       await makeJob(theirs!);
@@ -234,7 +234,7 @@ describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }
       const schema = newSchema();
       const listener = listening();
       const [mine, theirs] = await openShared(schema, 2, { listenRetryMs: 10, onListenerState: listener.onState });
-      const seen = signals();
+      const seen = watchCalls();
       mine!.watch(seen.fn);
       await listener.up; // a commit before LISTEN would go unheard
       await makeJob(theirs!);

@@ -3,28 +3,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { makeAccount, makeJob } from '../../helpers/factories.js';
-import type { OpenStorePair, StorePair } from '../../helpers/store.js';
-
-/** calls counts a watch callback's calls and lets a test wait for the nth, failing after 5 s. */
-function calls() {
-  let count = 0;
-  const waiters: { n: number; resolve: () => void }[] = [];
-  return {
-    get count() {
-      return count;
-    },
-    fn: () => {
-      count++;
-      for (const waiter of waiters.filter((w) => w.n <= count)) waiter.resolve();
-    },
-    reach: (n: number) =>
-      new Promise<void>((resolve, reject) => {
-        if (count >= n) return resolve();
-        const guard = setTimeout(() => reject(new Error(`watch called ${count} times, waited for ${n}`)), 5_000);
-        waiters.push({ n, resolve: () => (clearTimeout(guard), resolve()) });
-      }),
-  };
-}
+import { type OpenStorePair, type StorePair, watchCalls } from '../../helpers/store.js';
 
 export function describeWatch(openPair: OpenStorePair): void {
   describe('watch', () => {
@@ -40,7 +19,7 @@ export function describeWatch(openPair: OpenStorePair): void {
     it('calls onChange on one store after another store on the same database commits', async () => {
       const { first, second } = pair!;
       const account = await makeAccount(first);
-      const seen = calls();
+      const seen = watchCalls();
       const stop = second.watch(seen.fn);
       await pair!.watching();
       await makeJob(first, { accountId: account.id }); // one commit
@@ -52,8 +31,8 @@ export function describeWatch(openPair: OpenStorePair): void {
     it('stops calling onChange once its stop function is called', async () => {
       const { first, second } = pair!;
       const account = await makeAccount(first);
-      const stopped = calls();
-      const still = calls();
+      const stopped = watchCalls();
+      const still = watchCalls();
       const stop = second.watch(stopped.fn);
       const stopStill = second.watch(still.fn);
       await pair!.watching();
