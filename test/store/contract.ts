@@ -21,6 +21,7 @@ import { describeRetention } from './contract/retention.js';
 import { describeTransitions } from './contract/transitions.js';
 import { describeUsage } from './contract/usage.js';
 import { describeWatch } from './contract/watch.js';
+import { describeWorkers } from './contract/workers.js';
 
 /**
  * describeStoreContract runs the whole contract against the stores `open` makes (one per test);
@@ -46,6 +47,7 @@ export function describeStoreContract(name: string, open: OpenStore, openPair: O
     describePurge(open);
     describeDeliveries(open);
     describeErrors(open);
+    describeWorkers(open);
     describeWatch(openPair);
   });
 }

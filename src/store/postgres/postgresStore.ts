@@ -1,16 +1,7 @@
 import pg from 'pg';
 import {
-  type Account,
-  type ApiKey,
-  type Delivery,
-  type DeliveryWithAttempts,
-  type Job,
-  type JobError,
-  type JsonValue,
-  type RateLimits,
-  checkPurgeable,
-  idFloor,
-  ulid,
+  type Account, type ApiKey, type Delivery, type DeliveryWithAttempts, type Job, type JobError, type JsonValue, type RateLimits,
+  type WorkerContact, type WorkerKey, checkPurgeable, idFloor, ulid,
 } from '../../domain/index.js';
 import { withAttempts } from '../deliveryColumns.js';
 import type {
@@ -35,6 +26,7 @@ import { Listener, type ListenerState } from './listener.js';
 import { migratePostgres } from './migrate.js';
 import { DEFAULT_SCHEMA, LOCK_CLASS_EVENTS, checkSchema, connectionConfig, eventChannel, schemaKey } from './names.js';
 import { SQL, jobListSql } from './queries.js';
+import * as workers from './workers.js';
 import {
   type AccountRow,
   type ApiKeyRow,
@@ -208,6 +200,17 @@ export class PostgresStore implements Store {
     return this.db.tx('write', async (tx) => (await tx.run(SQL.apiKeyRevoke, [p.id, p.now])) === 1);
   }
 
+  // ---- remote workers and their keys (workers.ts)
+
+  workerKeyInsert = (p: { key: WorkerKey }) => workers.insertWorkerKey(this.db, p.key);
+  workerKeyGet = (p: { id: string }) => workers.getWorkerKey(this.db, p.id);
+  workerKeyList = (p: { afterId: string | null; limit: number }) => workers.listWorkerKeys(this.db, p);
+  workerKeyRevoke = (p: { id: string; now: Date }) => workers.revokeWorkerKey(this.db, p);
+  workerRecord = (p: { worker: WorkerContact }) => workers.recordWorker(this.db, p.worker);
+  workerSeen = (p: { id: string; now: Date }) => workers.markWorkerSeen(this.db, p);
+  workerList = (p: { seenSince: Date; limit: number }) => workers.listWorkers(this.db, p);
+  jobAttemptRecords = (p: { ids: readonly string[] }) => workers.attemptRecords(this.db, p.ids);
+
   // ---- jobs
 
   jobInsert(p: JobInsertParams): Promise<{ job: Job; replayed: boolean }> {
@@ -235,7 +238,7 @@ export class PostgresStore implements Store {
     return this.db.tx('events', (tx) => jobs.claimJobs(tx, p, this.c));
   }
 
-  jobHeartbeat(p: LeaseParams & { leaseMs: number }): Promise<Job> {
+  jobHeartbeat(p: LeaseParams & { leaseMs: number; checkpoint?: JsonValue | null }): Promise<Job> {
     return this.db.tx('write', (tx) => jobs.heartbeatJob(tx, p));
   }
 
