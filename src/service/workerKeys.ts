@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { ForbiddenError, InvalidRequestError, NotFoundError, UnauthorizedError, type WorkerKey, WORKER_KEY_TYPE, newId } from '../domain/index.js';
+import { ForbiddenError, InvalidRequestError, NotFoundError, type RemoteWorker, UnauthorizedError, type WorkerKey, WORKER_KEY_TYPE, newId } from '../domain/index.js';
 import { sha256Hex } from './apiKeys.js';
 import { decodeIdCursor, encodeIdCursor } from './cursor.js';
 import type { ServiceDeps } from './deps.js';
@@ -94,4 +94,10 @@ export async function refuseWorkerKey(deps: ServiceDeps, secret: string | undefi
   if (looksLikeWorkerKey(secret) && (await findWorkerKey(deps, secret))) {
     throw new ForbiddenError('A worker key may only use the worker API (/v1/worker/*)');
   }
+}
+
+/** listWorkers returns the remote workers seen in the last `seenWithinSeconds`, most recent contact first. */
+export function listWorkers(deps: ServiceDeps, p: { seenWithinSeconds: number; limit: number }): Promise<RemoteWorker[]> {
+  const seenSince = new Date(deps.clock.now().getTime() - p.seenWithinSeconds * 1000);
+  return deps.store.workerList({ seenSince, limit: p.limit });
 }
