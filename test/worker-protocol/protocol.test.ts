@@ -122,6 +122,54 @@ describe('worker protocol', () => {
     }
   });
 
+  it('a claim whose client goes away stops waiting and takes nothing', async () => {
+    const store = server.store;
+    const bus = server.deps.bus;
+    const realClaim = store.jobClaim.bind(store);
+    const realOnAny = bus.onAny.bind(bus);
+    let firstLook!: () => void;
+    const looked = new Promise<void>((resolve) => (firstLook = resolve));
+    let stopped!: () => void;
+    const stoppedListening = new Promise<void>((resolve) => (stopped = resolve));
+    store.jobClaim = async (p) => {
+      const jobs = await realClaim(p);
+      if (jobs.length === 0) firstLook();
+      return jobs;
+    };
+    // The claim's bus listener is removed when its wait ends: that is when the server let go.
+    bus.onAny = (listener) => {
+      const stop = realOnAny(listener);
+      return () => {
+        stop();
+        stopped();
+      };
+    };
+    try {
+      const controller = new AbortController();
+      const claiming = fetch(`${server.url}/v1/worker/claim`, {
+        method: 'POST',
+        headers: { 'x-api-key': workerKey, 'content-type': 'application/json' },
+        body: JSON.stringify({ max: 1, waitSeconds: 20 }),
+        signal: controller.signal,
+      }).catch((error: unknown) => error);
+      await looked;
+      const abortedAt = performance.now();
+      controller.abort();
+      assert.ok((await claiming) instanceof Error);
+      await stoppedListening;
+      const heldMs = performance.now() - abortedAt;
+      assert.ok(heldMs < 10_000, `stopped waiting ${Math.round(heldMs)} ms after the client left, not at the end of its 20 s wait`);
+      const created = await createJob();
+      const stored = await server.store.jobGet({ id: created.id });
+      assert.equal(stored!.status, 'pending');
+      assert.equal(stored!.attempts, 0);
+      assertStatus((await worker.complete(await worker.claimOne(), null)).status, 200);
+    } finally {
+      store.jobClaim = realClaim;
+      bus.onAny = realOnAny;
+    }
+  });
+
   it('a claim with nothing due and no wait answers an empty list', async () => {
     const answer = await worker.claim({ max: 2, waitSeconds: 0 });
     assert.equal(answer.status, 200, answer.text);
