@@ -170,6 +170,17 @@ describe('worker protocol', () => {
     }
   });
 
+  it('a claim takes the highest priority first, then the oldest, up to max', async () => {
+    const low = await createJob({ priority: 1 });
+    const high = await createJob({ priority: 9 });
+    const lowLater = await createJob({ priority: 1 });
+    const answer = await worker.claim({ max: 2 });
+    assert.deepEqual(answer.json.jobs.map((j: { id: string }) => j.id), [high.id, low.id]);
+    const rest = await worker.claim({ max: 5 });
+    assert.deepEqual(rest.json.jobs.map((j: { id: string }) => j.id), [lowLater.id]);
+    for (const job of [...answer.json.jobs, ...rest.json.jobs]) assertStatus((await worker.complete(job, null)).status, 200);
+  });
+
   it('a claim with nothing due and no wait answers an empty list', async () => {
     const answer = await worker.claim({ max: 2, waitSeconds: 0 });
     assert.equal(answer.status, 200, answer.text);
