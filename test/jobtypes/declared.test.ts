@@ -3,10 +3,10 @@
 // parseDeclaredSpec's checks, which name the field at fault.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DeclaredJobType } from '../../src/domain/index.js';
+import type { DeclaredJobType, JsonObject } from '../../src/domain/index.js';
 import { BUILTIN_JOB_TYPES, JobTypeRegistry, parseDeclaredSpec } from '../../src/jobtypes/index.js';
 
-function stored(revision: string, properties: Record<string, unknown>, extra: Record<string, unknown> = {}): DeclaredJobType {
+function stored(revision: string, properties: JsonObject, extra: JsonObject = {}): DeclaredJobType {
   return {
     type: 'py/reverse',
     description: 'Reverses a text',
