@@ -25,3 +25,4 @@ export * from './webhookSecrets.js';
 export * from './jobRefusals.js';
 export * from './claimOrder.js';
 export * from './jsonLimits.js';
+export * from './declaredJobType.js';

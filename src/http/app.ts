@@ -9,12 +9,14 @@ import { ProcessMetrics } from '../metrics/index.js';
 import type { ServiceDeps } from '../service/index.js';
 import type { AppDeps } from './deps.js';
 import { registerMetrics } from './metrics.js';
+import { namedWildcards } from './openapiPaths.js';
 import { errorHandler, sendProblem, toLongrunError } from './problem.js';
 import { accountRoutes } from './routes/account.js';
 import { adminRoutes } from './routes/admin.js';
 import { eventRoutes } from './routes/events.js';
 import { fileRoutes } from './routes/files.js';
 import { jobRoutes } from './routes/jobs.js';
+import { jobTypeRoutes } from './routes/jobTypes.js';
 import { opsRoutes } from './routes/ops.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { SHARED_SCHEMAS } from './schemas.js';
@@ -98,6 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       security: [{ apiKey: [] }, { bearer: [] }],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+    transform: namedWildcards,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
@@ -109,6 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(webhookRoutes, { deps });
   await app.register(fileRoutes, { deps });
   await app.register(adminRoutes, { deps });
+  await app.register(jobTypeRoutes, { deps });
   return app;
 }
 

@@ -1,6 +1,8 @@
 import type {
   Account,
   ApiKey,
+  DeclaredJobType,
+  DeclaredJobTypeSpec,
   Delivery,
   DeliveryAttempt,
   DeliveryWithAttempts,
@@ -89,6 +91,19 @@ export interface Store {
   apiKeyList(p: { accountId: string | null; afterId: string | null; limit: number }): Promise<ApiKey[]>;
   /** apiKeyRevoke marks the key revoked; false when there is no such live key. */
   apiKeyRevoke(p: { id: string; now: Date }): Promise<boolean>;
+
+  /**
+   * jobTypeSpecPut stores a declared job type under `revision`, replacing the one of the same name
+   * (which keeps its createdAt); `created` tells an insert from a replacement. Jobs already created
+   * are not touched.
+   */
+  jobTypeSpecPut(p: { spec: DeclaredJobTypeSpec; revision: string; now: Date }): Promise<{ jobType: DeclaredJobType; created: boolean }>;
+  /** jobTypeSpecGet returns the declared job type, or null. */
+  jobTypeSpecGet(p: { type: string }): Promise<DeclaredJobType | null>;
+  /** jobTypeSpecList returns every declared job type, by name. */
+  jobTypeSpecList(): Promise<DeclaredJobType[]>;
+  /** jobTypeSpecDelete deletes the declared job type; false when there was none. Its jobs stay as they are. */
+  jobTypeSpecDelete(p: { type: string }): Promise<boolean>;
 
   /**
    * jobInsert writes the job, its charge, its idempotency record, its first event and its

@@ -2,6 +2,8 @@ import Database from 'better-sqlite3';
 import {
   type Account,
   type ApiKey,
+  type DeclaredJobType,
+  type DeclaredJobTypeSpec,
   type Delivery,
   type DeliveryWithAttempts,
   type Job,
@@ -29,6 +31,7 @@ import * as accounts from './accountWrites.js';
 import type { SqliteContext, Stmt } from './context.js';
 import * as deliveries from './deliveryWrites.js';
 import * as jobs from './jobWrites.js';
+import * as jobTypeSpecs from './jobTypeSpecs.js';
 import { migrateSqlite } from './migrate.js';
 import { type AccountRow, type ApiKeyRow, type JobRow, accountFromRow, apiKeyFromRow, jobFromRow } from './rows.js';
 import { SQL, jobListSql } from './queries.js';
@@ -184,6 +187,24 @@ export class SqliteStore implements Store {
     return this.writes.run(
       () => this.stmt('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(p.now.getTime(), p.id).changes === 1,
     );
+  }
+
+  // ---- declared job types
+
+  jobTypeSpecPut(p: { spec: DeclaredJobTypeSpec; revision: string; now: Date }): Promise<{ jobType: DeclaredJobType; created: boolean }> {
+    return this.writes.run(() => jobTypeSpecs.putJobTypeSpec(this.c, p));
+  }
+
+  jobTypeSpecGet(p: { type: string }): Promise<DeclaredJobType | null> {
+    return this.read(() => jobTypeSpecs.getJobTypeSpec(this.c, p.type));
+  }
+
+  jobTypeSpecList(): Promise<DeclaredJobType[]> {
+    return this.read(() => jobTypeSpecs.listJobTypeSpecs(this.c));
+  }
+
+  jobTypeSpecDelete(p: { type: string }): Promise<boolean> {
+    return this.writes.run(() => jobTypeSpecs.deleteJobTypeSpec(this.c, p.type));
   }
 
   // ---- jobs
