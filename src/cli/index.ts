@@ -5,6 +5,7 @@ import { ApiError } from './client.js';
 import { jobsCommand } from './jobs.js';
 import { keysCommand } from './keys.js';
 import { serveCommand } from './serve.js';
+import { typesCommand } from './types.js';
 import { workerCommand } from './worker.js';
 import { UsageError } from './options.js';
 
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   jobs: jobsCommand,
   keys: keysCommand,
   accounts: accountsCommand,
+  types: typesCommand,
 };
 
 const HELP = `Usage: longrun <command> [flags]
@@ -24,6 +26,7 @@ Commands:
   jobs     Create, get, list, wait for and cancel jobs on a server (longrun jobs --help)
   keys     Issue, list and revoke API keys on the store (longrun keys --help)
   accounts List the accounts on the store (longrun accounts --help)
+  types    Declare job types without code, list and delete them (longrun types --help)
 
   longrun --version prints the version.
 

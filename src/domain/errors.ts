@@ -92,6 +92,19 @@ export class UnknownJobTypeError extends LongrunError {
   }
 }
 
+/**
+ * JobTypeConflictError: a job type may not be declared under a name that a type with code in this
+ * process already has (a built-in or a `--handlers` type): its jobs would run here, not remotely.
+ */
+export class JobTypeConflictError extends LongrunError {
+  readonly code = 'job_type_conflict';
+  readonly status = 409;
+  readonly title = 'Job type conflict';
+  constructor(readonly jobType: string) {
+    super(`Job type ${JSON.stringify(jobType)} runs on this server (built in or from --handlers); declare a type under a name of its own`);
+  }
+}
+
 /** InsufficientCreditsError: the account cannot pay for the job; nothing was created. */
 export class InsufficientCreditsError extends LongrunError {
   readonly code = 'insufficient_credits';
@@ -232,6 +245,7 @@ export const ERROR_CODES = [
   'forbidden',
   'not_found',
   'unknown_job_type',
+  'job_type_conflict',
   'insufficient_credits',
   'rate_limited',
   'job_not_cancellable',

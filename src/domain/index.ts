@@ -26,3 +26,4 @@ export * from './jobRefusals.js';
 export * from './claimOrder.js';
 export * from './jsonLimits.js';
 export * from './worker.js';
+export * from './declaredJobType.js';

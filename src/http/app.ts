@@ -9,6 +9,7 @@ import { ProcessMetrics } from '../metrics/index.js';
 import type { ServiceDeps } from '../service/index.js';
 import type { AppDeps } from './deps.js';
 import { registerMetrics } from './metrics.js';
+import { namedWildcards } from './openapiPaths.js';
 import { errorHandler, sendProblem, toLongrunError } from './problem.js';
 import { accountRoutes } from './routes/account.js';
 import { adminRoutes } from './routes/admin.js';
@@ -16,6 +17,7 @@ import { adminWorkerRoutes } from './routes/adminWorkers.js';
 import { eventRoutes } from './routes/events.js';
 import { fileRoutes } from './routes/files.js';
 import { jobRoutes } from './routes/jobs.js';
+import { jobTypeRoutes } from './routes/jobTypes.js';
 import { opsRoutes } from './routes/ops.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { workerRoutes } from './routes/worker.js';
@@ -100,6 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       security: [{ apiKey: [] }, { bearer: [] }],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+    transform: namedWildcards,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
@@ -113,6 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminRoutes, { deps });
   await app.register(adminWorkerRoutes, { deps });
   await app.register(workerRoutes, { deps });
+  await app.register(jobTypeRoutes, { deps });
   return app;
 }
 

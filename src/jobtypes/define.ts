@@ -129,16 +129,28 @@ export function hasHandler<Input extends object>(type: JobSpec<Input>): type is 
   return typeof (type as Partial<JobTypeDefinition<Input>>).run === 'function';
 }
 
-function specProblems(spec: JobSpec<any>): string[] {
-  const problems: string[] = [];
-  if (!TYPE_NAME.test(spec.type) || spec.type.length > 100) problems.push('type must be lowercase words joined by "/"');
-  if (!Number.isInteger(spec.creditCost) || spec.creditCost < 0) problems.push('creditCost must be a whole number ≥ 0');
-  if (!Number.isInteger(spec.timeoutMs) || spec.timeoutMs < 1) problems.push('timeoutMs must be a whole number ≥ 1');
-  if (!Number.isInteger(spec.maxAttempts) || spec.maxAttempts < 1 || spec.maxAttempts > 100) {
-    problems.push('maxAttempts must be a whole number from 1 to 100');
+/**
+ * jobSpecProblems checks what every job type's spec must hold, built in, from `--handlers` or
+ * declared through the API: a name, whole-number limits, an object input schema. Each problem
+ * names its field by JSON pointer (`/maxAttempts`).
+ */
+export function jobSpecProblems(spec: JobSpec<any>): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (typeof spec.type !== 'string' || !TYPE_NAME.test(spec.type) || spec.type.length > 100) {
+    problems.push({ path: '/type', message: 'must be lowercase words joined by "/"' });
   }
-  if (spec.inputSchema?.type !== 'object') problems.push('inputSchema must describe an object');
+  if (!Number.isInteger(spec.creditCost) || spec.creditCost < 0) problems.push({ path: '/creditCost', message: 'must be a whole number ≥ 0' });
+  if (!Number.isInteger(spec.timeoutMs) || spec.timeoutMs < 1) problems.push({ path: '/timeoutMs', message: 'must be a whole number ≥ 1' });
+  if (!Number.isInteger(spec.maxAttempts) || spec.maxAttempts < 1 || spec.maxAttempts > 100) {
+    problems.push({ path: '/maxAttempts', message: 'must be a whole number from 1 to 100' });
+  }
+  if (spec.inputSchema?.type !== 'object') problems.push({ path: '/inputSchema', message: 'must describe an object' });
   return problems;
+}
+
+/** specProblems words jobSpecProblems for a start-up error: `maxAttempts must be a whole number from 1 to 100`. */
+function specProblems(spec: JobSpec<any>): string[] {
+  return jobSpecProblems(spec).map((problem) => `${problem.path.slice(1)} ${problem.message}`);
 }
 
 // Marks a JobFailure across copies of Longrun: a `--handlers` module may import another install

@@ -6,6 +6,7 @@ export {
   defineJobSpec,
   defineJobType,
   isJobSpec,
+  jobSpecProblems,
   JobDeferral,
   JobFailure,
   isJobFailure,
@@ -18,7 +19,8 @@ export {
   type JsonSchema,
   type OutputFile,
 } from './define.js';
-export { JobTypeRegistry, type RegisteredJobType } from './registry.js';
+export { JobTypeRegistry, type RegisteredJobType, inputSchemaAjv } from './registry.js';
+export { DECLARED_SPEC_SCHEMA, parseDeclaredSpec } from './declaredSpec.js';
 
 /** BUILTIN_JOB_TYPES ship with Longrun. */
 export const BUILTIN_JOB_TYPES: readonly JobTypeDefinition<any, any>[] = [demoSleep];

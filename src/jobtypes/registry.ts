@@ -1,11 +1,30 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { type FieldProblem, type JsonObject, PATTERN_MESSAGE, UnknownJobTypeError, schemaProblem } from '../domain/index.js';
+import {
+  type DeclaredJobType,
+  type FieldProblem,
+  type JsonObject,
+  PATTERN_MESSAGE,
+  UnknownJobTypeError,
+  schemaProblem,
+} from '../domain/index.js';
 import { type JobHandler, type JobSpec, hasHandler } from './define.js';
 
 /** RegisteredJobType is a spec with its compiled validator. */
 export interface RegisteredJobType extends JobSpec<any> {
   validate: ValidateFunction;
+}
+
+/**
+ * inputSchemaAjv makes the validator every job type's input schema compiles with: defaults applied,
+ * no type coercion (`"5"` is not a number), strict about unknown keywords, and `verbose`, so errors
+ * carry their schema, where PATTERN_MESSAGE words a pattern for the client.
+ */
+export function inputSchemaAjv(): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: true, useDefaults: true, coerceTypes: false, strict: true, verbose: true });
+  addFormats.default(ajv);
+  ajv.addKeyword(PATTERN_MESSAGE);
+  return ajv;
 }
 
 /**
@@ -17,12 +36,11 @@ export interface RegisteredJobType extends JobSpec<any> {
 export class JobTypeRegistry {
   private readonly specs = new Map<string, RegisteredJobType>();
   private readonly handlers = new Map<string, JobHandler<any, any>>();
-  // verbose: errors carry their schema, where PATTERN_MESSAGE words a pattern for the client.
-  private readonly ajv = new Ajv2020({ allErrors: true, useDefaults: true, coerceTypes: false, strict: true, verbose: true });
+  private readonly ajv = inputSchemaAjv();
+  /** declaredTypes holds the declared types compiled so far, each under the revision it was compiled from. */
+  private readonly declaredTypes = new Map<string, { revision: string; compiled: RegisteredJobType }>();
 
   constructor(types: readonly JobSpec<any>[] = []) {
-    addFormats.default(this.ajv);
-    this.ajv.addKeyword(PATTERN_MESSAGE);
     for (const type of types) this.register(type);
   }
 
@@ -74,11 +92,33 @@ export class JobTypeRegistry {
   }
 
   /**
-   * prepareInput validates `input` against the type's schema and returns a copy with the
-   * schema's defaults applied, or the problems found, each a JSON pointer under `/input`.
+   * declared returns a declared type (read from the store) compiled, reusing the copy compiled
+   * from the same revision. A put gives the spec a fresh revision, so a replaced spec is compiled
+   * again the first time it is asked for, and no copy outlives its revision. Each declared schema
+   * gets an Ajv of its own: one shared instance would keep every schema it ever compiled, and
+   * refuse a second schema with the same `$id`.
    */
-  prepareInput(type: string, input: JsonObject): { ok: true; input: JsonObject } | { ok: false; errors: FieldProblem[] } {
-    const registered = this.get(type);
+  declared(stored: DeclaredJobType): RegisteredJobType {
+    const cached = this.declaredTypes.get(stored.type);
+    if (cached?.revision === stored.revision) return cached.compiled;
+    const { revision: _revision, createdAt: _createdAt, updatedAt: _updatedAt, ...spec } = stored;
+    const compiled = { ...spec, validate: inputSchemaAjv().compile(spec.inputSchema) };
+    this.declaredTypes.set(stored.type, { revision: stored.revision, compiled });
+    return compiled;
+  }
+
+  /** forgetDeclared drops the compiled copy of a declared type that the store no longer has. */
+  forgetDeclared(type: string): void {
+    this.declaredTypes.delete(type);
+  }
+
+  /**
+   * prepareInput validates `input` against the type's schema (a registered type by name, or a
+   * type as `declared` compiled it) and returns a copy with the schema's defaults applied, or the
+   * problems found, each a JSON pointer under `/input`.
+   */
+  prepareInput(type: string | RegisteredJobType, input: JsonObject): { ok: true; input: JsonObject } | { ok: false; errors: FieldProblem[] } {
+    const registered = typeof type === 'string' ? this.get(type) : type;
     const copy = structuredClone(input);
     if (registered.validate(copy)) return { ok: true, input: copy };
     return {

@@ -12,6 +12,7 @@ import {
 } from '../domain/index.js';
 import { UnsafeTargetError, checkUrl, timedLookup } from '../egress/index.js';
 import type { Principal, ServiceDeps } from './deps.js';
+import { resolveJobType } from './jobTypes.js';
 
 /** CreateJobRequest is what a client asks for when it creates a job. */
 export interface CreateJobRequest {
@@ -41,10 +42,11 @@ export async function createJob(
   request: CreateJobRequest,
   options: { idempotencyKey?: string; originalJobId?: string } = {},
 ): Promise<{ job: Job; replayed: boolean }> {
-  const jobType = deps.registry.get(request.type);
+  // A declared type is read from the store here, so one declared through another node counts at once.
+  const jobType = await resolveJobType(deps, request.type);
   const input = request.input ?? {};
   checkStoredValues(input, request.metadata);
-  const checked = deps.registry.prepareInput(request.type, input);
+  const checked = deps.registry.prepareInput(jobType, input);
   if (!checked.ok) throw new InvalidRequestError(`The input does not match the ${request.type} schema`, checked.errors);
   const problems = (await jobType.checkInput?.(checked.input, { allowPrivateTargets: deps.config.allowPrivateTargets })) ?? [];
   if (problems.length > 0) throw new InvalidRequestError(`The input is not acceptable for ${request.type}`, problems);

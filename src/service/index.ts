@@ -7,6 +7,7 @@ export * from './apiKeys.js';
 export * from './accounts.js';
 export * from './listAccounts.js';
 export * from './createJob.js';
+export * from './jobTypes.js';
 export * from './readJobs.js';
 export * from './cancelJob.js';
 export * from './rerunJob.js';

@@ -5,6 +5,8 @@ import type {
   RemoteWorker,
   WorkerContact,
   WorkerKey,
+  DeclaredJobType,
+  DeclaredJobTypeSpec,
   Delivery,
   DeliveryAttempt,
   DeliveryWithAttempts,
@@ -108,6 +110,19 @@ export interface Store {
   workerSeen(p: { id: string; now: Date }): Promise<void>;
   /** workerList returns up to `limit` remote workers last seen at or after `seenSince`, most recent first, with the jobs each holds now. */
   workerList(p: { seenSince: Date; limit: number }): Promise<RemoteWorker[]>;
+
+  /**
+   * jobTypeSpecPut stores a declared job type under `revision`, replacing the one of the same name
+   * (which keeps its createdAt); `created` tells an insert from a replacement. Jobs already created
+   * are not touched.
+   */
+  jobTypeSpecPut(p: { spec: DeclaredJobTypeSpec; revision: string; now: Date }): Promise<{ jobType: DeclaredJobType; created: boolean }>;
+  /** jobTypeSpecGet returns the declared job type, or null. */
+  jobTypeSpecGet(p: { type: string }): Promise<DeclaredJobType | null>;
+  /** jobTypeSpecList returns every declared job type, by name. */
+  jobTypeSpecList(): Promise<DeclaredJobType[]>;
+  /** jobTypeSpecDelete deletes the declared job type; false when there was none. Its jobs stay as they are. */
+  jobTypeSpecDelete(p: { type: string }): Promise<boolean>;
 
   /**
    * jobInsert writes the job, its charge, its idempotency record, its first event and its

@@ -11,6 +11,7 @@ import { describeErrors } from './contract/errors.js';
 import { describeEvents } from './contract/events.js';
 import { describeExpired } from './contract/expired.js';
 import { describeJobsInsert } from './contract/jobs-insert.js';
+import { describeJobTypeSpecs } from './contract/jobTypeSpecs.js';
 import { describeLease } from './contract/lease.js';
 import { describeLedger } from './contract/ledger.js';
 import { describeList } from './contract/list.js';
@@ -46,6 +47,7 @@ export function describeStoreContract(name: string, open: OpenStore, openPair: O
     describeRetention(open);
     describePurge(open);
     describeDeliveries(open);
+    describeJobTypeSpecs(open);
     describeErrors(open);
     describeWorkers(open);
     describeWatch(openPair);

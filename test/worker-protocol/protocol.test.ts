@@ -171,8 +171,11 @@ describe('worker protocol', () => {
   });
 
   it('a claim takes the highest priority first, then the oldest, up to max', async () => {
+    // A millisecond apart: ids made in one millisecond of the manual clock do not say which came first.
     const low = await createJob({ priority: 1 });
+    clock.advance(1);
     const high = await createJob({ priority: 9 });
+    clock.advance(1);
     const lowLater = await createJob({ priority: 1 });
     const answer = await worker.claim({ max: 2 });
     assert.deepEqual(answer.json.jobs.map((j: { id: string }) => j.id), [high.id, low.id]);

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { getAccount, getUsage } from '../../service/index.js';
+import { getAccount, getUsage, listJobTypes } from '../../service/index.js';
+import { listedJobTypeSchema, listedJobTypeView } from '../jobTypeView.js';
 import type { AppDeps } from '../deps.js';
 import { fromQuery } from '../queryFields.js';
 import { requireAccount } from '../auth.js';
@@ -76,37 +77,11 @@ export const accountRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, 
     '/v1/job-types',
     {
       schema: {
-        summary: 'The job types this server runs',
+        summary: 'The job types this server accepts: run by its own workers, or declared for remote ones',
         tags: ['account'],
-        response: {
-          200: {
-            type: 'array',
-            items: {
-              type: 'object',
-              properties: {
-                type: { type: 'string' },
-                description: { type: 'string' },
-                creditCost: { type: 'integer' },
-                inputSchema: { type: 'object', additionalProperties: true },
-                privateFields: { type: 'array', items: { type: 'string' } },
-                timeoutMs: { type: 'integer' },
-                maxAttempts: { type: 'integer' },
-              },
-            },
-          },
-          ...problemResponses,
-        },
+        response: { 200: { type: 'array', items: listedJobTypeSchema }, ...problemResponses },
       },
     },
-    async () =>
-      service.registry.list().map((t) => ({
-        type: t.type,
-        description: t.description,
-        creditCost: t.creditCost,
-        inputSchema: t.inputSchema,
-        privateFields: [...(t.privateFields ?? [])],
-        timeoutMs: t.timeoutMs,
-        maxAttempts: t.maxAttempts,
-      })),
+    async () => (await listJobTypes(service)).map(listedJobTypeView),
   );
 };

@@ -1,3 +1,4 @@
 /** The PostgreSQL driver (scale-out): `openPostgres` and its store. */
-export { openPostgres, PostgresStore, type PostgresOptions } from './postgresStore.js';
+export { openPostgres } from './openPostgres.js';
+export { PostgresStore, type PostgresOptions } from './postgresStore.js';
 export { DEFAULT_SCHEMA } from './names.js';

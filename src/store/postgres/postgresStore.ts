@@ -1,7 +1,7 @@
-import pg from 'pg';
+import type pg from 'pg';
 import {
-  type Account, type ApiKey, type Delivery, type DeliveryWithAttempts, type Job, type JobError, type JsonValue, type RateLimits,
-  type WorkerContact, type WorkerKey, checkPurgeable, idFloor, ulid,
+  type Account, type ApiKey, type DeclaredJobType, type DeclaredJobTypeSpec, type Delivery, type DeliveryWithAttempts, type Job,
+  type JobError, type JsonValue, type RateLimits, type WorkerContact, type WorkerKey, checkPurgeable, idFloor, ulid,
 } from '../../domain/index.js';
 import { withAttempts } from '../deliveryColumns.js';
 import type {
@@ -19,12 +19,12 @@ import type {
 } from '../types.js';
 import * as accounts from './accountWrites.js';
 import type { WriteContext } from './context.js';
-import { Db, quoteLiteral, translateError, watchConnections } from './db.js';
+import { Db, quoteLiteral } from './db.js';
 import * as deliveries from './deliveryWrites.js';
 import * as jobs from './jobWrites.js';
+import * as jobTypeSpecs from './jobTypeSpecs.js';
 import { Listener, type ListenerState } from './listener.js';
-import { migratePostgres } from './migrate.js';
-import { DEFAULT_SCHEMA, LOCK_CLASS_EVENTS, checkSchema, connectionConfig, eventChannel, schemaKey } from './names.js';
+import { LOCK_CLASS_EVENTS, eventChannel, schemaKey } from './names.js';
 import { SQL, jobListSql } from './queries.js';
 import * as workers from './workers.js';
 import {
@@ -37,7 +37,6 @@ import {
   attemptFromRow,
   deliveryFromRow,
   jobFromRow,
-  pgTypes,
 } from './rows.js';
 
 /** PostgresOptions tune the PostgreSQL store. */
@@ -52,37 +51,6 @@ export interface PostgresOptions extends StoreOptions {
   listenRetryMs?: number;
   /** onListenerState is told when the LISTEN connection starts listening and when it is lost (for the log). */
   onListenerState?: (state: ListenerState) => void;
-}
-
-/**
- * openPostgres connects to the database at `url`, creates and migrates the schema (once, however
- * many processes start together), and returns the store. Throws when it cannot.
- */
-export async function openPostgres(url: string, options: PostgresOptions): Promise<PostgresStore> {
-  const schema = checkSchema(options.schema ?? DEFAULT_SCHEMA);
-  const config: pg.PoolConfig = {
-    // Every session resolves the driver's unqualified names in the schema (see queries.ts).
-    ...connectionConfig(url, schema),
-    max: options.poolSize ?? 10,
-    types: pgTypes,
-    application_name: 'longrun',
-    // Idle pooled connections never hold the process open; close() ends them all anyway.
-    allowExitOnIdle: true,
-  };
-  const pool = new pg.Pool(config);
-  watchConnections(pool);
-  try {
-    const client = await pool.connect();
-    try {
-      await migratePostgres(client, schema);
-    } finally {
-      client.release();
-    }
-  } catch (error) {
-    await pool.end().catch(() => {});
-    throw translateError(error);
-  }
-  return new PostgresStore(pool, config, schema, options);
 }
 
 /**
@@ -210,6 +178,24 @@ export class PostgresStore implements Store {
   workerSeen = (p: { id: string; now: Date }) => workers.markWorkerSeen(this.db, p);
   workerList = (p: { seenSince: Date; limit: number }) => workers.listWorkers(this.db, p);
   jobAttemptRecords = (p: { ids: readonly string[] }) => workers.attemptRecords(this.db, p.ids);
+
+  // ---- declared job types
+
+  jobTypeSpecPut(p: { spec: DeclaredJobTypeSpec; revision: string; now: Date }): Promise<{ jobType: DeclaredJobType; created: boolean }> {
+    return jobTypeSpecs.putJobTypeSpec(this.db, p);
+  }
+
+  jobTypeSpecGet(p: { type: string }): Promise<DeclaredJobType | null> {
+    return jobTypeSpecs.getJobTypeSpec(this.db, p.type);
+  }
+
+  jobTypeSpecList(): Promise<DeclaredJobType[]> {
+    return jobTypeSpecs.listJobTypeSpecs(this.db);
+  }
+
+  jobTypeSpecDelete(p: { type: string }): Promise<boolean> {
+    return jobTypeSpecs.deleteJobTypeSpec(this.db, p.type);
+  }
 
   // ---- jobs
 

@@ -2,6 +2,8 @@ import Database from 'better-sqlite3';
 import {
   type Account,
   type ApiKey,
+  type DeclaredJobType,
+  type DeclaredJobTypeSpec,
   type Delivery,
   type DeliveryWithAttempts,
   type Job,
@@ -31,6 +33,7 @@ import * as accounts from './accountWrites.js';
 import type { SqliteContext, Stmt } from './context.js';
 import * as deliveries from './deliveryWrites.js';
 import * as jobs from './jobWrites.js';
+import * as jobTypeSpecs from './jobTypeSpecs.js';
 import { migrateSqlite } from './migrate.js';
 import { type AccountRow, type ApiKeyRow, type JobRow, accountFromRow, apiKeyFromRow, jobFromRow } from './rows.js';
 import { SQL, jobListSql } from './queries.js';
@@ -199,6 +202,24 @@ export class SqliteStore implements Store {
   workerSeen = (p: { id: string; now: Date }) => this.writes.run(() => workers.markWorkerSeen(this.c, p));
   workerList = (p: { seenSince: Date; limit: number }) => this.read(() => workers.listWorkers(this.c, p));
   jobAttemptRecords = (p: { ids: readonly string[] }) => this.read(() => workers.attemptRecords(this.c, p.ids));
+
+  // ---- declared job types
+
+  jobTypeSpecPut(p: { spec: DeclaredJobTypeSpec; revision: string; now: Date }): Promise<{ jobType: DeclaredJobType; created: boolean }> {
+    return this.writes.run(() => jobTypeSpecs.putJobTypeSpec(this.c, p));
+  }
+
+  jobTypeSpecGet(p: { type: string }): Promise<DeclaredJobType | null> {
+    return this.read(() => jobTypeSpecs.getJobTypeSpec(this.c, p.type));
+  }
+
+  jobTypeSpecList(): Promise<DeclaredJobType[]> {
+    return this.read(() => jobTypeSpecs.listJobTypeSpecs(this.c));
+  }
+
+  jobTypeSpecDelete(p: { type: string }): Promise<boolean> {
+    return this.writes.run(() => jobTypeSpecs.deleteJobTypeSpec(this.c, p.type));
+  }
 
   // ---- jobs
 
