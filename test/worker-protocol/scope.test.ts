@@ -101,4 +101,29 @@ describe('worker protocol: keys and scope', () => {
     const listed = await server.request('GET', '/v1/admin/worker-keys', { key: server.adminKey! });
     assert.notEqual(listed.json.data.find((k: { id: string }) => k.id === doomed.id).revokedAt, null);
   });
+
+  it('a type declared without code runs on a remote worker: declared, created, claimed with its private input, completed', async () => {
+    const declared = await server.request('PUT', '/v1/admin/job-types/py/reverse', {
+      key: server.adminKey!,
+      body: {
+        description: 'Reverses a text in Python',
+        inputSchema: { type: 'object', properties: { text: { type: 'string' }, token: { type: 'string' } }, required: ['text'], additionalProperties: false },
+        privateFields: ['token'],
+        creditCost: 2,
+        timeoutMs: 60_000,
+        maxAttempts: 2,
+      },
+    });
+    assert.equal(declared.status, 201, declared.text);
+    const py = await issueWorkerKey(server, ['py/reverse'], 'python');
+    const created = await server.request('POST', '/v1/jobs', { key: account.key, body: { type: 'py/reverse', input: { text: 'hello', token: 's3cret' } } });
+    assert.equal(created.status, 201, created.text);
+    const client = workerClient(server, py.key);
+    const job = await client.claimOne();
+    assert.deepEqual([job.id, job.input, job.maxAttempts, job.timeoutMs], [created.json.id, { text: 'hello', token: 's3cret' }, 2, 60_000]);
+    const done = await client.complete(job, { text: 'olleh' });
+    assert.equal(done.status, 200, done.text);
+    const seen = await server.request('GET', `/v1/jobs/${job.id}`, { key: account.key });
+    assert.deepEqual([seen.json.status, seen.json.output, seen.json.input.token], ['completed', { text: 'olleh' }, undefined]);
+  });
 });
