@@ -1,8 +1,8 @@
 import { type Account, isId } from '../domain/index.js';
 import { apiKeyView } from '../http/views.js';
 import { type Runtime, openRuntime } from '../runtime/index.js';
-import { createAccount, createApiKey, listApiKeys, revokeApiKey } from '../service/index.js';
-import { type Flags, UsageError, flagHelp, parseFlags, wantsHelp } from './options.js';
+import { createAccount, createApiKey, createWorkerKey, listApiKeys, listWorkerKeys, revokeApiKey, revokeWorkerKey } from '../service/index.js';
+import { type Flags, type ParsedFlags, UsageError, flagHelp, parseFlags, wantsHelp } from './options.js';
 import { allPages } from './pages.js';
 import { STORE_FLAGS, storeConfigFrom } from './runtimeFlags.js';
 
@@ -12,6 +12,9 @@ export const KEYS_FLAGS: Flags = {
   account: { kind: 'string', description: 'create, list: the account, by name or by id (acct_…)' },
   'create-account': { kind: 'boolean', description: 'create: make the account first when no account has that name' },
   credits: { kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER, description: 'with --create-account: its starting credits (default unlimited)' },
+  worker: { kind: 'boolean', description: 'create, list: worker keys (lrw_…, the worker protocol only) instead of account keys' },
+  types: { kind: 'string', description: 'with --worker, create: the job types the key may claim, comma-separated' },
+  name: { kind: 'string', description: 'with --worker, create: the key\'s name, shown in the list of workers (default: its types)' },
   json: { kind: 'boolean', description: 'Print the answer as JSON' },
   help: { kind: 'boolean', description: 'Show this help' },
 };
@@ -24,6 +27,10 @@ The operator's way to issue, list and revoke API keys, straight on the store (no
   longrun keys create --account acme --create-account --credits 1000
   longrun keys list [--account acme]                     key ids (key_…), accounts, last 4, revoked or live
   longrun keys revoke key_01JF…                          the key stops working at once
+  longrun keys create --worker --types py/reverse,py/upper [--name gpu]
+                                                         a worker key: claims jobs of those types, for every account
+  longrun keys list --worker                             worker keys (wkey_…), names, types, revoked or live
+  longrun keys revoke wkey_01JF…                         the worker key stops working at once
 
 ${flagHelp(KEYS_FLAGS)}`;
 
@@ -42,6 +49,8 @@ export async function keysCommand(argv: string[]): Promise<void> {
   if (!ACTIONS.includes(action)) throw new UsageError(`unknown action ${JSON.stringify(action)}; try longrun keys --help`);
   const positional = rest[0] !== undefined && !rest[0].startsWith('--') ? rest[0] : undefined;
   const flags = parseFlags(positional === undefined ? rest : rest.slice(1), KEYS_FLAGS);
+  if (flags.worker === true || positional?.startsWith('wkey_')) return workerKeysCommand(action, positional, flags);
+  if (flags.types !== undefined || flags.name !== undefined) throw new UsageError('--types and --name go with --worker');
   if (action === 'create' && !flags.account) throw new UsageError('longrun keys create needs --account NAME (or an acct_… id)');
   if (action === 'revoke' && !positional) throw new UsageError('longrun keys revoke needs a key id (key_…); longrun keys list shows them');
   if (flags.credits !== undefined && !flags['create-account']) throw new UsageError('--credits only goes with --create-account');
@@ -128,4 +137,43 @@ async function resolveAccount(
   }
   const made = await createAccount(runtime.deps, { name: ref, credits: options.credits });
   return { account: made.account, created: made.apiKey };
+}
+
+/**
+ * workerKeysCommand is `longrun keys … --worker` (and `revoke wkey_…`): issue a worker key for
+ * some job types, list worker keys, or revoke one. The secret is printed once.
+ */
+async function workerKeysCommand(action: string, positional: string | undefined, flags: ParsedFlags): Promise<void> {
+  if (flags.account !== undefined || flags['create-account'] !== undefined || flags.credits !== undefined) {
+    throw new UsageError('a worker key belongs to no account: --account, --create-account and --credits do not apply with --worker');
+  }
+  const types = flags.types === undefined ? [] : String(flags.types).split(',').map((t) => t.trim()).filter((t) => t !== '');
+  if (action === 'create' && types.length === 0) throw new UsageError('longrun keys create --worker needs --types TYPE[,TYPE…]');
+  const runtime = await openRuntime(storeConfigFrom(flags));
+  try {
+    if (action === 'revoke') {
+      await revokeWorkerKey(runtime.deps, positional!);
+      console.log(flags.json ? JSON.stringify({ id: positional, revoked: true }) : `revoked ${positional}`);
+    } else if (action === 'list') {
+      const keys = await allPages((page) => listWorkerKeys(runtime.deps, page));
+      const views = keys.map((k) => ({ id: k.id, name: k.name, types: k.types, last4: k.last4, createdAt: k.createdAt.toISOString(), revokedAt: k.revokedAt?.toISOString() ?? null }));
+      if (flags.json) return console.log(JSON.stringify(views, null, 2));
+      for (const k of views) console.log(`${k.id}  ${k.name}  ${k.types.join(',')}  …${k.last4}  ${k.revokedAt === null ? 'live' : `revoked ${k.revokedAt}`}`);
+      console.log(views.length === 1 ? '1 worker key' : `${views.length} worker keys`);
+    } else {
+      const key = await createWorkerKey(runtime.deps, { name: flags.name === undefined ? types.join(',') : String(flags.name), types });
+      if (flags.json) return console.log(JSON.stringify({ ...key, createdAt: key.createdAt.toISOString() }));
+      console.log(
+        [
+          `worker key ${key.id} (${key.name}) for ${key.types.join(', ')}, shown this once:`,
+          '',
+          `  ${key.key}`,
+          '',
+          `A worker uses it on /v1/worker/* only. Revoke it with: longrun keys revoke ${key.id}`,
+        ].join('\n'),
+      );
+    }
+  } finally {
+    await runtime.close();
+  }
 }

@@ -1,3 +1,5 @@
+import type { LeaseLostReason } from './worker.js';
+
 /**
  * Typed errors. Each carries its stable problem `code` and HTTP `status`; the HTTP layer maps
  * every LongrunError to problem+json in one place, and every code is documented in docs/errors.md.
@@ -171,13 +173,16 @@ export class PayloadTooLargeError extends LongrunError {
   readonly title = 'Payload too large';
 }
 
-/** LeaseLostError: a worker reported into a job it no longer holds (cancelled, reaped or retaken). */
+/**
+ * LeaseLostError: a worker reported into a job it no longer holds (cancelled, reaped or retaken).
+ * `reason`, when known, says why (see leaseLostReason); the API shows it as the problem's `reason`.
+ */
 export class LeaseLostError extends LongrunError {
   readonly code = 'lease_lost';
   readonly status = 409;
   readonly title = 'Lease lost';
-  constructor(readonly jobId: string) {
-    super(`The lease on job ${jobId} is no longer held by this worker`);
+  constructor(readonly jobId: string, readonly reason?: LeaseLostReason) {
+    super(`The lease on job ${jobId} is no longer held by this worker${reason ? ` (${reason})` : ''}`);
   }
 }
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
  */
 
 /** ID_PREFIXES are the kinds of object that carry an id. */
-export type IdPrefix = 'job' | 'acct' | 'key' | 'whd' | 'led';
+export type IdPrefix = 'job' | 'acct' | 'key' | 'whd' | 'led' | 'wkey' | 'wrk';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const ULID_LENGTH = 26;

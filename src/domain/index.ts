@@ -25,4 +25,5 @@ export * from './webhookSecrets.js';
 export * from './jobRefusals.js';
 export * from './claimOrder.js';
 export * from './jsonLimits.js';
+export * from './worker.js';
 export * from './declaredJobType.js';

@@ -13,12 +13,14 @@ import { namedWildcards } from './openapiPaths.js';
 import { errorHandler, sendProblem, toLongrunError } from './problem.js';
 import { accountRoutes } from './routes/account.js';
 import { adminRoutes } from './routes/admin.js';
+import { adminWorkerRoutes } from './routes/adminWorkers.js';
 import { eventRoutes } from './routes/events.js';
 import { fileRoutes } from './routes/files.js';
 import { jobRoutes } from './routes/jobs.js';
 import { jobTypeRoutes } from './routes/jobTypes.js';
 import { opsRoutes } from './routes/ops.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { workerRoutes } from './routes/worker.js';
 import { SHARED_SCHEMAS } from './schemas.js';
 import { clientErrorAnswer, connectAnswer } from './socketProblems.js';
 
@@ -112,6 +114,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(webhookRoutes, { deps });
   await app.register(fileRoutes, { deps });
   await app.register(adminRoutes, { deps });
+  await app.register(adminWorkerRoutes, { deps });
+  await app.register(workerRoutes, { deps });
   await app.register(jobTypeRoutes, { deps });
   return app;
 }

@@ -1,12 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../domain/index.js';
-import { type Principal, type ServiceDeps, authenticate, secretsEqual } from '../service/index.js';
+import { type Principal, type ServiceDeps, type WorkerPrincipal, authenticate, authenticateWorker, looksLikeWorkerKey, refuseWorkerKey, secretsEqual } from '../service/index.js';
 import type { RateLimiter } from './rateLimit.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** principal is who is calling; set by `requireAccount`. */
     principal: Principal;
+    /** worker is the worker key calling the worker protocol; set by `requireWorker`. */
+    worker: WorkerPrincipal;
   }
 }
 
@@ -29,7 +31,10 @@ export function presentedSecret(request: FastifyRequest): string | undefined {
  */
 export function requireAccount(deps: ServiceDeps, limiter: RateLimiter | null) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    request.principal = await authenticate(deps, presentedSecret(request));
+    const secret = presentedSecret(request);
+    // A worker key may claim any account's jobs of its types, so it reads no account's routes.
+    if (looksLikeWorkerKey(secret)) await refuseWorkerKey(deps, secret);
+    request.principal = await authenticate(deps, secret);
     if (!limiter) return;
     const decision = await limiter.take(request.principal.apiKeyId ?? request.principal.accountId);
     reply.headers({
@@ -50,6 +55,7 @@ export function requireAdmin(deps: ServiceDeps, adminKey: string | null) {
     const secret = presentedSecret(request);
     if (!secret) throw new UnauthorizedError('The admin API needs the admin key (LONGRUN_ADMIN_KEY)');
     if (adminKey !== null && secretsEqual(secret, adminKey)) return;
+    await refuseWorkerKey(deps, secret);
     const isAccountKey = await authenticate(deps, secret).then(
       () => true,
       () => false,
@@ -58,5 +64,22 @@ export function requireAdmin(deps: ServiceDeps, adminKey: string | null) {
       throw new ForbiddenError(adminKey === null ? 'The admin API is off: set LONGRUN_ADMIN_KEY to use it' : 'This route needs the admin key');
     }
     throw new UnauthorizedError('The admin key is not valid');
+  };
+}
+
+/**
+ * requireWorker is the onRequest hook of the worker protocol (/v1/worker/*): the secret must be a
+ * live worker key (`lrw_…`), which sets `request.worker`. An account key or the admin key gets 403
+ * (a claim would reveal other tenants' input); no key or an unknown one, 401. Worker keys are
+ * issued by the operator and are not rate limited (a fleet heartbeats often).
+ */
+export function requireWorker(deps: ServiceDeps, adminKey: string | null) {
+  return async (request: FastifyRequest) => {
+    const secret = presentedSecret(request);
+    if (secret && !looksLikeWorkerKey(secret)) {
+      const isOtherKey = (adminKey !== null && secretsEqual(secret, adminKey)) || (await authenticate(deps, secret).then(() => true, () => false));
+      if (isOtherKey) throw new ForbiddenError('The worker API needs a worker key (lrw_…); account and admin keys cannot use it');
+    }
+    request.worker = await authenticateWorker(deps, secret);
   };
 }

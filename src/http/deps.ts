@@ -24,6 +24,8 @@ export interface AppDeps {
    * (buildMetricsApp), so the API's port does not.
    */
   metrics?: { token?: string | null; separate?: boolean };
+  /** workerFileMaxBytes is the largest file a remote worker may upload (default 50 MiB; `--render-max-bytes`). */
+  workerFileMaxBytes?: number;
   /** version is shown in /openapi.json. */
   version?: string;
   /** timers run the event streams' pings (default Node's); tests pass a ManualClock. */

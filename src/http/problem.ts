@@ -5,6 +5,7 @@ import {
   InternalError,
   describeFieldProblem,
   InvalidRequestError,
+  LeaseLostError,
   LongrunError,
   NotFoundError,
   PayloadTooLargeError,
@@ -61,6 +62,8 @@ export function problemBody(error: LongrunError): Record<string, unknown> {
     code: error.code,
   };
   if (error.errors) body.errors = error.errors;
+  // A worker told its lease is lost learns why (cancelled, expired, timeout, superseded).
+  if (error instanceof LeaseLostError && error.reason) body.reason = error.reason;
   return body;
 }
 

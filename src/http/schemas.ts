@@ -69,6 +69,11 @@ export const problemSchema = {
     status: { type: 'integer' },
     detail: { type: 'string' },
     code: { type: 'string', enum: ERROR_CODES },
+    reason: {
+      type: 'string',
+      enum: ['cancelled', 'expired', 'timeout', 'superseded'],
+      description: '`lease_lost` only: why the lease is no longer current (see the worker protocol in docs/api.md).',
+    },
     errors: {
       type: 'array',
       items: {

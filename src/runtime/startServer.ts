@@ -51,6 +51,7 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
       service: deps,
       adminKey: config.adminKey,
       bodyLimit: config.bodyLimit,
+      workerFileMaxBytes: config.render?.maxOutputBytes,
       rateLimiter: config.rateLimit ? new RateLimiter(store, deps.clock, config.rateLimit, Math.max(1, config.rateBurst ?? config.rateLimit * 2)) : null,
       log: deps.log,
       metrics: { token: config.metricsToken ?? null, separate: Boolean(config.metricsListen) },

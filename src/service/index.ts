@@ -21,3 +21,6 @@ export * from './deliveryAttempts.js';
 export * from './webhookDeliveries.js';
 export * from './jobFiles.js';
 export * from './purgeJob.js';
+export * from './workerKeys.js';
+export * from './remoteAttempts.js';
+export * from './remoteClaim.js';

@@ -1,6 +1,10 @@
 import type {
   Account,
   ApiKey,
+  AttemptRecord,
+  RemoteWorker,
+  WorkerContact,
+  WorkerKey,
   DeclaredJobType,
   DeclaredJobTypeSpec,
   Delivery,
@@ -92,6 +96,21 @@ export interface Store {
   /** apiKeyRevoke marks the key revoked; false when there is no such live key. */
   apiKeyRevoke(p: { id: string; now: Date }): Promise<boolean>;
 
+  /** workerKeyInsert stores a worker key (only the hash of its secret). */
+  workerKeyInsert(p: { key: WorkerKey }): Promise<WorkerKey>;
+  /** workerKeyGet returns the worker key, revoked or not, or null. */
+  workerKeyGet(p: { id: string }): Promise<WorkerKey | null>;
+  /** workerKeyList returns up to `limit` worker keys, revoked or not, with ids after `afterId` (null: from the first), oldest first. */
+  workerKeyList(p: { afterId: string | null; limit: number }): Promise<WorkerKey[]>;
+  /** workerKeyRevoke marks the worker key revoked; false when there is no such live key. */
+  workerKeyRevoke(p: { id: string; now: Date }): Promise<boolean>;
+  /** workerRecord writes what a claim tells of a remote worker (a new row, or the row refreshed, first seen kept). */
+  workerRecord(p: { worker: WorkerContact }): Promise<void>;
+  /** workerSeen moves a known remote worker's last contact to `now` (its heartbeats); an unknown id is no error. */
+  workerSeen(p: { id: string; now: Date }): Promise<void>;
+  /** workerList returns up to `limit` remote workers last seen at or after `seenSince`, most recent first, with the jobs each holds now. */
+  workerList(p: { seenSince: Date; limit: number }): Promise<RemoteWorker[]>;
+
   /**
    * jobTypeSpecPut stores a declared job type under `revision`, replacing the one of the same name
    * (which keeps its createdAt); `created` tells an insert from a replacement. Jobs already created
@@ -123,8 +142,12 @@ export interface Store {
    * `leaseExpiresAt = now + leaseMs`.
    */
   jobClaim(p: { workerId: string; types: readonly string[]; now: Date; leaseMs: number; limit: number }): Promise<Job[]>;
-  /** jobHeartbeat pushes the lease forward. Throws LeaseLostError when the token is stale. */
-  jobHeartbeat(p: LeaseParams & { leaseMs: number }): Promise<Job>;
+  /**
+   * jobHeartbeat pushes the lease forward; with `checkpoint` it also stores that value on the job
+   * (null clears it), for the next attempt's claim (see jobAttemptRecords). Throws LeaseLostError
+   * when the token is stale.
+   */
+  jobHeartbeat(p: LeaseParams & { leaseMs: number; checkpoint?: JsonValue | null }): Promise<Job>;
   /** jobProgress records progress and message. Throws LeaseLostError when the token is stale. */
   jobProgress(p: LeaseParams & { progress: number; statusMessage: string | null }): Promise<Job>;
   /** jobComplete moves a running job to completed with its output. Throws LeaseLostError. */
@@ -146,6 +169,12 @@ export interface Store {
    * JobNotFoundError or JobNotCancellableError.
    */
   jobCancel(p: { id: string; accountId: string; now: Date }): Promise<Job>;
+  /**
+   * jobAttemptRecords returns, for those of `ids` that exist, the job with its stored checkpoint and
+   * the lease token of the attempt that ended last (any order). The worker protocol hands the
+   * checkpoint to a claim and tells a stale lease why it lost the job.
+   */
+  jobAttemptRecords(p: { ids: readonly string[] }): Promise<AttemptRecord[]>;
   /** jobListExpired returns running jobs whose lease expired by `now`, oldest expiry first. */
   jobListExpired(p: { now: Date; limit: number }): Promise<Job[]>;
 

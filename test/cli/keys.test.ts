@@ -124,4 +124,29 @@ describe('longrun keys', () => {
     assert.equal(again.code, 1);
     assert.match(again.stderr, new RegExp(`API key ${made.keyId} not found`));
   });
+
+  it('issues a worker key for some types with --worker, which claims over HTTP; lists and revokes it', async () => {
+    const run = await longrun(['keys', 'create', '--worker', '--types', 'demo/sleep,html/pdf', '--name', 'gpu', '--db', db, '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    const key = JSON.parse(run.stdout);
+    assert.match(key.key, /^lrw_[0-9A-Z]{26}_[A-Za-z0-9_-]{43}$/);
+    assert.deepEqual([key.name, key.types], ['gpu', ['demo/sleep', 'html/pdf']]);
+    const claim = await server.request('POST', '/v1/worker/claim', { key: key.key, body: { max: 1 } });
+    assert.equal(claim.status, 200, claim.text);
+    assert.equal(await status(key.key), 403, 'a worker key reads no account route');
+
+    const listed = await longrun(['keys', 'list', '--worker', '--db', db]);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, new RegExp(`^${key.id}  gpu  demo/sleep,html/pdf  …${key.key.slice(-4)}  live$`, 'm'));
+    const revoked = await longrun(['keys', 'revoke', key.id, '--db', db]);
+    assert.equal(revoked.code, 0, revoked.stderr);
+    assert.equal((await server.request('POST', '/v1/worker/claim', { key: key.key, body: { max: 1 } })).status, 401);
+
+    const noTypes = await longrun(['keys', 'create', '--worker', '--db', db]);
+    assert.equal(noTypes.code, 2, noTypes.stderr);
+    assert.match(noTypes.stderr, /--types/);
+    const withAccount = await longrun(['keys', 'create', '--worker', '--types', 'a', '--account', 'acme', '--db', db]);
+    assert.notEqual(withAccount.code, 0);
+    assert.match(withAccount.stderr, /belongs to no account/);
+  });
 });

@@ -22,6 +22,7 @@ import { describeRetention } from './contract/retention.js';
 import { describeTransitions } from './contract/transitions.js';
 import { describeUsage } from './contract/usage.js';
 import { describeWatch } from './contract/watch.js';
+import { describeWorkers } from './contract/workers.js';
 
 /**
  * describeStoreContract runs the whole contract against the stores `open` makes (one per test);
@@ -48,6 +49,7 @@ export function describeStoreContract(name: string, open: OpenStore, openPair: O
     describeDeliveries(open);
     describeJobTypeSpecs(open);
     describeErrors(open);
+    describeWorkers(open);
     describeWatch(openPair);
   });
 }

@@ -85,8 +85,11 @@ export async function claimJobs(
 }
 
 /** heartbeatJob pushes the lease to now + leaseMs. */
-export async function heartbeatJob(tx: Tx, p: LeaseParams & { leaseMs: number }): Promise<Job> {
-  return leased(p.id, await tx.one<JobRow>(SQL.jobHeartbeat, [p.id, p.leaseToken, new Date(p.now.getTime() + p.leaseMs)]));
+export async function heartbeatJob(tx: Tx, p: LeaseParams & { leaseMs: number; checkpoint?: JsonValue | null }): Promise<Job> {
+  // JSON text for jsonb; a JSON null clears the checkpoint like SQL NULL.
+  const checkpoint = p.checkpoint === undefined || p.checkpoint === null ? null : JSON.stringify(p.checkpoint);
+  const params = [p.id, p.leaseToken, new Date(p.now.getTime() + p.leaseMs), p.checkpoint !== undefined, checkpoint];
+  return leased(p.id, await tx.one<JobRow>(SQL.jobHeartbeat, params));
 }
 
 /** progressJob records progress and message. */

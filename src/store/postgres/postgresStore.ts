@@ -1,18 +1,7 @@
 import type pg from 'pg';
 import {
-  type Account,
-  type ApiKey,
-  type DeclaredJobType,
-  type DeclaredJobTypeSpec,
-  type Delivery,
-  type DeliveryWithAttempts,
-  type Job,
-  type JobError,
-  type JsonValue,
-  type RateLimits,
-  checkPurgeable,
-  idFloor,
-  ulid,
+  type Account, type ApiKey, type DeclaredJobType, type DeclaredJobTypeSpec, type Delivery, type DeliveryWithAttempts, type Job,
+  type JobError, type JsonValue, type RateLimits, type WorkerContact, type WorkerKey, checkPurgeable, idFloor, ulid,
 } from '../../domain/index.js';
 import { withAttempts } from '../deliveryColumns.js';
 import type {
@@ -37,6 +26,7 @@ import * as jobTypeSpecs from './jobTypeSpecs.js';
 import { Listener, type ListenerState } from './listener.js';
 import { LOCK_CLASS_EVENTS, eventChannel, schemaKey } from './names.js';
 import { SQL, jobListSql } from './queries.js';
+import * as workers from './workers.js';
 import {
   type AccountRow,
   type ApiKeyRow,
@@ -178,6 +168,17 @@ export class PostgresStore implements Store {
     return this.db.tx('write', async (tx) => (await tx.run(SQL.apiKeyRevoke, [p.id, p.now])) === 1);
   }
 
+  // ---- remote workers and their keys (workers.ts)
+
+  workerKeyInsert = (p: { key: WorkerKey }) => workers.insertWorkerKey(this.db, p.key);
+  workerKeyGet = (p: { id: string }) => workers.getWorkerKey(this.db, p.id);
+  workerKeyList = (p: { afterId: string | null; limit: number }) => workers.listWorkerKeys(this.db, p);
+  workerKeyRevoke = (p: { id: string; now: Date }) => workers.revokeWorkerKey(this.db, p);
+  workerRecord = (p: { worker: WorkerContact }) => workers.recordWorker(this.db, p.worker);
+  workerSeen = (p: { id: string; now: Date }) => workers.markWorkerSeen(this.db, p);
+  workerList = (p: { seenSince: Date; limit: number }) => workers.listWorkers(this.db, p);
+  jobAttemptRecords = (p: { ids: readonly string[] }) => workers.attemptRecords(this.db, p.ids);
+
   // ---- declared job types
 
   jobTypeSpecPut(p: { spec: DeclaredJobTypeSpec; revision: string; now: Date }): Promise<{ jobType: DeclaredJobType; created: boolean }> {
@@ -223,7 +224,7 @@ export class PostgresStore implements Store {
     return this.db.tx('events', (tx) => jobs.claimJobs(tx, p, this.c));
   }
 
-  jobHeartbeat(p: LeaseParams & { leaseMs: number }): Promise<Job> {
+  jobHeartbeat(p: LeaseParams & { leaseMs: number; checkpoint?: JsonValue | null }): Promise<Job> {
     return this.db.tx('write', (tx) => jobs.heartbeatJob(tx, p));
   }
 

@@ -29,7 +29,8 @@ function withEvent(update: string, kind: JobEventKind, originParam: string): str
 }
 
 const LEASED = `id = $1 AND status = 'running' AND lease_token = $2`;
-const LEASE_CLEARED = 'lease_token = NULL, lease_expires_at = NULL';
+// The ended attempt's token is kept (see migration 0008): a repeated `complete` is recognised by it.
+const LEASE_CLEARED = 'last_lease_token = coalesce(lease_token, last_lease_token), lease_token = NULL, lease_expires_at = NULL';
 // $6 is the reaper's re-check: only a lease that really ran out by then may be failed by it.
 const EXPIRED_BY = '($6::timestamptz IS NULL OR lease_expires_at <= $6::timestamptz)';
 
@@ -124,7 +125,10 @@ export const SQL = {
       ORDER BY priority DESC, id)
     SELECT * FROM claimed`,
   // $1 id, $2 token, $3 lease until. A heartbeat is not a change: no event, no eventSeq.
-  jobHeartbeat: `UPDATE jobs SET lease_expires_at = $3 WHERE ${LEASED} RETURNING *`,
+  // $4 false keeps the stored checkpoint; true replaces it with $5 (NULL clears it).
+  jobHeartbeat: `
+    UPDATE jobs SET lease_expires_at = $3, checkpoint = CASE WHEN $4::boolean THEN $5::jsonb ELSE checkpoint END
+    WHERE ${LEASED} RETURNING *`,
   // $1 id, $2 token, $3 now, $4 progress, $5 message, $6 origin
   jobProgress: withEvent(
     `UPDATE jobs SET progress = $4, status_message = $5, updated_at = $3, event_seq = event_seq + 1 WHERE ${LEASED}`,

@@ -75,9 +75,11 @@ export function claimJobs(c: SqliteContext, p: { workerId: string; types: readon
 }
 
 /** heartbeatJob pushes the lease to now + leaseMs. */
-export function heartbeatJob(c: SqliteContext, p: LeaseParams & { leaseMs: number }): Job {
+export function heartbeatJob(c: SqliteContext, p: LeaseParams & { leaseMs: number; checkpoint?: JsonValue | null }): Job {
   const now = p.now.getTime();
-  return leased(p.id, c.stmt(SQL.jobHeartbeat).get({ id: p.id, token: p.leaseToken, now, lease_until: now + p.leaseMs }) as JobRow | undefined);
+  const checkpoint = p.checkpoint === undefined || p.checkpoint === null ? null : JSON.stringify(p.checkpoint);
+  const params = { id: p.id, token: p.leaseToken, lease_until: now + p.leaseMs, set_checkpoint: p.checkpoint === undefined ? 0 : 1, checkpoint };
+  return leased(p.id, c.stmt(SQL.jobHeartbeat).get(params) as JobRow | undefined);
 }
 
 /** progressJob records progress and message. */

@@ -11,7 +11,8 @@ import { JOB_COLUMNS } from '../jobColumns.js';
 export const jobInsertSql = `INSERT INTO jobs (${JOB_COLUMNS.join(', ')}) VALUES (${JOB_COLUMNS.map((c) => `@${c}`).join(', ')})`;
 
 const LEASED = `id = @id AND status = 'running' AND lease_token = @token`;
-const LEASE_CLEARED = `lease_token = NULL, lease_expires_at = NULL`;
+// The ended attempt's token is kept (see migration 0008): a repeated `complete` is recognised by it.
+const LEASE_CLEARED = `last_lease_token = coalesce(lease_token, last_lease_token), lease_token = NULL, lease_expires_at = NULL`;
 
 /** SQL holds the driver's fixed queries, by store method. */
 export const SQL = {
@@ -39,7 +40,10 @@ export const SQL = {
     WHERE e.id > ? AND e.origin <> ? ORDER BY e.id LIMIT ?`,
   jobGet: 'SELECT * FROM jobs WHERE id = ?',
 
-  jobHeartbeat: `UPDATE jobs SET lease_expires_at = @lease_until WHERE ${LEASED} RETURNING *`,
+  // @set_checkpoint 0 keeps the stored checkpoint; 1 replaces it with @checkpoint (NULL clears it).
+  jobHeartbeat: `
+    UPDATE jobs SET lease_expires_at = @lease_until, checkpoint = CASE WHEN @set_checkpoint = 1 THEN @checkpoint ELSE checkpoint END
+    WHERE ${LEASED} RETURNING *`,
   jobProgress: `
     UPDATE jobs SET progress = @progress, status_message = @message, updated_at = @now, event_seq = event_seq + 1
     WHERE ${LEASED} RETURNING *`,

@@ -10,6 +10,8 @@ import {
   type JobError,
   type JsonValue,
   type RateLimits,
+  type WorkerContact,
+  type WorkerKey,
   idFloor,
   ulid,
 } from '../../domain/index.js';
@@ -37,6 +39,7 @@ import { type AccountRow, type ApiKeyRow, type JobRow, accountFromRow, apiKeyFro
 import { SQL, jobListSql } from './queries.js';
 import { RateBuckets } from './rateBuckets.js';
 import { WriteQueue } from './writeQueue.js';
+import * as workers from './workers.js';
 
 /** SqliteDurability: `full` fsyncs every commit (the default); `normal` survives a process crash, not a power loss. */
 export type SqliteDurability = 'full' | 'normal';
@@ -189,6 +192,17 @@ export class SqliteStore implements Store {
     );
   }
 
+  // ---- remote workers and their keys (workers.ts)
+
+  workerKeyInsert = (p: { key: WorkerKey }) => this.writes.run(() => workers.insertWorkerKey(this.c, p.key));
+  workerKeyGet = (p: { id: string }) => this.read(() => workers.getWorkerKey(this.c, p.id));
+  workerKeyList = (p: { afterId: string | null; limit: number }) => this.read(() => workers.listWorkerKeys(this.c, p));
+  workerKeyRevoke = (p: { id: string; now: Date }) => this.writes.run(() => workers.revokeWorkerKey(this.c, p));
+  workerRecord = (p: { worker: WorkerContact }) => this.writes.run(() => workers.recordWorker(this.c, p.worker));
+  workerSeen = (p: { id: string; now: Date }) => this.writes.run(() => workers.markWorkerSeen(this.c, p));
+  workerList = (p: { seenSince: Date; limit: number }) => this.read(() => workers.listWorkers(this.c, p));
+  jobAttemptRecords = (p: { ids: readonly string[] }) => this.read(() => workers.attemptRecords(this.c, p.ids));
+
   // ---- declared job types
 
   jobTypeSpecPut(p: { spec: DeclaredJobTypeSpec; revision: string; now: Date }): Promise<{ jobType: DeclaredJobType; created: boolean }> {
@@ -242,7 +256,7 @@ export class SqliteStore implements Store {
     return this.writes.run(() => jobs.claimJobs(this.c, p));
   }
 
-  jobHeartbeat(p: LeaseParams & { leaseMs: number }): Promise<Job> {
+  jobHeartbeat(p: LeaseParams & { leaseMs: number; checkpoint?: JsonValue | null }): Promise<Job> {
     return this.writes.run(() => jobs.heartbeatJob(this.c, p));
   }
 
