@@ -105,6 +105,11 @@ export class SqliteStore implements Store {
     }
   }
 
+  /** databaseFiles: an embedded database serves no other machine, so files stay in a folder (null). */
+  databaseFiles(): null {
+    return null;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
