@@ -92,7 +92,13 @@ export class S3FileStore implements FileStore {
       await response.body?.cancel();
       return null;
     }
-    return response.body ? Readable.fromWeb(response.body as WebReadableStream<Uint8Array>) : Readable.from([]);
+    const body = response.body ? Readable.fromWeb(response.body as WebReadableStream<Uint8Array>) : Readable.from([]);
+    if (!p.range) return body;
+    // Some S3-compatible servers ignore a Range (200) or send more than asked (s3rver reads
+    // `bytes=0-0` as the whole file): keep exactly the bytes asked for.
+    const sentFrom = response.status === 206 ? Number(/^bytes (\d+)-/.exec(response.headers.get('content-range') ?? '')?.[1] ?? p.range.start) : 0;
+    if (sentFrom > p.range.start) throw new Error(`S3 read: the server sent bytes from ${sentFrom}, not ${p.range.start}`);
+    return Readable.from(exactBytes(body, p.range.start - sentFrom, p.range.end - p.range.start + 1), { objectMode: false });
   }
 
   async deleteJobFiles(jobId: string): Promise<void> {
@@ -178,6 +184,19 @@ export class S3FileStore implements FileStore {
   private objectUrl(jobId: string, name: string): string {
     // Job ids, safe names and a prefix of such characters need no escaping in a URL path.
     return `${this.bucketUrl()}/${this.settings.prefix ?? ''}${jobId}/${name}`;
+  }
+}
+
+/** exactBytes skips `skip` bytes of `source` and yields the next `length`, then stops reading it. */
+async function* exactBytes(source: Readable, skip: number, length: number): AsyncGenerator<Buffer> {
+  for await (const chunk of source as AsyncIterable<Buffer>) {
+    const piece = chunk.subarray(Math.min(skip, chunk.length), Math.min(chunk.length, skip + length));
+    skip = Math.max(0, skip - chunk.length);
+    if (piece.length > 0) {
+      length -= piece.length;
+      yield piece;
+    }
+    if (length === 0) break;
   }
 }
 
