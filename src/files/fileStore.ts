@@ -52,6 +52,12 @@ export interface FileStore {
   fileStat(p: { jobId: string; name: string }): Promise<StoredFile | null>;
   /** fileRead streams a file, or the inclusive `range` of it; null when there is no such file. */
   fileRead(p: { jobId: string; name: string; range?: FileRange }): Promise<Readable | null>;
+  /**
+   * fileReadUrl, where a driver has one, is a URL that reads the file without credentials for a
+   * while (S3's presigned GET, when redirects are on), or null; the API then answers a download
+   * with a redirect to it. The file is not checked: ask fileStat first.
+   */
+  fileReadUrl?(p: { jobId: string; name: string }): Promise<string | null>;
   /** deleteJobFiles removes every file of the job; a job without files is not an error. */
   deleteJobFiles(jobId: string): Promise<void>;
   /** close releases what the store holds (the local driver holds nothing). */

@@ -20,6 +20,8 @@ export interface S3Settings {
   prefix?: string;
   /** pathStyle addresses the bucket as `endpoint/bucket/key` (MinIO, most self-hosted servers) rather than `bucket.host/key`. */
   pathStyle: boolean;
+  /** redirectSeconds > 0 gives downloads a presigned GET valid that long (fileReadUrl); 0 or absent: none. */
+  redirectSeconds?: number;
   /** partBytes is the part size of a multipart upload, the most one write holds in memory (default 8 MiB; at least 5 MiB, S3's minimum). */
   partBytes?: number;
 }
@@ -118,16 +120,27 @@ export class S3FileStore implements FileStore {
     } while (token);
   }
 
-  /**
-   * presignedReadUrl is a URL that reads the file without credentials until `expiresSeconds` pass
-   * (a query-signed GET), for a download answered with a redirect.
-   */
-  async presignedReadUrl(p: { jobId: string; name: string; expiresSeconds: number }): Promise<string> {
+  /** fileReadUrl is a presigned GET of the file valid for `redirectSeconds`, or null when those are 0. */
+  async fileReadUrl(p: { jobId: string; name: string }): Promise<string | null> {
     assertFileKey(p.jobId, p.name);
+    const seconds = this.settings.redirectSeconds ?? 0;
+    if (seconds <= 0) return null;
     const url = new URL(this.objectUrl(p.jobId, p.name));
-    url.searchParams.set('X-Amz-Expires', String(p.expiresSeconds));
+    url.searchParams.set('X-Amz-Expires', String(seconds));
     const signed = await this.client.sign(url.toString(), { method: 'GET', aws: { signQuery: true } });
     return signed.url;
+  }
+
+  /** checkBucket throws, with S3's reason, unless the bucket answers a listing with these credentials. */
+  async checkBucket(): Promise<void> {
+    const url = new URL(this.bucketUrl());
+    url.searchParams.set('list-type', '2');
+    url.searchParams.set('max-keys', '1');
+    try {
+      await (await this.send(url.toString(), 'GET', 'check bucket')).text();
+    } catch (error) {
+      throw new Error(`--files s3: bucket ${this.settings.bucket} at ${this.settings.endpoint}: ${(error as Error).message}`, { cause: error });
+    }
   }
 
   async close(): Promise<void> {}
