@@ -32,8 +32,9 @@ export const FILE_FLAGS: Flags = {
   },
 };
 
-// A prefix of path characters only: it becomes part of every key and URL path as it is.
-const PREFIX = /^([A-Za-z0-9._-]+\/)*$/;
+// Folders of path characters, none starting with a dot: the prefix becomes part of every key and
+// URL path as it is, so it must need no escaping and never read as `.` or `..`.
+const PREFIX = /^([A-Za-z0-9][A-Za-z0-9._-]*\/)*$/;
 
 /** filesChoiceFrom turns parsed FILE_FLAGS into a FilesChoice, or undefined for the default; throws UsageError naming a missing or bad setting. */
 export function filesChoiceFrom(flags: ParsedFlags): FilesChoice | undefined {
@@ -48,7 +49,7 @@ export function filesChoiceFrom(flags: ParsedFlags): FilesChoice | undefined {
     return String(value);
   };
   const prefix = String(flags['s3-prefix'] ?? '');
-  if (!PREFIX.test(prefix)) throw new UsageError(`--s3-prefix (LONGRUN_S3_PREFIX) must be folders of letters, digits, . _ - each ending in /, not ${JSON.stringify(prefix)}`);
+  if (!PREFIX.test(prefix)) throw new UsageError(`--s3-prefix (LONGRUN_S3_PREFIX) must be folders of letters, digits, . _ - (not starting with a dot) each ending in /, not ${JSON.stringify(prefix)}`);
   return {
     kind,
     s3: {
