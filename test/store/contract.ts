@@ -10,6 +10,7 @@ import { describeDeliveries } from './contract/deliveries.js';
 import { describeErrors } from './contract/errors.js';
 import { describeEvents } from './contract/events.js';
 import { describeExpired } from './contract/expired.js';
+import { describeFiles } from './contract/files.js';
 import { describeJobsInsert } from './contract/jobs-insert.js';
 import { describeLease } from './contract/lease.js';
 import { describeLedger } from './contract/ledger.js';
@@ -46,6 +47,7 @@ export function describeStoreContract(name: string, open: OpenStore, openPair: O
     describePurge(open);
     describeDeliveries(open);
     describeErrors(open);
+    describeFiles(open);
     describeWatch(openPair);
   });
 }
