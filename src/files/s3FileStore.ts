@@ -52,6 +52,12 @@ export class S3FileStore implements FileStore {
       retries: 3,
     });
     this.partBytes = Math.max(MIN_PART_BYTES, settings.partBytes ?? DEFAULT_PART_BYTES);
+    // Checked here so a bad setting stops the process at start with its reason, not a bare "Invalid URL".
+    if (!URL.canParse(settings.endpoint)) throw new Error(`S3 endpoint ${JSON.stringify(settings.endpoint)} is not a URL`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/.test(settings.bucket)) throw new Error(`S3 bucket ${JSON.stringify(settings.bucket)} is not a bucket name`);
+    if (!URL.canParse(this.bucketUrl())) {
+      throw new Error(`S3 endpoint ${settings.endpoint} cannot address bucket ${settings.bucket} as a host name (${settings.bucket}.HOST); use path-style addressing (--s3-path-style)`);
+    }
   }
 
   async fileWrite(p: FileWrite): Promise<StoredFile> {

@@ -40,7 +40,12 @@ export async function openFileStore(choice: FilesChoice | string | null, store?:
       return files;
     }
     case 's3': {
-      const files = new S3FileStore(choice.s3);
+      let files: S3FileStore;
+      try {
+        files = new S3FileStore(choice.s3);
+      } catch (error) {
+        throw new Error(`--files s3: ${(error as Error).message}`);
+      }
       await files.checkBucket();
       return files;
     }

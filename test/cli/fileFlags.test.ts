@@ -1,10 +1,15 @@
 // `--files` and the `--s3-…` flags become a FilesChoice, and every missing or bad setting is
-// refused naming the flag and its variable, before anything starts.
+// refused naming the flag and its variable, before anything starts; a file store the process
+// cannot use stops `longrun serve` at once with a one-line reason (the built CLI: `npm run build`).
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { filesChoiceFrom } from '../../src/cli/fileFlags.js';
 import { UsageError, parseFlags } from '../../src/cli/options.js';
 import { SERVE_FLAGS } from '../../src/cli/serve.js';
+import { runLongrun } from '../helpers/processes.js';
 
 const S3_ENV = {
   LONGRUN_FILES: 's3',
@@ -56,5 +61,16 @@ describe('file store flags', () => {
     assert.match(refusal(['--s3-endpoint', 'minio:9000'], S3_ENV), /^--s3-endpoint must be an http:\/\/ or https:\/\/ URL/);
     assert.match(refusal(['--s3-prefix', '../x/'], S3_ENV), /^--s3-prefix \(LONGRUN_S3_PREFIX\) must be folders/);
     assert.equal(refusal(['--files-redirect', '60']), '--files-redirect (LONGRUN_FILES_REDIRECT) needs --files s3');
+  });
+
+  it('stops longrun serve at once when the file store cannot be used', { timeout: 60_000 }, async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'longrun-fileflags-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const onSqlite = await runLongrun(['serve', '--port', '0', '--data-dir', dir, '--files', 'postgres']);
+    assert.equal(onSqlite.code, 1);
+    assert.equal(onSqlite.stderr, "longrun: --files postgres keeps files in a PostgreSQL database, and this process's --db is a sqlite store; use --files local or s3");
+    const ipHost = await runLongrun(['serve', '--port', '0', '--data-dir', dir], { ...S3_ENV, LONGRUN_S3_BUCKET: 'b' } as Record<string, string>);
+    assert.equal(ipHost.code, 1);
+    assert.equal(ipHost.stderr, 'longrun: --files s3: S3 endpoint http://127.0.0.1:9000 cannot address bucket b as a host name (b.HOST); use path-style addressing (--s3-path-style)');
   });
 });

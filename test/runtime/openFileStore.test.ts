@@ -64,6 +64,10 @@ describe('openFileStore', () => {
     const jobId = newId('job');
     await files.filePut({ jobId, name: 'a.pdf', data: DATA });
     assert.equal((await files.fileStat({ jobId, name: 'a.pdf' }))?.size, DATA.byteLength);
+    await assert.rejects(
+      openFileStore({ kind: 's3', s3: { ...s3.settings, pathStyle: false } }),
+      /^Error: --files s3: S3 endpoint http:\/\/127\.0\.0\.1:\d+ cannot address bucket longrun-test as a host name \(longrun-test\.HOST\); use path-style addressing \(--s3-path-style\)$/,
+    );
     await assert.rejects(openFileStore({ kind: 's3', s3: { ...s3.settings, bucket: 'no-such-bucket' } }), /--files s3: bucket no-such-bucket at http:\/\/127\.0\.0\.1:\d+: S3 check bucket \/no-such-bucket: 404 NoSuchBucket/);
   });
 });
