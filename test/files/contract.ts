@@ -18,6 +18,12 @@ export interface FileStoreHarness {
   held(jobId: string): Promise<number>;
   /** bigBytes is a size that spans several of the driver's chunks or parts. */
   bigBytes: number;
+  /**
+   * inFlight, where the driver's storage shows a write in progress, counts the bytes it has
+   * stored so far for the job (a temporary file, chunk rows), and `unitBytes` is the most it may
+   * hold back (one chunk). S3 keeps the parts of an upload out of sight until it completes.
+   */
+  inFlight?: { bytes(jobId: string): Promise<number>; unitBytes: number };
 }
 
 /** OpenHarness opens one harness per test; its close runs after the test. */
@@ -79,6 +85,30 @@ export function describeFileStoreContract(name: string, open: OpenHarness, optio
       const before = await held(jobId);
       await files.fileWrite({ jobId, name: 'video.mp4', body: pieces(pattern(bigBytes, 2)) });
       assert.equal(await held(jobId), before, 'the replaced file left nothing behind');
+    });
+
+    test('stores the body as it arrives, holding back at most one chunk of it', async ({ files, newJobId, inFlight, bigBytes }) => {
+      if (!inFlight) return; // the driver's storage does not show a write in progress
+      const jobId = await newJobId();
+      const data = pattern(bigBytes * 4, 4);
+      let given = 0;
+      const checks: number[] = [];
+      async function* body(): AsyncGenerator<Uint8Array> {
+        for (let at = 0; at < data.length; at += 1000) {
+          // Asked for more: what was given before must be stored by now, but for one chunk.
+          if (given >= inFlight!.unitBytes) {
+            const stored = await inFlight!.bytes(jobId);
+            assert.ok(stored >= given - inFlight!.unitBytes, `${stored} bytes stored after ${given} were given`);
+            checks.push(stored);
+          }
+          const piece = data.subarray(at, at + 1000);
+          given += piece.length;
+          yield piece;
+        }
+      }
+      await files.fileWrite({ jobId, name: 'stream.bin', body: body() });
+      assert.ok(checks.some((stored) => stored > 0), 'the store wrote before the body ended');
+      assert.ok(checks.length > 3);
     });
 
     test('serves byte ranges: inside one chunk, across chunks, the last byte and the whole', async ({ files, newJobId, bigBytes }) => {

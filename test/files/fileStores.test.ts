@@ -2,7 +2,7 @@
 // (small chunks, so every read and write crosses several) and S3 against a local s3rver (a body
 // over one part, so writes go through multipart uploads). PostgreSQL needs
 // LONGRUN_TEST_POSTGRES_URL; without it that suite says it was skipped.
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
@@ -21,6 +21,14 @@ describeFileStoreContract('local', async () => {
     // Every entry in the job's folder: files, type notes and temporaries alike.
     held: async (jobId) => (await readdir(join(root, jobId)).catch(() => [])).length,
     bigBytes: 200_000,
+    inFlight: {
+      // The temporary file an unfinished write fills (a dot name), by its size on disk.
+      bytes: async (jobId) => {
+        const names = (await readdir(join(root, jobId)).catch(() => [])).filter((name) => name.endsWith('.tmp'));
+        return (await Promise.all(names.map(async (name) => (await stat(join(root, jobId, name))).size))).reduce((a, b) => a + b, 0);
+      },
+      unitBytes: 1000,
+    },
     close: () => rm(root, { recursive: true, force: true }),
   };
 });
@@ -39,6 +47,10 @@ describeFileStoreContract(
       // Chunks are what a file is made of; a chunk no file points at is a leftover.
       held: async (jobId) => Number((await store.pool.query('SELECT count(*) AS n FROM job_file_chunks WHERE job_id = $1', [jobId])).rows[0].n),
       bigBytes: chunkBytes * 12 + 5,
+      inFlight: {
+        bytes: async (jobId) => Number((await store.pool.query('SELECT coalesce(sum(length(data)), 0) AS n FROM job_file_chunks WHERE job_id = $1', [jobId])).rows[0].n),
+        unitBytes: chunkBytes,
+      },
       close: () => store.close(),
     };
   },
