@@ -6,6 +6,7 @@ import { DEFAULT_RENDER_SETTINGS } from '../jobtypes/render/index.js';
 import { LOG_LEVELS } from '../log/index.js';
 import type { RuntimeConfig } from '../runtime/index.js';
 import { parseRetrySchedule } from '../webhooks/retryPolicy.js';
+import { FILE_FLAGS, filesChoiceFrom } from './fileFlags.js';
 import { parseListenAddress } from './metricsListener.js';
 import { type Flags, type ParsedFlags, UsageError } from './options.js';
 
@@ -91,6 +92,7 @@ export const RUNTIME_FLAGS: Flags = {
     choices: LOG_LEVELS,
     description: 'warn: failures and faults; info: also each job change and request; debug: also progress',
   },
+  ...FILE_FLAGS,
 };
 
 /** STORE_FLAGS are the flags of the commands that work straight on the store (`keys`, `accounts`). */
@@ -115,6 +117,7 @@ export function runtimeConfigFrom(flags: ParsedFlags): RuntimeConfig {
   return {
     ...storeConfigFrom(flags),
     handlers: flags.handlers === undefined ? undefined : String(flags.handlers),
+    files: filesChoiceFrom(flags),
     service: {
       leaseMs: Number(flags['lease-ms']),
       allowPrivateTargets: flags['allow-private-targets'] === true,

@@ -246,6 +246,10 @@ export function eventStreamResponse(description: string) {
 export const fileResponses = {
   200: { description: 'The file; Content-Type is the file’s own (PDF, PNG…).', content: { '*/*': { schema: { type: 'string', format: 'binary' } } } },
   206: { description: 'The asked range, with Content-Range.', content: { '*/*': { schema: { type: 'string', format: 'binary' } } } },
+  302: {
+    description: 'Only with `--files s3 --files-redirect N`: the file is at the presigned URL in Location, valid N seconds.',
+    headers: { location: { schema: { type: 'string', format: 'uri' } } },
+  },
 } as const;
 
 /** NO_KEY marks a route that needs no API key (no padlock in /docs). */

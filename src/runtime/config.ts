@@ -2,6 +2,7 @@ import type { Clock, Timers } from '../domain/index.js';
 import type { RenderSettings } from '../jobtypes/render/index.js';
 import type { LoggerOptions } from '../log/index.js';
 import type { ServiceConfig } from '../service/index.js';
+import type { FilesChoice } from './openFileStore.js';
 
 /** ListenAddress is where a listener binds. */
 export interface ListenAddress {
@@ -19,8 +20,12 @@ export interface RuntimeConfig {
    * either, files go to a temporary folder removed on close (tests and `sqlite::memory:`).
    */
   dataDir?: string;
-  /** files is where the file store is (see openFileStore): `file:PATH` or a folder; default `<dataDir>/files`. */
-  files?: string;
+  /**
+   * files picks the file store (see openFileStore): a FilesChoice (`--files local|postgres|s3`), or
+   * a local location as a string (`file:PATH` or a folder). Default: the store's own database when
+   * it can keep files (PostgreSQL), else the folder `<dataDir>/files`.
+   */
+  files?: FilesChoice | string;
   /** render tunes the render job types; DEFAULT_RENDER_SETTINGS fill in the rest. */
   render?: Partial<RenderSettings>;
   service?: Partial<ServiceConfig>;

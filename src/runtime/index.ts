@@ -7,7 +7,7 @@
 export type { ListenAddress, RuntimeConfig, ServeConfig, WorkerConfig } from './config.js';
 export { loadHandlers } from './handlers.js';
 export { type MetricsListener, startMetricsListener } from './metricsListener.js';
-export { openFileStore } from './openFileStore.js';
+export { FILE_DRIVERS, type FilesChoice, openFileStore } from './openFileStore.js';
 export { type Runtime, type RuntimeDeps, openRuntime } from './openRuntime.js';
 export { installShutdown } from './shutdown.js';
 export { type RunningServer, startServer } from './startServer.js';

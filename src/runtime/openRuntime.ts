@@ -12,7 +12,7 @@ import { type ServiceDeps, defaultServiceConfig, webhookDeliveryPolicy } from '.
 import { DatabaseClock, openStore } from '../store/index.js';
 import type { RuntimeConfig } from './config.js';
 import { loadHandlers } from './handlers.js';
-import { openFileStore } from './openFileStore.js';
+import { type FilesChoice, openFileStore } from './openFileStore.js';
 
 /** RuntimeDeps are the service's deps as a process runs them: always with a logger and metrics. */
 export type RuntimeDeps = ServiceDeps & { log: Logger; metrics: ProcessMetrics };
@@ -63,7 +63,7 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
       await databaseClock.start();
       clock = databaseClock;
     }
-    files = await openFileStore(config.files ?? (config.dataDir === undefined ? null : join(config.dataDir, 'files')));
+    files = config.files === undefined ? (store.databaseFiles() ?? (await openFileStore(localFolderOf(config)))) : await openFileStore(localChoice(config.files, config), store);
     metrics.watchQueue(store, clock, registry.names());
     const deps: RuntimeDeps = { log, metrics, store, clock, registry, bus: new EventBus(), links: apiLinks, config: serviceConfig, files };
     undo.push(logJobChanges(deps.bus, log), metrics.countJobChanges(deps.bus, registry.names()));
@@ -86,4 +86,15 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
     await files?.close();
     throw error;
   }
+}
+
+/** localFolderOf is the default local folder, `<dataDir>/files`, or null (a temporary one) without a data dir. */
+function localFolderOf(config: RuntimeConfig): string | null {
+  return config.dataDir === undefined ? null : join(config.dataDir, 'files');
+}
+
+/** localChoice fills in the folder of a `local` choice that names none. */
+function localChoice(choice: FilesChoice | string, config: RuntimeConfig): FilesChoice | string | null {
+  if (typeof choice === 'string' || choice.kind !== 'local' || choice.folder !== undefined) return choice;
+  return localFolderOf(config);
 }

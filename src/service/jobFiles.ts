@@ -10,14 +10,18 @@ export interface JobFileDownload {
   file: StoredFile;
   /** range is the inclusive byte range sent, or null for the whole file. */
   range: FileRange | null;
-  /** body streams the bytes; null when only the file's facts were asked for (`metadataOnly`). */
+  /** body streams the bytes; null when only the file's facts were asked for (`metadataOnly`) or `redirect` is set. */
   body: Readable | null;
+  /** redirect is a URL that serves the file itself for a while (the file store's, see fileReadUrl); null: send `body`. */
+  redirect: string | null;
 }
 
 /**
  * openJobFile finds an output file of the caller's completed job. Another account's job, a job
  * that has not completed, and a name the job does not have are all not found. `range` is the
- * bytes asked for; a range that starts past the end is refused (RangeNotSatisfiableError).
+ * bytes asked for; a range that starts past the end is refused (RangeNotSatisfiableError). When
+ * the file store hands out URLs that read the file (S3 with redirects on), a download gets that
+ * URL instead of the bytes, and the client sends its range there.
  */
 export async function openJobFile(
   deps: ServiceDeps,
@@ -30,10 +34,12 @@ export async function openJobFile(
   const file = await deps.files.fileStat({ jobId: job.id, name: p.name });
   if (!file) throw missing();
   const range = p.range ? resolveRange(p.range, file.size) : null;
-  if (p.metadataOnly) return { file, range, body: null };
+  if (p.metadataOnly) return { file, range, body: null, redirect: null };
+  const redirect = (await deps.files.fileReadUrl?.({ jobId: job.id, name: p.name })) ?? null;
+  if (redirect) return { file, range: null, body: null, redirect };
   const body = await deps.files.fileRead({ jobId: job.id, name: p.name, range: range ?? undefined });
   if (!body) throw missing();
-  return { file, range, body };
+  return { file, range, body, redirect: null };
 }
 
 /**

@@ -7,7 +7,7 @@ import {
   attemptDeadline,
   leaseLostReason,
 } from '../domain/index.js';
-import { isSafeFileName } from '../files/index.js';
+import { type FileBody, isSafeFileName } from '../files/index.js';
 import type { OutputFile } from '../jobtypes/index.js';
 import { type Attempt, completeAttempt, failAttempt, releaseAttempt, reportProgress } from './attempts.js';
 import { storeAttemptFile } from './attemptFiles.js';
@@ -90,9 +90,10 @@ export function releaseRemote(deps: ServiceDeps, attempt: Attempt): Promise<Job>
 /**
  * storeRemoteFile stores one output file of the attempt after checking its lease and deadline. A
  * job that loses its lease while the file is written keeps the file until its next attempt (which
- * starts clean) or its deletion; the job's output never lists it.
+ * starts clean) or its deletion; the job's output never lists it. `data` streams into the file
+ * store; past `maxBytes` it is refused (FileTooLargeError, 413) and nothing is kept.
  */
-export async function storeRemoteFile(deps: ServiceDeps, attempt: Attempt, file: { name: string; data: Uint8Array }): Promise<OutputFile> {
+export async function storeRemoteFile(deps: ServiceDeps, attempt: Attempt, file: { name: string; data: FileBody; maxBytes: number }): Promise<OutputFile> {
   if (!isSafeFileName(file.name)) throw InvalidRequestError.field('name', 'must be one path segment of letters, digits, . _ - (up to 128, not starting with a dot)', 'path');
   const held = await heldJob(deps, attempt);
   if ('replay' in held) throw new LeaseLostError(attempt.id, 'superseded');

@@ -18,6 +18,7 @@ import type {
   RateLimits,
   WebhookEvent,
 } from '../domain/index.js';
+import type { FileStore } from '../files/index.js';
 
 /**
  * The Store interface: everything Longrun keeps, behind one contract that every driver passes
@@ -47,6 +48,13 @@ export interface Store {
 
   /** close releases the connection(s); pending writes are flushed first. */
   close(): Promise<void>;
+  /**
+   * databaseFiles is a file store that keeps jobs' files in this store's database, on its
+   * connections (`--files postgres`), or null when the database cannot serve files to other
+   * machines (SQLite). Its files go with their job; it must not be used after the store closes.
+   * `chunkBytes` is the size of the chunks it stores (default 1 MiB; tests use small ones).
+   */
+  databaseFiles(p?: { chunkBytes?: number }): FileStore | null;
   /** ping answers once the store can serve a read; it throws when it cannot. */
   ping(): Promise<void>;
   /**

@@ -10,6 +10,7 @@ import { describeDeliveries } from './contract/deliveries.js';
 import { describeErrors } from './contract/errors.js';
 import { describeEvents } from './contract/events.js';
 import { describeExpired } from './contract/expired.js';
+import { describeFiles } from './contract/files.js';
 import { describeJobsInsert } from './contract/jobs-insert.js';
 import { describeJobTypeSpecs } from './contract/jobTypeSpecs.js';
 import { describeLease } from './contract/lease.js';
@@ -50,6 +51,7 @@ export function describeStoreContract(name: string, open: OpenStore, openPair: O
     describeJobTypeSpecs(open);
     describeErrors(open);
     describeWorkers(open);
+    describeFiles(open);
     describeWatch(openPair);
   });
 }

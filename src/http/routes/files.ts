@@ -15,6 +15,7 @@ const fileParamsSchema = {
 /**
  * fileRoutes: download a job's output file, owner only. `Range: bytes=…` (one range) answers
  * 206 with `Content-Range`; a range past the end answers 416; `HEAD` answers the headers alone.
+ * With `--files s3 --files-redirect N`, a GET answers 302 to a presigned URL of the object instead.
  */
 export const fileRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
   const service = deps.service;
@@ -26,7 +27,9 @@ export const fileRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { d
       exposeHeadRoute: true,
       schema: {
         summary: "Download a job's output file",
-        description: 'Listed in the job\'s `output.files`. Supports one `Range: bytes=start-end` (206, or 416 past the end) and `HEAD`.',
+        description:
+          'Listed in the job\'s `output.files`. Supports one `Range: bytes=start-end` (206, or 416 past the end) and `HEAD`. ' +
+          'With `--files s3 --files-redirect N` a GET answers `302` to a presigned URL of the object, valid N seconds (send the `Range` there).',
         tags: ['jobs'],
         params: fileParamsSchema,
         headers: rangeHeadersSchema,
@@ -35,12 +38,13 @@ export const fileRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { d
     },
     async (request, reply) => {
       const rangeHeader = request.headers.range;
-      const { file, range, body } = await openJobFile(service, request.principal, {
+      const { file, range, body, redirect } = await openJobFile(service, request.principal, {
         jobId: request.params.id,
         name: request.params.name,
         range: parseByteRange(Array.isArray(rangeHeader) ? undefined : rangeHeader),
         metadataOnly: request.method === 'HEAD',
       });
+      if (redirect) return reply.code(302).header('location', redirect).header('cache-control', 'private, no-store').send();
       reply
         .header('content-type', file.contentType)
         .header('accept-ranges', 'bytes')

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import { storeRemoteFile } from '../../service/index.js';
 import type { AppDeps } from '../deps.js';
@@ -11,18 +12,18 @@ export const DEFAULT_WORKER_FILE_MAX_BYTES = 50 * 1024 * 1024;
  * workerFileRoutes: a remote worker uploads one output file of its attempt. Its own plugin, so its
  * body parser (any media type, raw bytes) applies to this route alone.
  *
- * The body is held in memory, bounded by `workerFileMaxBytes` (over it: 413, nothing stored),
- * because the file store's put takes whole bytes today; a streaming put replaces this.
+ * The body is streamed into the file store as it arrives, never held whole; past
+ * `workerFileMaxBytes` the store stops reading and answers 413, keeping nothing.
  */
 export const workerFileRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
   const maxBytes = deps.workerFileMaxBytes ?? DEFAULT_WORKER_FILE_MAX_BYTES;
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBytes }, (_request, body, done) => done(null, body));
+  // The raw request stream is the body: the file store reads it, and enforces the limit itself.
+  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
   app.put<{ Params: { id: string; name: string } }>(
     '/v1/worker/jobs/:id/files/:name',
     {
-      bodyLimit: maxBytes,
       schema: {
         summary: 'Upload an output file',
         description:
@@ -40,8 +41,9 @@ export const workerFileRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (ap
       },
     },
     async (request, reply) => {
-      const data = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const stored = await storeRemoteFile(deps.service, attemptOf(request), { name: request.params.name, data });
+      // No body at all (Content-Length: 0) is an empty file.
+      const data = (request.body as Readable | undefined) ?? Buffer.alloc(0);
+      const stored = await storeRemoteFile(deps.service, attemptOf(request), { name: request.params.name, data, maxBytes });
       return reply.code(201).send(stored);
     },
   );

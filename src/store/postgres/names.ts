@@ -57,6 +57,8 @@ export function eventChannel(schema: string): string {
 export const LOCK_CLASS_MIGRATE = 0x4c52_0001;
 /** LOCK_CLASS_EVENTS: see LOCK_CLASS_MIGRATE. */
 export const LOCK_CLASS_EVENTS = 0x4c52_0002;
+/** LOCK_CLASS_FILES: writers of one stored file (second key: hashtext of `jobId/name`) take turns swapping it in. */
+export const LOCK_CLASS_FILES = 0x4c52_0003;
 
 /** schemaKey hashes a schema name (FNV-1a) to a positive 31-bit advisory lock key. */
 export function schemaKey(schema: string): number {

@@ -17,10 +17,12 @@ import type {
   UsageRow,
   WebhookSecrets,
 } from '../types.js';
+import type { FileStore } from '../../files/index.js';
 import * as accounts from './accountWrites.js';
 import type { WriteContext } from './context.js';
 import { Db, quoteLiteral } from './db.js';
 import * as deliveries from './deliveryWrites.js';
+import { PostgresFileStore } from './fileChunks.js';
 import * as jobs from './jobWrites.js';
 import * as jobTypeSpecs from './jobTypeSpecs.js';
 import { Listener, type ListenerState } from './listener.js';
@@ -97,6 +99,10 @@ export class PostgresStore implements Store {
     await this.listener.close();
     await this.db.drain(); // what was asked before close still runs (see Db.drain)
     await this.pool.end();
+  }
+
+  databaseFiles(p: { chunkBytes?: number } = {}): FileStore {
+    return new PostgresFileStore(this.db, p.chunkBytes);
   }
 
   async ping(): Promise<void> {

@@ -1,2 +1,3 @@
 /** The embedded SQLite driver. */
-export { openSqlite, SqliteStore, type SqliteOptions, type SqliteDurability } from './sqliteStore.js';
+export { openSqlite, type SqliteOptions, type SqliteDurability } from './openSqlite.js';
+export { SqliteStore } from './sqliteStore.js';

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import {
   type Account,
   type ApiKey,
@@ -24,7 +24,6 @@ import type {
   QueueStat,
   Store,
   StoreCapabilities,
-  StoreOptions,
   UsageRow,
   WebhookDeliveryPolicy,
   WebhookSecrets,
@@ -34,43 +33,11 @@ import type { SqliteContext, Stmt } from './context.js';
 import * as deliveries from './deliveryWrites.js';
 import * as jobs from './jobWrites.js';
 import * as jobTypeSpecs from './jobTypeSpecs.js';
-import { migrateSqlite } from './migrate.js';
 import { type AccountRow, type ApiKeyRow, type JobRow, accountFromRow, apiKeyFromRow, jobFromRow } from './rows.js';
 import { SQL, jobListSql } from './queries.js';
 import { RateBuckets } from './rateBuckets.js';
 import { WriteQueue } from './writeQueue.js';
 import * as workers from './workers.js';
-
-/** SqliteDurability: `full` fsyncs every commit (the default); `normal` survives a process crash, not a power loss. */
-export type SqliteDurability = 'full' | 'normal';
-
-/** SqliteOptions tune the embedded store. */
-export interface SqliteOptions extends StoreOptions {
-  durability?: SqliteDurability;
-  /** busyTimeoutMs is how long a writer waits for another process's lock. */
-  busyTimeoutMs?: number;
-  /** watchMs is how often `watch` checks for other processes' commits (default 10). */
-  watchMs?: number;
-}
-
-/**
- * openSqlite opens (creating if needed) the database at `path`, sets WAL and durability, and
- * applies pending migrations.
- */
-export function openSqlite(path: string, options: SqliteOptions): SqliteStore {
-  const db = new Database(path);
-  try {
-    db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
-    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-    db.pragma('foreign_keys = ON');
-    migrateSqlite(db);
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-  return new SqliteStore(db, options.webhookDeliveries, options.watchMs ?? 10);
-}
 
 /**
  * SqliteStore is the embedded driver: better-sqlite3 in WAL mode. Reads run at once; every write
@@ -109,6 +76,11 @@ export class SqliteStore implements Store {
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /** databaseFiles: an embedded database serves no other machine, so files stay in a folder (null). */
+  databaseFiles(): null {
+    return null;
   }
 
   async close(): Promise<void> {
