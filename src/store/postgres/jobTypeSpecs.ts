@@ -1,11 +1,15 @@
 import type { DeclaredJobType, DeclaredJobTypeSpec } from '../../domain/index.js';
 import type { Db } from './db.js';
-import { jsonParam } from './rows.js';
+import { type JobTypeSpecRowOf, jobTypeSpecFromColumns } from '../remoteColumns.js';
+import { PG_DECODING, jsonParam } from './rows.js';
 
 /**
  * The declared job types of the PostgreSQL driver (table job_type_specs, migration 0007). Each
  * method is one statement, so a put is atomic without a transaction of its own.
  */
+
+type JobTypeSpecRow = JobTypeSpecRowOf<Date, unknown>;
+const fromRow = (row: JobTypeSpecRow): DeclaredJobType => jobTypeSpecFromColumns(row, PG_DECODING);
 
 const SQL = {
   get: 'SELECT * FROM job_type_specs WHERE type = $1',
@@ -21,35 +25,6 @@ const SQL = {
     RETURNING s.*, (s.xmax = 0) AS created`,
   delete: 'DELETE FROM job_type_specs WHERE type = $1 RETURNING type',
 } as const;
-
-/** JobTypeSpecRow is a `job_type_specs` row as node-postgres returns it. */
-interface JobTypeSpecRow {
-  type: string;
-  description: string;
-  input_schema: string;
-  private_fields: string[];
-  credit_cost: number;
-  timeout_ms: number;
-  max_attempts: number;
-  revision: string;
-  created_at: Date;
-  updated_at: Date;
-}
-
-function fromRow(row: JobTypeSpecRow): DeclaredJobType {
-  return {
-    type: row.type,
-    description: row.description,
-    inputSchema: JSON.parse(row.input_schema),
-    privateFields: row.private_fields,
-    creditCost: row.credit_cost,
-    timeoutMs: row.timeout_ms,
-    maxAttempts: row.max_attempts,
-    revision: row.revision,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
 
 /** putJobTypeSpec inserts the declared type or replaces the one of the same name. */
 export async function putJobTypeSpec(db: Db, p: { spec: DeclaredJobTypeSpec; revision: string; now: Date }): Promise<{ jobType: DeclaredJobType; created: boolean }> {

@@ -27,7 +27,8 @@ export const pgTypes: pg.CustomTypesConfig = {
 /** JobRow is a `jobs` row as node-postgres returns it (with pgTypes): Dates and parsed JSON. */
 export type JobRow = JobRowOf<Date, unknown>;
 
-const PG_DECODING: ColumnDecoding<Date, unknown> = { time: (date) => date, json: (value) => value };
+/** PG_DECODING: node-postgres already returns Dates and parsed jsonb. */
+export const PG_DECODING: ColumnDecoding<Date, unknown> = { time: (date) => date, json: (value) => value };
 
 /** jobFromRow maps a row to the domain job. */
 export function jobFromRow(row: JobRow): Job {

@@ -1,12 +1,17 @@
 import type { AttemptRecord, JsonValue, RemoteWorker, WorkerContact, WorkerKey } from '../../domain/index.js';
 import type { Db } from './db.js';
-import { type JobRow, jobFromRow } from './rows.js';
+import { type WorkerKeyRowOf, type WorkerRowOf, remoteWorkerFromColumns, workerKeyFromColumns } from '../remoteColumns.js';
+import { type JobRow, PG_DECODING, jobFromRow } from './rows.js';
 
 /**
  * The PostgreSQL driver's part of the worker protocol: worker keys, the remote workers seen, and
  * the checkpoint and last lease token a job keeps (migration 0008). SQL and row mapping only;
  * each function is one statement, atomic on its own.
  */
+
+type WorkerKeyRow = WorkerKeyRowOf<Date, unknown>;
+type WorkerRow = WorkerRowOf<Date, unknown>;
+const keyFromRow = (row: WorkerKeyRow): WorkerKey => workerKeyFromColumns(row, PG_DECODING);
 
 const SQL = {
   // $1 id, $2 name, $3 types (JSON text), $4 secret hash, $5 last4, $6 created at
@@ -33,40 +38,6 @@ const SQL = {
   // $1 ids
   attemptRecords: 'SELECT * FROM jobs WHERE id = ANY($1::text[])',
 } as const;
-
-interface WorkerKeyRow {
-  id: string;
-  name: string;
-  types: string[];
-  secret_hash: string;
-  last4: string;
-  created_at: Date;
-  revoked_at: Date | null;
-}
-
-interface WorkerRow {
-  id: string;
-  key_id: string;
-  name: string;
-  host: string | null;
-  types: string[];
-  concurrency: number;
-  first_seen_at: Date;
-  last_seen_at: Date;
-  jobs_in_hand: number;
-}
-
-function keyFromRow(row: WorkerKeyRow): WorkerKey {
-  return {
-    id: row.id,
-    name: row.name,
-    types: row.types,
-    secretHash: row.secret_hash,
-    last4: row.last4,
-    createdAt: row.created_at,
-    revokedAt: row.revoked_at,
-  };
-}
 
 /** insertWorkerKey stores a worker key. */
 export async function insertWorkerKey(db: Db, k: WorkerKey): Promise<WorkerKey> {
@@ -102,17 +73,7 @@ export async function markWorkerSeen(db: Db, p: { id: string; now: Date }): Prom
 
 /** listWorkers reads the workers seen since `seenSince`, most recent first. */
 export async function listWorkers(db: Db, p: { seenSince: Date; limit: number }): Promise<RemoteWorker[]> {
-  return (await db.rows<WorkerRow>(SQL.workerList, [p.seenSince, p.limit])).map((row) => ({
-    id: row.id,
-    keyId: row.key_id,
-    name: row.name,
-    host: row.host,
-    types: row.types,
-    concurrency: row.concurrency,
-    jobsInHand: row.jobs_in_hand,
-    firstSeenAt: row.first_seen_at,
-    lastSeenAt: row.last_seen_at,
-  }));
+  return (await db.rows<WorkerRow>(SQL.workerList, [p.seenSince, p.limit])).map((row) => remoteWorkerFromColumns(row, PG_DECODING));
 }
 
 /** attemptRecords reads jobs with their checkpoint and last lease token. */

@@ -1,10 +1,15 @@
 import type { DeclaredJobType, DeclaredJobTypeSpec } from '../../domain/index.js';
+import { type JobTypeSpecRowOf, jobTypeSpecFromColumns } from '../remoteColumns.js';
 import type { SqliteContext } from './context.js';
+import { SQLITE_DECODING } from './rows.js';
 
 /**
  * The declared job types of the SQLite driver (table job_type_specs, migration 0007). A put runs
  * inside the WriteQueue's transaction, so its read and its write see the same row.
  */
+
+type JobTypeSpecRow = JobTypeSpecRowOf<number, string>;
+const fromRow = (row: JobTypeSpecRow): DeclaredJobType => jobTypeSpecFromColumns(row, SQLITE_DECODING);
 
 const SQL = {
   get: 'SELECT * FROM job_type_specs WHERE type = ?',
@@ -18,35 +23,6 @@ const SQL = {
     WHERE type = @type`,
   delete: 'DELETE FROM job_type_specs WHERE type = ?',
 } as const;
-
-/** JobTypeSpecRow is a `job_type_specs` row. */
-interface JobTypeSpecRow {
-  type: string;
-  description: string;
-  input_schema: string;
-  private_fields: string;
-  credit_cost: number;
-  timeout_ms: number;
-  max_attempts: number;
-  revision: string;
-  created_at: number;
-  updated_at: number;
-}
-
-function fromRow(row: JobTypeSpecRow): DeclaredJobType {
-  return {
-    type: row.type,
-    description: row.description,
-    inputSchema: JSON.parse(row.input_schema),
-    privateFields: JSON.parse(row.private_fields),
-    creditCost: row.credit_cost,
-    timeoutMs: row.timeout_ms,
-    maxAttempts: row.max_attempts,
-    revision: row.revision,
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-  };
-}
 
 /** putJobTypeSpec inserts the declared type or replaces the one of the same name. */
 export function putJobTypeSpec(c: SqliteContext, p: { spec: DeclaredJobTypeSpec; revision: string; now: Date }): { jobType: DeclaredJobType; created: boolean } {

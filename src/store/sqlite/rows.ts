@@ -7,7 +7,8 @@ import { type ColumnDecoding, type JobRowOf, jobFromColumns } from '../jobColumn
 export type JobRow = JobRowOf<number, string>;
 
 const time = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
-const SQLITE_DECODING: ColumnDecoding<number, string> = { time: (ms) => new Date(ms), json: (text) => JSON.parse(text) };
+/** SQLITE_DECODING: times are epoch ms, JSON columns text. */
+export const SQLITE_DECODING: ColumnDecoding<number, string> = { time: (ms) => new Date(ms), json: (text) => JSON.parse(text) };
 
 /** jobFromRow maps a row to the domain job. */
 export function jobFromRow(row: JobRow): Job {

@@ -1,11 +1,16 @@
 import type { AttemptRecord, JsonValue, RemoteWorker, WorkerContact, WorkerKey } from '../../domain/index.js';
 import type { SqliteContext } from './context.js';
-import { type JobRow, jobFromRow } from './rows.js';
+import { type WorkerKeyRowOf, type WorkerRowOf, remoteWorkerFromColumns, workerKeyFromColumns } from '../remoteColumns.js';
+import { type JobRow, SQLITE_DECODING, jobFromRow } from './rows.js';
 
 /**
  * The SQLite driver's part of the worker protocol: worker keys, the remote workers seen, and the
  * checkpoint and last lease token a job keeps (migration 0008). SQL and row mapping only.
  */
+
+type WorkerKeyRow = WorkerKeyRowOf<number, string>;
+type WorkerRow = WorkerRowOf<number, string>;
+const keyFromRow = (row: WorkerKeyRow): WorkerKey => workerKeyFromColumns(row, SQLITE_DECODING);
 
 const SQL = {
   keyInsert: 'INSERT INTO worker_keys (id, name, types, secret_hash, last4, created_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -26,40 +31,6 @@ const SQL = {
     FROM workers w WHERE w.last_seen_at >= ? ORDER BY w.last_seen_at DESC, w.id LIMIT ?`,
   attemptRecords: 'SELECT * FROM jobs WHERE id IN (SELECT value FROM json_each(?))',
 } as const;
-
-interface WorkerKeyRow {
-  id: string;
-  name: string;
-  types: string;
-  secret_hash: string;
-  last4: string;
-  created_at: number;
-  revoked_at: number | null;
-}
-
-interface WorkerRow {
-  id: string;
-  key_id: string;
-  name: string;
-  host: string | null;
-  types: string;
-  concurrency: number;
-  first_seen_at: number;
-  last_seen_at: number;
-  jobs_in_hand: number;
-}
-
-function keyFromRow(row: WorkerKeyRow): WorkerKey {
-  return {
-    id: row.id,
-    name: row.name,
-    types: JSON.parse(row.types) as string[],
-    secretHash: row.secret_hash,
-    last4: row.last4,
-    createdAt: new Date(row.created_at),
-    revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at),
-  };
-}
 
 /** insertWorkerKey stores a worker key. */
 export function insertWorkerKey(c: SqliteContext, k: WorkerKey): WorkerKey {
@@ -103,17 +74,7 @@ export function markWorkerSeen(c: SqliteContext, p: { id: string; now: Date }): 
 
 /** listWorkers reads the workers seen since `seenSince`, most recent first. */
 export function listWorkers(c: SqliteContext, p: { seenSince: Date; limit: number }): RemoteWorker[] {
-  return (c.stmt(SQL.workerList).all(p.seenSince.getTime(), p.limit) as WorkerRow[]).map((row) => ({
-    id: row.id,
-    keyId: row.key_id,
-    name: row.name,
-    host: row.host,
-    types: JSON.parse(row.types) as string[],
-    concurrency: row.concurrency,
-    jobsInHand: row.jobs_in_hand,
-    firstSeenAt: new Date(row.first_seen_at),
-    lastSeenAt: new Date(row.last_seen_at),
-  }));
+  return (c.stmt(SQL.workerList).all(p.seenSince.getTime(), p.limit) as WorkerRow[]).map((row) => remoteWorkerFromColumns(row, SQLITE_DECODING));
 }
 
 /** attemptRecords reads jobs with their checkpoint and last lease token. */
