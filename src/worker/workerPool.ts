@@ -116,7 +116,7 @@ export class WorkerPool {
     return jobs.length;
   }
 
-  /** idle resolves once nothing runs and no claim is under way. For tests and shutdown. */
+  /** idle resolves once nothing runs and no claim is under way. For tests and shutdown (never, while a long-polling link waits for work). */
   idle(): Promise<void> {
     return this.slots.idle();
   }

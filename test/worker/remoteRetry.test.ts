@@ -72,6 +72,25 @@ describe('remote worker HTTP client', () => {
     assert.equal(api.requests(), 1);
   });
 
+  it('a heartbeat still under way (the API slow or retrying) is not sent again: the next one returns at once', async () => {
+    let answerFirst!: () => void;
+    let arrived!: () => void;
+    const firstArrived = new Promise<void>((resolve) => (arrived = resolve));
+    const api = await listen((_n, response) => {
+      answerFirst = () => send(response, 200, { id: 'job_1' });
+      arrived();
+    });
+    servers.push(api.server);
+    const link = remoteLink({ url: api.url, workerKey: 'lrw_x', retry: fast });
+    const attempt = { id: 'job_1', leaseToken: 'lease' };
+    const first = link.heartbeat(attempt);
+    await firstArrived;
+    await link.heartbeat(attempt); // returns without a request of its own
+    answerFirst();
+    await first;
+    assert.equal(api.requests(), 1);
+  });
+
   it('a claim stopped by its signal answers no jobs instead of failing', async () => {
     const controller = new AbortController();
     // A long-poll that never answers; the pool stops once the claim is under way.

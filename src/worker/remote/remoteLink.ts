@@ -54,6 +54,7 @@ interface ClaimAnswer {
 export function remoteLink(options: RemoteLinkOptions): WorkerLink {
   const client = protocolClient(options);
   const waitSeconds = options.waitSeconds ?? 20;
+  const beating = new Set<string>();
   const leased = (attempt: LeasedAttempt, action: string) => ({
     path: `/v1/worker/jobs/${encodeURIComponent(attempt.id)}/${action}`,
     lease: attempt,
@@ -82,7 +83,15 @@ export function remoteLink(options: RemoteLinkOptions): WorkerLink {
     watch: () => () => undefined, // a cancel arrives as the next heartbeat's 409 lease_lost `cancelled`
     begin: async () => undefined,
     async heartbeat(attempt) {
-      await client.send({ method: 'POST', ...leased(attempt, 'heartbeat'), json: {} });
+      // While the API is unreachable one heartbeat may retry for longer than the period: the next
+      // ones wait for it rather than pile up behind it.
+      if (beating.has(attempt.id)) return;
+      beating.add(attempt.id);
+      try {
+        await client.send({ method: 'POST', ...leased(attempt, 'heartbeat'), json: {} });
+      } finally {
+        beating.delete(attempt.id);
+      }
     },
     async progress(attempt, p) {
       await client.send({ method: 'POST', ...leased(attempt, 'heartbeat'), json: { progress: clampProgress(p.progress), statusMessage: p.message === undefined ? undefined : p.message === null ? null : String(p.message).slice(0, 500) } });
