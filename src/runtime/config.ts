@@ -2,6 +2,7 @@ import type { Clock, Timers } from '../domain/index.js';
 import type { RenderSettings } from '../jobtypes/render/index.js';
 import type { LoggerOptions } from '../log/index.js';
 import type { ServiceConfig } from '../service/index.js';
+import type { RetryPolicy } from '../worker/index.js';
 import type { FilesChoice } from './openFileStore.js';
 
 /** ListenAddress is where a listener binds. */
@@ -69,4 +70,35 @@ export interface WorkerConfig extends RuntimeConfig {
   types?: readonly string[];
   /** graceMs is how long running jobs may finish on close before they are handed back. */
   graceMs: number;
+}
+
+/**
+ * RemoteWorkerConfig is everything `startRemoteWorker` needs: workers that reach Longrun over the
+ * HTTP worker protocol alone (`longrun worker --api`), with no database and no file store.
+ */
+export interface RemoteWorkerConfig {
+  /** api is the API's base URL (`--api`). */
+  api: string;
+  /** workerKey is the worker key (`lrw_…`, `--worker-key`). */
+  workerKey: string;
+  /** concurrency is how many jobs run at once. */
+  concurrency: number;
+  /** types are the job types to run, all within the key's (default: every type of the key with a handler here). */
+  types?: readonly string[];
+  /** graceMs is how long running jobs may finish on close before they are handed back. */
+  graceMs: number;
+  handlers?: string;
+  render?: Partial<RenderSettings>;
+  /** allowPrivateTargets lets URL jobs reach loopback and private addresses (local development only). */
+  allowPrivateTargets?: boolean;
+  /** waitSeconds is how long a claim long-polls (0–20, default 20). */
+  waitSeconds?: number;
+  /** heartbeatMs overrides the heartbeat period (default a third of the lease the API hands out). */
+  heartbeatMs?: number;
+  /** retry says how a request is retried while the API is unreachable (default DEFAULT_RETRY_POLICY). */
+  retry?: RetryPolicy;
+  logLevel?: string;
+  logStream?: LoggerOptions['stream'];
+  metricsListen?: ListenAddress | null;
+  metricsToken?: string | null;
 }

@@ -4,14 +4,12 @@ import { EventBus, logJobChanges, startStoreFeed } from '../events/index.js';
 import type { FileStore } from '../files/index.js';
 import { jobView } from '../http/jobView.js';
 import { apiLinks } from '../http/links.js';
-import { BUILTIN_JOB_TYPES, JobTypeRegistry } from '../jobtypes/index.js';
-import { DEFAULT_RENDER_SETTINGS, type RenderSettings, renderEnvironment, renderJobTypes } from '../jobtypes/render/index.js';
 import { type Logger, createLogger } from '../log/index.js';
 import { ProcessMetrics } from '../metrics/index.js';
 import { type ServiceDeps, defaultServiceConfig, webhookDeliveryPolicy } from '../service/index.js';
 import { DatabaseClock, openStore } from '../store/index.js';
 import type { RuntimeConfig } from './config.js';
-import { loadHandlers } from './handlers.js';
+import { openJobTypes } from './openJobTypes.js';
 import { type FilesChoice, openFileStore } from './openFileStore.js';
 
 /** RuntimeDeps are the service's deps as a process runs them: always with a logger and metrics. */
@@ -33,16 +31,9 @@ export interface Runtime {
 export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
   const serviceConfig = { ...defaultServiceConfig, ...config.service };
   const log = createLogger({ level: config.logLevel, stream: config.logStream });
-  // The browser launches on the first render job, not here.
   const metrics = new ProcessMetrics();
-  const onLaunch: RenderSettings['onLaunch'] = (outcome) => {
-    metrics.browserLaunch(outcome);
-    if (!outcome.ok) log.warn({ err: outcome.error, durationMs: outcome.durationMs }, 'render: Chromium would not start');
-    else log.info({ durationMs: outcome.durationMs }, 'render: Chromium started');
-  };
-  const render = renderEnvironment({ ...DEFAULT_RENDER_SETTINGS, ...config.render, onLaunch }, { allowPrivateTargets: serviceConfig.allowPrivateTargets });
-  const registry = new JobTypeRegistry([...BUILTIN_JOB_TYPES, ...renderJobTypes(render)]);
-  if (config.handlers) for (const definition of await loadHandlers(config.handlers)) registry.register(definition);
+  const jobTypes = await openJobTypes({ render: config.render, handlers: config.handlers, allowPrivateTargets: serviceConfig.allowPrivateTargets, log, metrics });
+  const { registry } = jobTypes;
   const store = await openStore(config.db, {
     durability: config.durability === 'relaxed' ? 'normal' : 'full',
     webhookDeliveries: webhookDeliveryPolicy(jobView),
@@ -74,7 +65,7 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
         stopFeed?.();
         for (const stop of undo) stop();
         databaseClock?.stop();
-        await render.pool.close();
+        await jobTypes.close();
         await store.close();
         await files?.close();
       },

@@ -1,23 +1,15 @@
-import { type Job, type JsonValue, LeaseLostError, MAX_STORED_DEPTH, jsonValueTooDeep } from '../domain/index.js';
-import { JobDeferral, JobFailure, type JobContext, type JobFiles, isJobFailure } from '../jobtypes/index.js';
-import {
-  type Attempt,
-  completeAttempt,
-  discardEarlierAttemptFiles,
-  failAttempt,
-  heartbeatAttempt,
-  releaseAttempt,
-  reportProgress,
-  type ServiceDeps,
-  storeAttemptFile,
-} from '../service/index.js';
+import { type Clock, type Job, type JsonValue, LeaseLostError, MAX_STORED_DEPTH, jsonValueTooDeep } from '../domain/index.js';
+import { JobDeferral, JobFailure, type JobContext, type JobFiles, type JobTypeRegistry, isJobFailure } from '../jobtypes/index.js';
+import { type Attempt, type ServiceDeps, storeAttemptFile } from '../service/index.js';
+import { claimedFromJob, localLink } from './localLink.js';
+import type { ClaimedJob, LeasedAttempt, WorkerLink } from './workerLink.js';
 
 /** StopReason says why an attempt was stopped before its handler finished. */
 export type StopReason = 'cancelled' | 'timeout' | 'lease_lost' | 'shutdown';
 
 /** RunningAttempt is one attempt in flight; `stop` fires its signal. */
 export interface RunningAttempt {
-  job: Job;
+  job: ClaimedJob;
   stop(reason: StopReason): void;
   /** done settles once the attempt's outcome is written (or discarded). */
   done: Promise<void>;
@@ -31,16 +23,30 @@ export interface AttemptOptions {
   onWarn: (message: string) => void;
 }
 
+/** AttemptHost is what running an attempt needs besides its link: the handlers and a clock for its process time. */
+export interface AttemptHost {
+  registry: JobTypeRegistry;
+  clock: Clock;
+  link: WorkerLink;
+}
+
 type Outcome = { ok: true; output: unknown; size: number } | { ok: false; error: unknown };
 
-/**
- * runAttempt runs one claimed job's handler with an AbortSignal, heartbeats its lease, enforces
- * its timeout and writes the outcome. Once the signal fires (cancel, timeout, lost lease,
- * shutdown) the runtime stops waiting for the handler, and nothing the handler reports afterwards
- * reaches the job: its reports are dropped here, and the store refuses its stale lease anyway.
- */
+/** runAttempt runs one job claimed from this process's store (runClaimedAttempt over localLink). */
 export function runAttempt(deps: ServiceDeps, job: Job, options: AttemptOptions): RunningAttempt {
-  const attempt: Attempt = { id: job.id, leaseToken: job.leaseToken! };
+  return runClaimedAttempt({ registry: deps.registry, clock: deps.clock, link: localLink(deps) }, claimedFromJob(job, deps.config.leaseMs), options);
+}
+
+/**
+ * runClaimedAttempt runs one claimed job's handler with an AbortSignal, heartbeats its lease,
+ * enforces its timeout and writes the outcome through the link. Once the signal fires (cancel,
+ * timeout, lost lease, shutdown) the runtime stops waiting for the handler, and nothing the
+ * handler reports afterwards reaches the job: its reports are dropped here, and the store (or the
+ * API) refuses its stale lease anyway.
+ */
+export function runClaimedAttempt(host: AttemptHost, job: ClaimedJob, options: AttemptOptions): RunningAttempt {
+  const { link } = host;
+  const attempt: LeasedAttempt = { id: job.id, leaseToken: job.leaseToken };
   const controller = new AbortController();
   let reason: StopReason | null = null;
   const stop = (why: StopReason) => {
@@ -49,33 +55,29 @@ export function runAttempt(deps: ServiceDeps, job: Job, options: AttemptOptions)
     controller.abort(new Error(`attempt stopped: ${why}`));
   };
   const stopped = new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }));
+  /** leaseLost stops the attempt when a write learns it lost the lease (a cancel says so by its reason); true when it did. */
+  const leaseLost = (error: unknown): boolean => {
+    if (!(error instanceof LeaseLostError)) return false;
+    stop(error.reason === 'cancelled' ? 'cancelled' : 'lease_lost');
+    return true;
+  };
 
-  // A later change that carries another lease (cancel, reap) means this attempt no longer owns
-  // the job. Changes relayed from other processes may arrive late, carrying the job as it was
-  // before this claim (pending, no lease): those are older than the claim and say nothing.
-  const stopListening = deps.bus.onJob(job.id, (change) => {
-    if (change.job.eventSeq <= job.eventSeq || change.job.leaseToken === attempt.leaseToken) return;
-    stop(change.job.status === 'cancelled' ? 'cancelled' : 'lease_lost');
-  });
+  const stopWatching = link.watch(job, stop);
   const timeout = setTimeout(() => stop('timeout'), job.timeoutMs);
   const heartbeat = setInterval(() => {
-    heartbeatAttempt(deps, attempt).catch((error) => {
-      if (error instanceof LeaseLostError) stop('lease_lost');
-      else options.onError(error, `heartbeat of ${job.id}`);
+    link.heartbeat(attempt).catch((error) => {
+      if (!leaseLost(error)) options.onError(error, `heartbeat of ${job.id}`);
     });
   }, options.heartbeatMs);
   heartbeat.unref();
 
-  const startedAt = deps.clock.now().getTime();
-  const elapsed = () => Math.max(0, deps.clock.now().getTime() - startedAt);
+  const startedAt = host.clock.now().getTime();
+  const elapsed = () => Math.max(0, host.clock.now().getTime() - startedAt);
 
   const done = (async () => {
     try {
-      const outcome = await Promise.race([
-        runHandler(deps, job, attempt, controller.signal, () => reason === null, stop, options),
-        stopped.then(() => null),
-      ]);
-      stopListening(); // our own outcome below is not a reason to stop
+      const outcome = await Promise.race([runHandler(host, job, attempt, controller.signal, () => reason === null, leaseLost, options), stopped.then(() => null)]);
+      stopWatching(); // our own outcome below is not a reason to stop
       if (reason !== null || outcome === null) return await afterStop(reason ?? 'lease_lost');
       if (outcome.ok) await finishOk(outcome.output, outcome.size);
       else await finishFailed(outcome.error);
@@ -84,19 +86,19 @@ export function runAttempt(deps: ServiceDeps, job: Job, options: AttemptOptions)
     } finally {
       clearTimeout(timeout);
       clearInterval(heartbeat);
-      stopListening();
+      stopWatching();
     }
   })();
 
   async function afterStop(why: StopReason): Promise<void> {
     if (why === 'timeout') {
-      await failAttempt(deps, attempt, {
+      await link.fail(attempt, {
         error: { code: 'timeout', message: `The attempt ran past its timeout of ${job.timeoutMs} ms` },
         retryable: true,
         processTime: elapsed(),
       });
     } else if (why === 'shutdown') {
-      await releaseAttempt(deps, attempt);
+      await link.release(attempt);
     } // cancelled or lease lost: the job has moved on without us
   }
 
@@ -104,24 +106,20 @@ export function runAttempt(deps: ServiceDeps, job: Job, options: AttemptOptions)
     const json = toJson(output);
     if (json === undefined || jsonValueTooDeep(json)) {
       const message = json === undefined ? 'The handler returned a value that is not JSON' : `The handler's output nests objects and arrays deeper than ${MAX_STORED_DEPTH} levels`;
-      await failAttempt(deps, attempt, {
-        error: { code: 'invalid_output', message },
-        retryable: false,
-        processTime: elapsed(),
-      });
+      await link.fail(attempt, { error: { code: 'invalid_output', message }, retryable: false, processTime: elapsed() });
       return;
     }
-    await completeAttempt(deps, attempt, { output: json, size, processTime: elapsed() });
+    await link.complete(attempt, { output: json, size, processTime: elapsed() });
   }
 
   async function finishFailed(error: unknown): Promise<void> {
     if (error instanceof JobDeferral) {
       options.onWarn(`job ${job.id} deferred ${error.delayMs} ms, its attempt not counted: ${error.code}: ${error.message}`);
-      await releaseAttempt(deps, attempt, { error: { code: error.code, message: error.message.slice(0, 2000) }, delayMs: error.delayMs });
+      await link.release(attempt, { error: { code: error.code, message: error.message.slice(0, 2000) }, delayMs: error.delayMs });
       return;
     }
     const failure = isJobFailure(error) ? error : null;
-    await failAttempt(deps, attempt, {
+    await link.fail(attempt, {
       error: {
         code: failure?.code ?? 'handler_error',
         message: (error instanceof Error ? error.message : String(error)).slice(0, 2000),
@@ -135,35 +133,34 @@ export function runAttempt(deps: ServiceDeps, job: Job, options: AttemptOptions)
 }
 
 async function runHandler(
-  deps: ServiceDeps,
-  job: Job,
-  attempt: Attempt,
+  host: AttemptHost,
+  job: ClaimedJob,
+  attempt: LeasedAttempt,
   signal: AbortSignal,
   live: () => boolean,
-  stop: (why: StopReason) => void,
+  leaseLost: (error: unknown) => boolean,
   options: AttemptOptions,
 ): Promise<Outcome> {
   try {
-    const run = deps.registry.handler(job.type);
-    const prepared = deps.registry.prepareInput(job.type, { ...job.input, ...(job.privateInput ?? {}) });
+    const run = host.registry.handler(job.type);
+    const prepared = host.registry.prepareInput(job.type, job.input);
     if (!prepared.ok) throw new JobFailure('invalid_input', 'The stored input no longer matches the job type', false);
-    const files = attemptFiles(deps, attempt);
+    const files = countedFiles((name, data) => host.link.storeFile(attempt, { name, data }));
     const ctx: JobContext = {
-      job: { id: job.id, type: job.type, attempt: job.attempts, maxAttempts: job.maxAttempts, metadata: job.metadata },
+      job: { id: job.id, type: job.type, attempt: job.attempt, maxAttempts: job.maxAttempts, metadata: job.metadata },
       input: prepared.input,
       signal,
       async progress(percent, message) {
         if (!live()) return; // reports after the signal fired are discarded
         try {
-          await reportProgress(deps, attempt, { progress: percent, message });
+          await host.link.progress(attempt, { progress: percent, message });
         } catch (error) {
-          if (error instanceof LeaseLostError) stop('lease_lost');
-          else options.onError(error, `progress of ${job.id}`);
+          if (!leaseLost(error)) options.onError(error, `progress of ${job.id}`);
         }
       },
       files,
     };
-    await discardEarlierAttemptFiles(deps, job);
+    await host.link.begin(job);
     const output = await run(ctx);
     return { ok: true, output, size: files.size() };
   } catch (error) {
@@ -176,10 +173,15 @@ async function runHandler(
  * attempt's bytes for `job.size` (a file put again counts once, at its last size).
  */
 export function attemptFiles(deps: Pick<ServiceDeps, 'files' | 'links'>, attempt: Pick<Attempt, 'id'>): JobFiles & { size(): number } {
+  return countedFiles((name, data) => storeAttemptFile(deps, attempt, { name, data }));
+}
+
+/** countedFiles is a handler's `files` over `put`, counting the attempt's bytes (a file put again counts once, at its last size). */
+function countedFiles(put: JobFiles['put']): JobFiles & { size(): number } {
   const sizes = new Map<string, number>();
   return {
     async put(name, data) {
-      const stored = await storeAttemptFile(deps, attempt, { name, data });
+      const stored = await put(name, data);
       sizes.set(name, stored.size);
       return stored;
     },

@@ -1,9 +1,20 @@
 import { hostname } from 'node:os';
-import type { Timers } from '../domain/index.js';
-import { silentLogger } from '../log/index.js';
+import type { Clock, Timers } from '../domain/index.js';
+import type { JobTypeRegistry } from '../jobtypes/index.js';
+import { type Logger, silentLogger } from '../log/index.js';
 import { PeriodicPass, SlotFiller } from '../loops/index.js';
-import { type ServiceDeps, claimJobs } from '../service/index.js';
-import { type RunningAttempt, runAttempt } from './runAttempt.js';
+import type { ServiceDeps } from '../service/index.js';
+import { localLink } from './localLink.js';
+import { type AttemptHost, type RunningAttempt, runClaimedAttempt } from './runAttempt.js';
+import type { ClaimedJob, WorkerLink } from './workerLink.js';
+
+/** LinkedPoolDeps run a pool over a WorkerLink of its own (a remote worker: no store, no bus). */
+export interface LinkedPoolDeps {
+  registry: JobTypeRegistry;
+  clock: Clock;
+  link: WorkerLink;
+  log?: Logger;
+}
 
 /** WorkerPoolOptions configure one pool of in-process workers. */
 export interface WorkerPoolOptions {
@@ -17,7 +28,7 @@ export interface WorkerPoolOptions {
   sweepMs?: number;
   /** timers run the safety sweep (default Node's); tests pass a ManualClock. */
   timers?: Timers;
-  /** heartbeatMs is how often a running job's lease is renewed (default a third of the lease). */
+  /** heartbeatMs is how often a running job's lease is renewed (default a third of the job's lease). */
   heartbeatMs?: number;
   /** onError is told of errors the pool survives (default: logged at warn). */
   onError?: (error: unknown, context: string) => void;
@@ -28,18 +39,23 @@ export interface WorkerPoolOptions {
 let poolCount = 0;
 
 /**
- * WorkerPool claims jobs and runs them, up to `concurrency` at a time. It wakes at once when a job
- * is created in this process (the event bus) and otherwise on a slow safety sweep, which also
- * claims jobs whose `runAt` came due. Never polls on the hot path. It does not reap expired
- * leases: the process's LeaseReaper (src/maintenance) does, so a process reaps once however many
- * pools it runs.
+ * WorkerPool claims jobs and runs them, up to `concurrency` at a time. Given ServiceDeps it works
+ * on this process's store (localLink): it wakes at once when a job is created in this process (the
+ * event bus) and otherwise on a slow safety sweep, which also claims jobs whose `runAt` came due.
+ * Given LinkedPoolDeps it works through that link; a link that long-polls (the HTTP protocol) is
+ * asked again as soon as a claim answers while slots are free. Never polls on the hot path. It
+ * does not reap expired leases: the process's LeaseReaper (src/maintenance) does, so a process
+ * reaps once however many pools it runs (a remote worker leaves that to the API nodes).
  */
 export class WorkerPool {
   readonly workerId: string;
   private readonly running = new Map<string, RunningAttempt>();
   readonly types: readonly string[];
   private readonly concurrency: number;
-  private readonly heartbeatMs: number;
+  private readonly heartbeatMs: number | undefined;
+  private readonly host: AttemptHost;
+  /** claiming aborts a long-polling claim when the pool stops. */
+  private claiming = new AbortController();
   private readonly onError: (error: unknown, context: string) => void;
   private readonly onWarn: (message: string) => void;
   private readonly slots: SlotFiller;
@@ -47,13 +63,14 @@ export class WorkerPool {
   private started = false;
   private stopListening: (() => void) | null = null;
 
-  constructor(private readonly deps: ServiceDeps, options: WorkerPoolOptions) {
+  constructor(deps: ServiceDeps | LinkedPoolDeps, options: WorkerPoolOptions) {
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1) throw new Error('concurrency must be a whole number ≥ 1');
     this.concurrency = options.concurrency;
     this.types = options.types ?? deps.registry.runnableNames();
     for (const type of this.types) deps.registry.handler(type); // an unknown or handler-less type fails here, at start
     this.workerId = options.workerId ?? `worker-${hostname()}-${process.pid}-${++poolCount}`;
-    this.heartbeatMs = options.heartbeatMs ?? Math.max(10, Math.floor(deps.config.leaseMs / 3));
+    this.heartbeatMs = options.heartbeatMs;
+    this.host = { registry: deps.registry, clock: deps.clock, link: 'link' in deps ? deps.link : localLink(deps) };
     const log = deps.log ?? silentLogger;
     this.onError = options.onError ?? ((error, context) => log.warn({ err: error, workerId: this.workerId }, `worker: ${context} failed`));
     this.onWarn = options.onWarn ?? ((message) => log.warn({ workerId: this.workerId }, `worker: ${message}`));
@@ -72,9 +89,8 @@ export class WorkerPool {
     if (this.started) return;
     this.started = true;
     this.slots.start();
-    this.stopListening = this.deps.bus.onAny((change) => {
-      if ((change.kind === 'created' || change.kind === 'released') && this.types.includes(change.job.type)) this.poke();
-    });
+    this.claiming = new AbortController();
+    this.stopListening = this.host.link.onClaimable(this.types, () => this.poke());
     this.sweep.start(); // its first pass pokes at once
   }
 
@@ -92,12 +108,15 @@ export class WorkerPool {
   async runOnce(): Promise<number> {
     const free = this.concurrency - this.running.size;
     if (free <= 0) return 0;
-    const jobs = await claimJobs(this.deps, { workerId: this.workerId, types: this.types, limit: free });
+    const { link } = this.host;
+    const jobs = await link.claim({ workerId: this.workerId, types: this.types, limit: free, signal: this.claiming.signal });
     for (const job of jobs) this.launch(job);
+    // A long-polling claim is the wait itself: while slots are free, ask again (the poke coalesces into the slot filler's next round).
+    if (link.longPolls && this.started && !this.claiming.signal.aborted) this.poke();
     return jobs.length;
   }
 
-  /** idle resolves once nothing runs and no claim is under way. For tests and shutdown. */
+  /** idle resolves once nothing runs and no claim is under way. For tests and shutdown (never, while a long-polling link waits for work). */
   idle(): Promise<void> {
     return this.slots.idle();
   }
@@ -108,6 +127,7 @@ export class WorkerPool {
    */
   async stop(p: { graceMs: number } = { graceMs: 10_000 }): Promise<void> {
     this.started = false;
+    this.claiming.abort();
     await this.sweep.stop();
     this.stopListening?.();
     await this.slots.stop();
@@ -120,8 +140,9 @@ export class WorkerPool {
     await Promise.all([...this.running.values()].map((a) => a.done));
   }
 
-  private launch(job: Parameters<typeof runAttempt>[1]): void {
-    const attempt = runAttempt(this.deps, job, { heartbeatMs: this.heartbeatMs, onError: this.onError, onWarn: this.onWarn });
+  private launch(job: ClaimedJob): void {
+    const heartbeatMs = this.heartbeatMs ?? Math.max(10, Math.floor(job.leaseMs / 3));
+    const attempt = runClaimedAttempt(this.host, job, { heartbeatMs, onError: this.onError, onWarn: this.onWarn });
     this.running.set(job.id, attempt);
     void attempt.done.finally(() => {
       this.running.delete(job.id);

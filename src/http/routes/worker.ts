@@ -111,6 +111,25 @@ export const workerRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, {
   app.addHook('preClose', async () => shutdown.abort());
   app.addHook('onRequest', requireWorker(service, deps.adminKey));
 
+  app.get(
+    '/v1/worker/key',
+    {
+      schema: {
+        summary: 'The worker key and its types',
+        description: 'Which worker key this is and which job types it may claim, so a worker can check what it was told to run before it claims.',
+        tags,
+        response: {
+          200: {
+            type: 'object',
+            properties: { id: { type: 'string' }, name: { type: 'string' }, types: { type: 'array', items: { type: 'string' } } },
+          },
+          ...problemResponses,
+        },
+      },
+    },
+    async (request) => ({ id: request.worker.keyId, name: request.worker.name, types: [...request.worker.types] }),
+  );
+
   app.post<{ Body: { workerId?: string; types?: string[]; max: number; waitSeconds: number; concurrency?: number; host?: string } }>(
     '/v1/worker/claim',
     {

@@ -1,0 +1,35 @@
+import { BUILTIN_JOB_TYPES, JobTypeRegistry } from '../jobtypes/index.js';
+import { DEFAULT_RENDER_SETTINGS, type RenderSettings, renderEnvironment, renderJobTypes } from '../jobtypes/render/index.js';
+import type { Logger } from '../log/index.js';
+import type { ProcessMetrics } from '../metrics/index.js';
+import { loadHandlers } from './handlers.js';
+
+/** JobTypes is a process's registry of job types and what their handlers hold open (the render browsers). */
+export interface JobTypes {
+  registry: JobTypeRegistry;
+  /** close closes the render browsers. */
+  close(): Promise<void>;
+}
+
+/**
+ * openJobTypes registers the built-in job types, the render types (their browser launches on the
+ * first render job, not here) and the `--handlers` module's. Shared by every process that runs
+ * jobs, with a store (openRuntime) or without one (startRemoteWorker).
+ */
+export async function openJobTypes(p: {
+  render?: Partial<RenderSettings>;
+  handlers?: string;
+  allowPrivateTargets: boolean;
+  log: Logger;
+  metrics: ProcessMetrics;
+}): Promise<JobTypes> {
+  const onLaunch: RenderSettings['onLaunch'] = (outcome) => {
+    p.metrics.browserLaunch(outcome);
+    if (!outcome.ok) p.log.warn({ err: outcome.error, durationMs: outcome.durationMs }, 'render: Chromium would not start');
+    else p.log.info({ durationMs: outcome.durationMs }, 'render: Chromium started');
+  };
+  const render = renderEnvironment({ ...DEFAULT_RENDER_SETTINGS, ...p.render, onLaunch }, { allowPrivateTargets: p.allowPrivateTargets });
+  const registry = new JobTypeRegistry([...BUILTIN_JOB_TYPES, ...renderJobTypes(render)]);
+  if (p.handlers) for (const definition of await loadHandlers(p.handlers)) registry.register(definition);
+  return { registry, close: () => render.pool.close() };
+}

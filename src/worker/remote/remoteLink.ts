@@ -1,0 +1,132 @@
+import type { JsonObject, JsonValue } from '../../domain/index.js';
+import type { OutputFile } from '../../jobtypes/index.js';
+import type { ClaimedJob, LeasedAttempt, WorkerLink } from '../workerLink.js';
+import { type ProtocolClientOptions, protocolClient } from './protocolClient.js';
+
+/** MAX_CLAIM = the protocol's largest `max`: a claim for more free slots asks for this many. */
+const MAX_CLAIM = 32;
+
+/** WRITE_TIMEOUT_MS bounds one try of a heartbeat, report or end of an attempt. */
+const WRITE_TIMEOUT_MS = 30_000;
+
+/** RemoteLinkOptions configure a link to an API node's worker protocol. */
+export interface RemoteLinkOptions extends ProtocolClientOptions {
+  /** waitSeconds is how long a claim long-polls when nothing is due (0–20, default 20). */
+  waitSeconds?: number;
+  /** concurrency and host are shown to operators (`GET /v1/admin/workers`). */
+  concurrency?: number;
+  host?: string;
+  /** uploadTimeoutMs bounds one try of a file upload (default 10 minutes). */
+  uploadTimeoutMs?: number;
+}
+
+/** WorkerKeyInfo is what the API says of the worker key: its name and the types it may claim. */
+export interface WorkerKeyInfo {
+  id: string;
+  name: string;
+  types: string[];
+}
+
+/** The claim's answer, as the protocol sends it. */
+interface ClaimAnswer {
+  workerId: string;
+  leaseMs: number;
+  jobs: {
+    id: string;
+    type: string;
+    input: JsonObject;
+    attempt: number;
+    maxAttempts: number;
+    metadata: JsonObject;
+    timeoutMs: number;
+    leaseToken: string;
+    checkpoint: JsonValue | null;
+  }[];
+}
+
+/**
+ * remoteLink is the WorkerLink of a worker with no database: every call is a request of the HTTP
+ * worker protocol (/v1/worker/*) with a worker key. A claim long-polls (`waitSeconds`), so the
+ * pool needs no bus; a cancel or reclaim reaches the attempt as `409 lease_lost` on its next
+ * heartbeat or write (LeaseLostError, with the reason), which stops it. Process time, `size`
+ * and the handing back of a retry's earlier files are the API's business, so those are not sent.
+ */
+export function remoteLink(options: RemoteLinkOptions): WorkerLink {
+  const client = protocolClient(options);
+  const waitSeconds = options.waitSeconds ?? 20;
+  const beating = new Set<string>();
+  const leased = (attempt: LeasedAttempt, action: string) => ({
+    path: `/v1/worker/jobs/${encodeURIComponent(attempt.id)}/${action}`,
+    lease: attempt,
+    timeoutMs: WRITE_TIMEOUT_MS,
+  });
+  return {
+    longPolls: waitSeconds > 0,
+    async claim(p) {
+      let answer: ClaimAnswer;
+      try {
+        answer = await client.send<ClaimAnswer>({
+          method: 'POST',
+          path: '/v1/worker/claim',
+          json: { workerId: p.workerId, types: p.types, max: Math.min(p.limit, MAX_CLAIM), waitSeconds, concurrency: options.concurrency, host: options.host },
+          signal: p.signal,
+          // The API answers by the end of the wait; the margin covers a slow network.
+          timeoutMs: (waitSeconds + 10) * 1000,
+        });
+      } catch (error) {
+        if (p.signal?.aborted) return []; // the pool is stopping: the API hands back whatever it claimed after we left
+        throw error;
+      }
+      return answer.jobs.map((job) => ({ ...job, leaseMs: answer.leaseMs }) satisfies ClaimedJob);
+    },
+    onClaimable: () => () => undefined, // the long-poll claim is the wakeup
+    watch: () => () => undefined, // a cancel arrives as the next heartbeat's 409 lease_lost `cancelled`
+    begin: async () => undefined,
+    async heartbeat(attempt) {
+      // While the API is unreachable one heartbeat may retry for longer than the period: the next
+      // ones wait for it rather than pile up behind it.
+      if (beating.has(attempt.id)) return;
+      beating.add(attempt.id);
+      try {
+        await client.send({ method: 'POST', ...leased(attempt, 'heartbeat'), json: {} });
+      } finally {
+        beating.delete(attempt.id);
+      }
+    },
+    async progress(attempt, p) {
+      await client.send({ method: 'POST', ...leased(attempt, 'heartbeat'), json: { progress: clampProgress(p.progress), statusMessage: p.message === undefined ? undefined : p.message === null ? null : String(p.message).slice(0, 500) } });
+    },
+    async storeFile(attempt, p) {
+      return client.send<OutputFile>({
+        method: 'PUT',
+        ...leased(attempt, `files/${encodeURIComponent(p.name)}`),
+        bytes: p.data,
+        timeoutMs: options.uploadTimeoutMs ?? 10 * 60_000,
+      });
+    },
+    async complete(attempt, p) {
+      await client.send({ method: 'POST', ...leased(attempt, 'complete'), json: { output: p.output } });
+    },
+    async fail(attempt, p) {
+      await client.send({ method: 'POST', ...leased(attempt, 'fail'), json: { error: p.error, retryable: p.retryable } });
+    },
+    async release(attempt, defer) {
+      // The protocol hands a job back at once; a job that must wait for its machine (a deferral)
+      // would come straight back to this worker, so it fails retryably instead and waits out the backoff.
+      if (defer) await client.send({ method: 'POST', ...leased(attempt, 'fail'), json: { error: defer.error, retryable: true } });
+      else await client.send({ method: 'POST', ...leased(attempt, 'release') });
+    },
+  };
+}
+
+/** fetchWorkerKey asks the API which worker key this is and which types it may claim (`GET /v1/worker/key`). */
+export function fetchWorkerKey(options: ProtocolClientOptions, signal?: AbortSignal): Promise<WorkerKeyInfo> {
+  return protocolClient(options).send<WorkerKeyInfo>({ method: 'GET', path: '/v1/worker/key', signal, timeoutMs: WRITE_TIMEOUT_MS });
+}
+
+/** clampProgress keeps a handler's report within what the protocol takes (0–100). */
+function clampProgress(progress: number): number {
+  return Number.isFinite(progress) ? Math.max(0, Math.min(100, progress)) : 0;
+}
+
+
