@@ -10,7 +10,7 @@ import { reapExpired } from '../../src/service/index.js';
 import type { LongrunProcess } from '../helpers/processes.js';
 import { type TestAccount, type TestServer, jobReaches, startTestServer } from '../helpers/server.js';
 import { issueWorkerKey } from '../worker-protocol/helpers.js';
-import { pythonSkipReason, spawnPythonWorker, within } from './helpers.js';
+import { type RecordingProxy, pythonSkipReason, spawnPythonWorker, startRecordingProxy, within } from './helpers.js';
 
 const TYPE = 'py/e2e';
 const LEASE_MS = 3_000;
@@ -22,8 +22,10 @@ describe('Python worker library against a real server', { skip }, () => {
   let account: TestAccount;
   let workerKey: string;
   const started: LongrunProcess[] = [];
-  /** completeCalls are the job ids the server was asked to complete, whatever the lease. */
-  const completeCalls: string[] = [];
+  /** proxy stands between the Python workers and the server, recording every call they make. */
+  let proxy: RecordingProxy;
+  /** completeCalls are the complete requests a worker sent for the job, whatever the answer. */
+  const completeCalls = (id: string) => proxy.seen.filter((line) => line.startsWith(`POST /v1/worker/jobs/${id}/complete `));
 
   before(async () => {
     server = await startTestServer({ clock, service: { leaseMs: LEASE_MS } });
@@ -40,11 +42,7 @@ describe('Python worker library against a real server', { skip }, () => {
     assert.equal(declared.status, 201, declared.text);
     account = await server.createAccount({ credits: 100 });
     workerKey = (await issueWorkerKey(server, [TYPE], 'python workers')).key;
-    const realComplete = server.store.jobComplete.bind(server.store);
-    server.store.jobComplete = (p) => {
-      completeCalls.push(p.id);
-      return realComplete(p);
-    };
+    proxy = await startRecordingProxy(server.url);
   });
   afterEach(async () => {
     // Every process a test started is gone before the next test, whatever happened.
@@ -54,10 +52,13 @@ describe('Python worker library against a real server', { skip }, () => {
     assert.equal(open.status, 200, open.text);
     for (const job of open.json.data) assert.equal((await server.request('POST', `/v1/jobs/${job.id}/cancel`, { key: account.key })).status, 200);
   });
-  after(() => server?.close());
+  after(async () => {
+    await proxy?.close();
+    await server?.close();
+  });
 
   function startWorker(name: string, env: Record<string, string> = {}): LongrunProcess {
-    const worker = spawnPythonWorker(name, { LONGRUN_URL: server.url, LONGRUN_WORKER_KEY: workerKey, WORKER_TYPE: TYPE, ...env });
+    const worker = spawnPythonWorker(name, { LONGRUN_URL: proxy.url, LONGRUN_WORKER_KEY: workerKey, WORKER_TYPE: TYPE, ...env });
     started.push(worker);
     return worker;
   }
@@ -125,7 +126,8 @@ describe('Python worker library against a real server', { skip }, () => {
     // The handler returned an output after the cancel; the worker must throw it away. Once the
     // worker has exited (SIGTERM waits for nothing it holds), nothing more can come.
     await stopWorker(worker);
-    assert.ok(!completeCalls.includes(id), 'the library never asked to complete a cancelled job');
+    assert.deepEqual(completeCalls(id), [], 'the library never asked to complete a cancelled job');
+    assert.ok(proxy.seen.includes(`POST /v1/worker/jobs/${id}/heartbeat → 409`), 'the cancel came as a heartbeat’s 409');
     const stored = await server.store.jobGet({ id });
     assert.equal(stored!.status, 'cancelled');
     assert.equal(stored!.output, null);
@@ -167,7 +169,7 @@ describe('Python worker library against a real server', { skip }, () => {
     // The next heartbeat answers 409 lease_lost expired; the handler hears it and returns an output.
     await within(5_000, 'the lease loss reaches the handler', worker.waitForLine(new RegExp(`^stopped ${id} expired$`)));
     await stopWorker(worker);
-    assert.ok(!completeCalls.includes(id), 'the library never asked to complete with a lease it lost');
+    assert.deepEqual(completeCalls(id), [], 'the library never asked to complete with a lease it lost');
     const stored = await server.store.jobGet({ id });
     assert.equal(stored!.status, 'pending');
     assert.equal(stored!.output, null);
@@ -181,7 +183,8 @@ describe('Python worker library against a real server', { skip }, () => {
     await stopWorker(worker);
     const job = await within(5_000, 'the job is handed back', released);
     assert.equal(job.attempts, 0);
-    assert.ok(!completeCalls.includes(id));
+    assert.deepEqual(completeCalls(id), []);
+    assert.deepEqual(proxy.seen.filter((line) => line.includes(`${id}/release`)), [`POST /v1/worker/jobs/${id}/release → 200`]);
   });
 
   it('run(max_jobs=N) takes N jobs, finishes them and returns', async () => {

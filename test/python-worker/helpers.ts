@@ -1,6 +1,8 @@
 // Python worker test plumbing: whether python3 is here (the suites skip plainly when not), and a
 // real `python3` process running a worker script with the library from the checkout.
 import { spawnSync } from 'node:child_process';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { type LongrunProcess, spawnCommand } from '../helpers/processes.js';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -39,4 +41,50 @@ export async function within<T>(ms: number, what: string, promise: Promise<T>): 
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** RecordingProxy forwards every request to a server and remembers what passed, as `METHOD path → status`. */
+export interface RecordingProxy {
+  url: string;
+  /** seen holds one line per answered request, e.g. `POST /v1/worker/jobs/job_…/heartbeat → 409`. */
+  seen: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * startRecordingProxy listens on 127.0.0.1 and streams each request to `target` and the answer
+ * back, untouched: the tests see which calls a Python worker made (the server's own code paths
+ * cannot tell a refused complete from one never sent).
+ */
+export async function startRecordingProxy(target: string): Promise<RecordingProxy> {
+  const seen: string[] = [];
+  const upstream = new URL(target);
+  const server = createServer((request, response) => {
+    const forwarded = httpRequest(
+      { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers: request.headers },
+      (answer) => {
+        seen.push(`${request.method} ${request.url} → ${answer.statusCode}`);
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      },
+    );
+    forwarded.on('error', () => response.destroy());
+    // A worker that goes away (killed mid long-poll) must look gone to the server too, or the
+    // server would hand the next job to a claim nobody reads.
+    response.on('close', () => {
+      if (!response.writableFinished) forwarded.destroy();
+    });
+    request.pipe(forwarded);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    seen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
