@@ -4,6 +4,8 @@
 // when the test says; the workers heartbeat on their real clock every third of a 3 s lease, which
 // is what brings a cancel to the handler in about a second.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { ManualClock } from '../../src/domain/index.js';
 import { reapExpired } from '../../src/service/index.js';
@@ -13,6 +15,7 @@ import { issueWorkerKey } from '../worker-protocol/helpers.js';
 import { type RecordingProxy, pythonSkipReason, spawnPythonWorker, startRecordingProxy, within } from './helpers.js';
 
 const TYPE = 'py/e2e';
+const EXAMPLE_DIR = new URL('../../examples/python-worker', import.meta.url).pathname;
 const LEASE_MS = 3_000;
 const skip = pythonSkipReason();
 
@@ -70,11 +73,11 @@ describe('Python worker library against a real server', { skip }, () => {
   }
 
   /** stopWorker sends SIGTERM and checks the worker said goodbye and exited 0. */
-  async function stopWorker(worker: LongrunProcess): Promise<void> {
+  async function stopWorker(worker: LongrunProcess, said = /^exiting/): Promise<void> {
     worker.child.kill('SIGTERM');
     const exit = await within(10_000, `${worker.name} exits on SIGTERM`, worker.exited);
     assert.deepEqual(exit, { code: 0, signal: null }, worker.output());
-    assert.ok(worker.stdout.some((line) => line.startsWith('exiting')), worker.output());
+    assert.ok(worker.stdout.some((line) => said.test(line)), worker.output());
   }
 
   it('runs a job with progress, a file and output; the file downloads through the API', async () => {
@@ -185,6 +188,30 @@ describe('Python worker library against a real server', { skip }, () => {
     assert.equal(job.attempts, 0);
     assert.deepEqual(completeCalls(id), []);
     assert.deepEqual(proxy.seen.filter((line) => line.includes(`${id}/release`)), [`POST /v1/worker/jobs/${id}/release → 200`]);
+  });
+
+  it('the example in examples/python-worker declares its type from its JSON, writes its report and completes', async () => {
+    const spec = JSON.parse(readFileSync(join(EXAMPLE_DIR, 'text-report.json'), 'utf8'));
+    const declared = await server.request('PUT', `/v1/admin/job-types/${spec.type}`, { key: server.adminKey!, body: spec });
+    assert.equal(declared.status, 201, declared.text);
+    const key = (await issueWorkerKey(server, [spec.type], 'example')).key;
+    const worker = spawnPythonWorker('example worker', { LONGRUN_URL: proxy.url, LONGRUN_WORKER_KEY: key }, join(EXAMPLE_DIR, 'worker.py'));
+    started.push(worker);
+    const created = await server.request('POST', '/v1/jobs', {
+      key: account.key,
+      body: { type: spec.type, input: { title: 'Fish', text: 'One fish, two fish,\nred fish, blue fish.\nOne more.', top: 2 } },
+    });
+    assert.equal(created.status, 201, created.text);
+    const done = await within(10_000, 'the report is done', jobReaches(server, created.json.id, (job) => job.status !== 'pending' && job.status !== 'running'));
+    assert.equal(done.status, 'completed', worker.output());
+    const output = done.output as { words: number; top: unknown[]; files: { name: string }[] };
+    assert.equal(output.words, 10);
+    assert.deepEqual(output.top, [{ word: 'fish', count: 4 }, { word: 'one', count: 2 }]);
+    assert.deepEqual(output.files.map((f) => f.name), ['report.md', 'counts.json']);
+    const report = await fetch(`${server.url}/v1/jobs/${done.id}/files/report.md`, { headers: { 'x-api-key': account.key } });
+    assert.equal(report.status, 200);
+    assert.match(await report.text(), /^# Fish\n\n10 words \(6 different\) on 3 lines\.\n[\s\S]*\| 1 \| fish \| 4 \| 40\.0 % \|/);
+    await stopWorker(worker, /working on/);
   });
 
   it('run(max_jobs=N) takes N jobs, finishes them and returns', async () => {

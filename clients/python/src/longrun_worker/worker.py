@@ -50,6 +50,7 @@ class Worker:
             raise ValueError("concurrency must be at least 1")
         if not 0 <= wait_seconds <= 20:
             raise ValueError("wait_seconds must be 0-20")
+        self.url = url.rstrip("/")
         self.concurrency = concurrency
         self.host = host or socket.gethostname()[:200]
         self.wait_seconds = wait_seconds
