@@ -5,7 +5,10 @@ dropped connection, a 409 lease_lost), so the library is tested over real socket
 from __future__ import annotations
 
 import json
+import select
+import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
@@ -104,14 +107,20 @@ class FakeApi:
             return self._send(http, *answer)
         if http.headers.get("X-API-Key") != self.key:
             return self._send(http, 401, {"code": "unauthorized", "detail": "bad key"})
-        status, payload = self._route(http.command, http.path, record)
-        self._send(http, status, payload)
+        status, payload = self._route(http, http.path, record)
+        if status != 499:  # no one is left to answer
+            self._send(http, status, payload)
 
-    def _route(self, method: str, path: str, record: Recorded) -> Tuple[int, Any]:
+    def _route(self, http: BaseHTTPRequestHandler, path: str, record: Recorded) -> Tuple[int, Any]:
         if path == "/v1/worker/claim":
             request = record.json
+            deadline = time.monotonic() + min(float(request.get("waitSeconds", 0)), 2.0)
             with self.cond:
-                self.cond.wait_for(lambda: bool(self.jobs), min(float(request.get("waitSeconds", 0)), 2.0))
+                # As the real API: a claim whose client went away takes nothing (checked every 20 ms: it is a fake).
+                while not self.jobs and time.monotonic() < deadline and not _gone(http):
+                    self.cond.wait(0.02)
+                if _gone(http):
+                    return 499, None
                 taken, self.jobs = self.jobs[: request["max"]], self.jobs[request["max"]:]
             return 200, {"workerId": "wrk_fake", "leaseMs": self.lease_ms, "jobs": taken}
         job_id = path.split("/")[4]
@@ -130,6 +139,17 @@ class FakeApi:
         http.send_header("Content-Length", str(len(data)))
         http.end_headers()
         http.wfile.write(data)
+
+
+def _gone(http: BaseHTTPRequestHandler) -> bool:
+    """True once the client closed its side of the connection."""
+    readable, _, _ = select.select([http.connection], [], [], 0)
+    if not readable:
+        return False
+    try:
+        return http.connection.recv(1, socket.MSG_PEEK) == b""
+    except OSError:
+        return True
 
 
 def lease_lost(reason: str) -> Tuple[int, Dict[str, Any]]:

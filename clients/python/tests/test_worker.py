@@ -229,6 +229,19 @@ class WorkerTest(unittest.TestCase):
         self.assertEqual(api.seen("/claim")[0].json["max"], 3)
         self.assertEqual(len(api.seen("/complete")), 3)
 
+    def test_run_again_after_stop_claims_once_not_twice(self) -> None:
+        api, worker = self.start()
+        worker.handler(TYPE)(lambda job: "ok")
+        thread, result = self.run_in_thread(worker)
+        api.wait_for(lambda requests: [r for r in requests if r.path.endswith("/claim")])
+        worker.stop()  # its claim is still waiting on the fake API
+        thread.join(10)
+        self.assertEqual(result, [0])
+        api.add_job()
+        self.assertEqual(worker.run(max_jobs=1), 1)
+        self.assertEqual(len(api.seen("/job_1/complete")), 1)
+        self.assertEqual(api.seen("/release"), [], "the first run's claim did not take the job")
+
     def test_bad_arguments_are_refused(self) -> None:
         with self.assertRaises(ValueError):
             Worker(url="http://x", key="k", concurrency=0)

@@ -15,7 +15,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import IO, Any, Callable, Dict, Optional, Tuple, Union
+from typing import IO, Any, Callable, Dict, Optional, Set, Tuple, Union
 
 from .errors import ApiError, LeaseLost, Unreachable
 
@@ -55,6 +55,31 @@ class Client:
         self.key = key
         self.timeout = timeout
         self._sleep = sleep or _plain_sleep
+        # The connections of requests in flight, so abort() can cut them (a claim waiting 20 s).
+        self._connections: Set[http.client.HTTPConnection] = set()
+        self._lock = threading.Lock()
+        self._opener = urllib.request.build_opener(_TrackedHTTP(self._track), _TrackedHTTPS(self._track))
+
+    def abort(self) -> None:
+        """Cuts every request in flight: each fails at once (and is not retried if ``sleep`` says stop).
+
+        The server sees the connection close; a claim cut this way takes nothing (the API hands
+        back whatever it had claimed for it).
+        """
+        with self._lock:
+            connections, self._connections = self._connections, set()
+        for connection in connections:
+            sock = connection.sock
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def _track(self, connection: http.client.HTTPConnection) -> None:
+        with self._lock:
+            self._connections = {c for c in self._connections if c.sock is not None}
+            self._connections.add(connection)
 
     def request(
         self,
@@ -113,8 +138,39 @@ class Client:
             if size is not None:
                 headers["Content-Length"] = str(size)
         request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
-        with urllib.request.urlopen(request, timeout=timeout or self.timeout) as response:
+        with self._opener.open(request, timeout=timeout or self.timeout) as response:
             return response.status, _read_json(response)
+
+
+class _TrackedHTTP(urllib.request.HTTPHandler):
+    """urllib's HTTP handler, telling the client of each connection it opens."""
+
+    def __init__(self, track: Callable[[http.client.HTTPConnection], None]) -> None:
+        super().__init__()
+        self._track = track
+
+    def http_open(self, req: urllib.request.Request) -> Any:
+        return self.do_open(_tracked(http.client.HTTPConnection, self._track), req)
+
+
+class _TrackedHTTPS(urllib.request.HTTPSHandler):
+    """urllib's HTTPS handler (default certificate checks), telling the client of each connection."""
+
+    def __init__(self, track: Callable[[http.client.HTTPConnection], None]) -> None:
+        super().__init__()
+        self._track = track
+
+    def https_open(self, req: urllib.request.Request) -> Any:
+        return self.do_open(_tracked(http.client.HTTPSConnection, self._track), req, context=getattr(self, "_context", None))
+
+
+def _tracked(cls: Any, track: Callable[[http.client.HTTPConnection], None]) -> Callable[..., http.client.HTTPConnection]:
+    def make(host: str, **kwargs: Any) -> http.client.HTTPConnection:
+        connection = cls(host, **kwargs)
+        track(connection)
+        return connection
+
+    return make
 
 
 def quote_segment(value: str) -> str:

@@ -66,6 +66,8 @@ class Worker:
         self._running: Dict[str, Job] = {}
         self._claimed = 0
         self._fatal: Optional[BaseException] = None
+        # Each run() has its own claimer; one left waiting by an earlier run() must not claim for this one.
+        self._generation = 0
 
     def handler(self, job_type: str) -> Callable[[H], H]:
         """Decorator: ``@worker.handler("py/reverse")`` makes the function run jobs of that type.
@@ -88,6 +90,8 @@ class Worker:
         self._stop.set()
         with self._cond:
             self._cond.notify_all()
+        # A claim waiting on the API would hold on for up to wait_seconds: cut it now.
+        threading.Thread(target=self._client.abort, name="longrun-abort-claim", daemon=True).start()
 
     def run(self, max_jobs: Optional[int] = None) -> int:
         """Claims and runs jobs until ``stop()``, SIGTERM or SIGINT, or until ``max_jobs`` have finished.
@@ -97,10 +101,14 @@ class Worker:
         """
         if not self._handlers:
             raise ValueError("no handlers: decorate a function with @worker.handler(TYPE) first")
-        self._stop.clear()
-        self._fatal = None
+        with self._cond:
+            self._stop.clear()
+            self._fatal = None
+            self._claimed = 0
+            self._generation += 1
+            generation = self._generation
         previous = self._install_signals()
-        claimer = threading.Thread(target=self._claim_loop, args=(max_jobs,), name="longrun-claim", daemon=True)
+        claimer = threading.Thread(target=self._claim_loop, args=(max_jobs, generation), name="longrun-claim", daemon=True)
         claimer.start()
         try:
             with self._cond:
@@ -123,9 +131,9 @@ class Worker:
 
     # -- claiming ---------------------------------------------------------------------------
 
-    def _claim_loop(self, max_jobs: Optional[int]) -> None:
+    def _claim_loop(self, max_jobs: Optional[int], generation: int) -> None:
         backoff = Backoff(first=0.5, cap=10.0)
-        while not self._stop.is_set():
+        while not self._stop.is_set() and generation == self._generation:
             with self._cond:
                 while not self._stop.is_set() and len(self._running) >= self.concurrency:
                     self._cond.wait()
@@ -150,7 +158,7 @@ class Worker:
                 self._stop.wait(delay)
                 continue
             for job in claimed:
-                self._start(job)
+                self._start(job, generation)
 
     def _claim(self, want: int) -> List[Job]:
         body: Dict[str, Any] = {
@@ -167,9 +175,9 @@ class Worker:
         lease_ms = int(answer.get("leaseMs") or 30000)
         return [Job(claim, self._job_client, lease_ms) for claim in answer.get("jobs", [])]
 
-    def _start(self, job: Job) -> None:
+    def _start(self, job: Job, generation: int) -> None:
         with self._cond:
-            if self._stop.is_set():
+            if self._stop.is_set() or generation != self._generation:
                 stopping = True
             else:
                 stopping = False
