@@ -164,7 +164,7 @@ class _TrackedHTTPS(urllib.request.HTTPSHandler):
         return self.do_open(_tracked(http.client.HTTPSConnection, self._track), req, context=getattr(self, "_context", None))
 
 
-def _tracked(cls: Any, track: Callable[[http.client.HTTPConnection], None]) -> Callable[..., http.client.HTTPConnection]:
+def _tracked(cls: "type[http.client.HTTPConnection]", track: Callable[[http.client.HTTPConnection], None]) -> Callable[..., http.client.HTTPConnection]:
     def make(host: str, **kwargs: Any) -> http.client.HTTPConnection:
         connection = cls(host, **kwargs)
         track(connection)

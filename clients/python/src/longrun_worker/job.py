@@ -106,7 +106,7 @@ class Job:
         except LeaseLost as lost:
             self._lose(lost.reason)
             raise
-        return answer
+        return dict(answer)
 
     # -- used by the worker -------------------------------------------------------------
 
