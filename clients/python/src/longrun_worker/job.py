@@ -78,8 +78,9 @@ class Job:
     def upload(self, name: str, data: Union[bytes, bytearray, str, IO[bytes]], content_type: str = "application/octet-stream") -> Dict[str, Any]:
         """Stores one output file of this job and returns ``{name, url, contentType, size}``.
 
-        ``data`` is bytes, a str (sent as UTF-8) or a binary file opened for reading (streamed,
-        never read whole). Put the answer in the output's ``files`` list so the job counts its
+        ``data`` is bytes, a str (its text, sent as UTF-8: not a path; to send a file on disk,
+        pass ``open(path, "rb")``) or a binary file opened for reading (streamed, never read
+        whole). Put the answer in the output's ``files`` list so the job counts its
         bytes. The same name replaces the file. Raises LeaseLost when the job is no longer this
         worker's, ApiError when the API refuses the file (a bad name: 400; too big: 413).
         """

@@ -85,7 +85,8 @@ class Worker:
     def stop(self) -> None:
         """Asks ``run()`` to return: no more claims; running jobs get ``grace_seconds``, then are handed back.
 
-        Safe from any thread and from a signal handler.
+        Safe from any thread and from a signal handler. A stop before ``run()`` starts counts for
+        nothing: each ``run()`` starts afresh.
         """
         self._stop.set()
         with self._cond:
