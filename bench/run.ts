@@ -18,11 +18,12 @@ import { e2e } from './scenarios/e2e.js';
 import { floors } from './scenarios/floors.js';
 import { memory } from './scenarios/memory.js';
 import { pickup } from './scenarios/pickup.js';
+import { pythonWorker } from './scenarios/pythonWorker.js';
 import { read } from './scenarios/read.js';
 import { render } from './scenarios/render.js';
 
-/** SCENARIOS run in this order; floors first, since later targets use them; render (scenario 8) last. */
-const SCENARIOS: Scenario[] = [floors, create, e2e, pickup, depth, read, memory, render];
+/** SCENARIOS run in this order; floors first, since later targets use them; render (scenario 8), then the Python worker (9). */
+const SCENARIOS: Scenario[] = [floors, create, e2e, pickup, depth, read, memory, render, pythonWorker];
 
 const RESULTS_FILE = join(BENCH_ROOT, 'bench', 'results', 'latest.json');
 const README = join(BENCH_ROOT, 'README.md');

@@ -41,7 +41,12 @@ export function killAllChildren(): void {
  */
 export function spawnNode(name: string, args: string[], options: { env?: Record<string, string>; maxMs: number; tsx?: boolean; nodeOptions?: string[] }): Child {
   const argv = [...(options.nodeOptions ?? []), ...(options.tsx ? ['--import', 'tsx'] : []), ...args];
-  const proc = spawn(process.execPath, argv, {
+  return spawnProgram(name, process.execPath, argv, options);
+}
+
+/** spawnProgram starts any program (`python3 …`, say) in the checkout, watched and bounded like spawnNode's children. */
+export function spawnProgram(name: string, command: string, argv: string[], options: { env?: Record<string, string>; maxMs: number }): Child {
+  const proc = spawn(command, argv, {
     cwd: BENCH_ROOT,
     env: { ...process.env, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -43,7 +43,15 @@ export function spawnLongrun(name: string, args: string[], env: Record<string, s
  * environment; with `stdin: true` the test can write to the child's standard input.
  */
 export function spawnTsx(name: string, args: string[], env: Record<string, string> = {}, p: { stdin?: boolean } = {}): LongrunProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  return spawnCommand(name, process.execPath, ['--import', 'tsx', ...args], env, p);
+}
+
+/**
+ * spawnCommand starts any program (`python3 worker.py`, say) in the checkout with `env` added to
+ * this process's environment, watched like a `longrun` child; `stdin: true` as for spawnTsx.
+ */
+export function spawnCommand(name: string, command: string, args: string[], env: Record<string, string> = {}, p: { stdin?: boolean } = {}): LongrunProcess {
+  const child = spawn(command, args, {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: [p.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
