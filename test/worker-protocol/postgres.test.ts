@@ -1,6 +1,7 @@
 // On PostgreSQL the worker protocol spans API nodes: a claim long-polling on node A wakes as soon
 // as a job is created on node B (LISTEN/NOTIFY feeds A's event bus), and every node lists the same
-// workers. Two real servers on one fresh schema.
+// workers, and a file a remote worker uploads through A downloads through B (the files live in
+// the database). Two real servers on one fresh schema.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
@@ -63,5 +64,35 @@ describe('worker protocol on PostgreSQL: two API nodes', SKIP, () => {
     } finally {
       nodeA.store.jobClaim = realClaim;
     }
+  });
+
+  it('serves, through node B, a file a remote worker uploaded through node A (the postgres file store is shared)', async () => {
+    // Neither node was given --files or a data folder: on PostgreSQL the files live in the database.
+    const declared = await nodeA.request('PUT', '/v1/admin/job-types/py/upload', {
+      key: nodeA.adminKey!,
+      body: { description: 'uploads a file', inputSchema: { type: 'object' }, creditCost: 0, timeoutMs: 60_000, maxAttempts: 1 },
+    });
+    assert.equal(declared.status, 201, declared.text);
+    const account = await nodeB.createAccount();
+    const { key } = await issueWorkerKey(nodeA, ['py/upload']);
+    const created = await nodeB.request('POST', '/v1/jobs', { key: account.key, body: { type: 'py/upload', input: {} } });
+    assert.equal(created.status, 201, created.text);
+
+    const worker = workerClient(nodeA, key);
+    const job = await worker.claimOne();
+    assert.equal(job.id, created.json.id);
+    // Over one 1 MiB chunk, so the download joins chunks; each byte differs from its neighbours.
+    const bytes = Uint8Array.from({ length: 1_500_000 }, (_, i) => (i * 31 + (i >> 8)) & 0xff);
+    const uploaded = await worker.upload(job, 'out.bin', bytes);
+    assert.equal(uploaded.status, 201, uploaded.text);
+    const done = await worker.complete(job, { files: [uploaded.json] });
+    assert.equal(done.status, 200, done.text);
+
+    const whole = await fetch(`${nodeB.url}/v1/jobs/${job.id}/files/out.bin`, { headers: { 'x-api-key': account.key } });
+    assert.equal(whole.status, 200);
+    assert.deepEqual(new Uint8Array(await whole.arrayBuffer()), bytes);
+    const range = await fetch(`${nodeB.url}/v1/jobs/${job.id}/files/out.bin`, { headers: { 'x-api-key': account.key, range: 'bytes=1048570-1048585' } });
+    assert.equal(range.status, 206);
+    assert.deepEqual(new Uint8Array(await range.arrayBuffer()), bytes.slice(1_048_570, 1_048_586));
   });
 });
