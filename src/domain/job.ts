@@ -34,6 +34,14 @@ export function isFinalStatus(status: JobStatus): boolean {
   return nextStatuses[status].length === 0;
 }
 
+/**
+ * wholeInput is the job's input with its private fields put back: what the client sent, what a
+ * worker runs with and what a rerun starts from (the API never shows the private fields).
+ */
+export function wholeInput(job: Pick<Job, 'input' | 'privateInput'>): JsonObject {
+  return { ...job.input, ...(job.privateInput ?? {}) };
+}
+
 /** canMove tells whether the state machine allows `from` → `to`. */
 export function canMove(from: JobStatus, to: JobStatus): boolean {
   return (nextStatuses[from] as readonly JobStatus[]).includes(to);

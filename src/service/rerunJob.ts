@@ -1,4 +1,4 @@
-import { type Job, JobNotRerunnableError, isFinalStatus } from '../domain/index.js';
+import { type Job, JobNotRerunnableError, isFinalStatus, wholeInput } from '../domain/index.js';
 import { createJob } from './createJob.js';
 import type { Principal, ServiceDeps } from './deps.js';
 import { getJob } from './readJobs.js';
@@ -12,7 +12,7 @@ export async function rerunJob(deps: ServiceDeps, principal: Principal, id: stri
     principal,
     {
       type: original.type,
-      input: { ...original.input, ...(original.privateInput ?? {}) },
+      input: wholeInput(original),
       priority: original.priority,
       webhookUrl: original.webhookUrl,
       webhookEvents: original.webhookEvents,

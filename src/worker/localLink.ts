@@ -1,4 +1,4 @@
-import type { Job } from '../domain/index.js';
+import { type Job, wholeInput } from '../domain/index.js';
 import {
   claimJobs,
   completeAttempt,
@@ -63,7 +63,7 @@ export function claimedFromJob(job: Job, leaseMs: number): ClaimedJob {
   return {
     id: job.id,
     type: job.type,
-    input: { ...job.input, ...(job.privateInput ?? {}) },
+    input: wholeInput(job),
     attempt: job.attempts,
     maxAttempts: job.maxAttempts,
     metadata: job.metadata,

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import type { JobError, JsonValue } from '../../domain/index.js';
+import { type JobError, type JsonValue, wholeInput } from '../../domain/index.js';
 import {
   type ClaimedAttempt,
   type RemoteHeartbeat,
@@ -88,7 +88,7 @@ function claimedView({ job, checkpoint }: ClaimedAttempt) {
   return {
     id: job.id,
     type: job.type,
-    input: { ...job.input, ...(job.privateInput ?? {}) },
+    input: wholeInput(job),
     attempt: job.attempts,
     maxAttempts: job.maxAttempts,
     metadata: job.metadata,
