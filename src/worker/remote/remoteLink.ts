@@ -1,4 +1,3 @@
-import type { JsonObject, JsonValue } from '../../domain/index.js';
 import type { OutputFile } from '../../jobtypes/index.js';
 import type { ClaimedJob, LeasedAttempt, WorkerLink } from '../workerLink.js';
 import { type ProtocolClientOptions, protocolClient } from './protocolClient.js';
@@ -27,21 +26,11 @@ export interface WorkerKeyInfo {
   types: string[];
 }
 
-/** The claim's answer, as the protocol sends it. */
+/** The claim's answer, as the protocol sends it: each job as ClaimedJob, the lease time given once for all. */
 interface ClaimAnswer {
   workerId: string;
   leaseMs: number;
-  jobs: {
-    id: string;
-    type: string;
-    input: JsonObject;
-    attempt: number;
-    maxAttempts: number;
-    metadata: JsonObject;
-    timeoutMs: number;
-    leaseToken: string;
-    checkpoint: JsonValue | null;
-  }[];
+  jobs: Omit<ClaimedJob, 'leaseMs' | 'eventSeq'>[];
 }
 
 /**
