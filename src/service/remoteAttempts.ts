@@ -9,7 +9,7 @@ import {
 } from '../domain/index.js';
 import { type FileBody, isSafeFileName } from '../files/index.js';
 import type { OutputFile } from '../jobtypes/index.js';
-import { type Attempt, completeAttempt, failAttempt, releaseAttempt, reportProgress } from './attempts.js';
+import { type Attempt, completeAttempt, failLeasedJob, releaseAttempt, reportProgress } from './attempts.js';
 import { storeAttemptFile } from './attemptFiles.js';
 import type { ServiceDeps } from './deps.js';
 
@@ -78,7 +78,7 @@ export function failRemote(deps: ServiceDeps, attempt: Attempt, p: { error: JobE
   return explained(deps, attempt, (async () => {
     const held = await heldJob(deps, attempt);
     if ('replay' in held) throw new LeaseLostError(attempt.id, 'superseded');
-    return failAttempt(deps, attempt, { error: p.error, retryable: p.retryable ?? true, processTime: elapsedMs(deps, held.job) });
+    return failLeasedJob(deps, held.job, { error: p.error, retryable: p.retryable ?? true, processTime: elapsedMs(deps, held.job) });
   })());
 }
 
@@ -125,7 +125,8 @@ async function enforceDeadline(deps: ServiceDeps, attempt: Attempt, job: Job): P
   const deadline = attemptDeadline(job);
   const now = deps.clock.now();
   if (deadline === null || now.getTime() <= deadline.getTime()) return;
-  await explained(deps, attempt, failAttempt(deps, attempt, {
+  // `job` is the stored job under this lease (just read or just heartbeated): no second read.
+  await explained(deps, attempt, failLeasedJob(deps, job, {
     error: { code: 'timeout', message: `The attempt ran past its timeout of ${job.timeoutMs} ms` },
     retryable: true,
     processTime: elapsedMs(deps, job),
