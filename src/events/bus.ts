@@ -1,4 +1,4 @@
-import type { Job, JobEventKind } from '../domain/index.js';
+import { type Job, type JobEventKind, type JobStatus, webhookEventFor } from '../domain/index.js';
 
 /** JobChangeKind names what happened to a job. */
 export type JobChangeKind = JobEventKind;
@@ -11,7 +11,28 @@ export interface JobChange {
   relayed?: boolean;
 }
 
+/**
+ * JobSignal is what every change tells the listeners that need no more than the job's identity,
+ * type and state: idle workers, claim waiters, webhook dispatchers. Another process's changes
+ * arrive as signals straight from the database's notification, with no read behind them.
+ */
+export interface JobSignal {
+  kind: JobChangeKind;
+  jobId: string;
+  accountId: string;
+  type: string;
+  priority: number;
+  status: JobStatus;
+  eventSeq: number;
+  runAt: Date;
+  /** webhook says the change may have made a webhook delivery (exact for this process's changes). */
+  webhook: boolean;
+  /** relayed is true for a change another process committed. */
+  relayed?: boolean;
+}
+
 type Listener = (change: JobChange) => void;
+type SignalListener = (signal: JobSignal) => void;
 
 /**
  * EventBus delivers committed job changes to whoever listens in this process: long-polls and
@@ -23,23 +44,42 @@ export class EventBus {
   private readonly byJob = new Map<string, Set<Listener>>();
   private readonly byAccount = new Map<string, Set<Listener>>();
   private readonly all = new Set<Listener>();
+  private readonly signalListeners = new Set<SignalListener>();
   private readonly deliveryListeners = new Set<() => void>();
   private readonly revokedKeyListeners = new Set<(keyId: string) => void>();
+  private readonly keysChangedListeners = new Set<() => void>();
 
-  /** publish hands a committed change to its listeners; a listener that throws cannot stop the others. */
-  publish(change: JobChange): void {
-    const deliver = (listener: Listener) => {
-      try {
-        listener(change);
-      } catch (error) {
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    };
+  /**
+   * publish hands a committed change to its listeners, and its signal to signal listeners unless
+   * `signalled` (the relay already signalled it); a listener that throws cannot stop the others.
+   */
+  publish(change: JobChange, options: { signalled?: boolean } = {}): void {
+    const deliver = (listener: Listener) => call(listener, change);
     this.byJob.get(change.job.id)?.forEach(deliver);
     this.byAccount.get(change.job.accountId)?.forEach(deliver);
     this.all.forEach(deliver);
+    if (options.signalled || this.signalListeners.size === 0) return;
+    const { job } = change;
+    this.signal({
+      kind: change.kind, jobId: job.id, accountId: job.accountId, type: job.type, priority: job.priority, status: job.status,
+      eventSeq: job.eventSeq, runAt: job.runAt, webhook: webhookEventFor(job, change.kind) !== null, relayed: change.relayed,
+    });
+  }
+
+  /** signal hands a change's signal to the signal listeners only (another process's change, not read). */
+  signal(signal: JobSignal): void {
+    for (const listener of this.signalListeners) call(listener, signal);
+  }
+
+  /** onSignal listens to the signal of every change, this process's and others'. */
+  onSignal(listener: SignalListener): () => void {
+    this.signalListeners.add(listener);
+    return () => this.signalListeners.delete(listener);
+  }
+
+  /** follows says whether anyone here listens to this job's changes by job or by account (then the relay reads it). */
+  follows(jobId: string, accountId: string): boolean {
+    return this.byJob.has(jobId) || this.byAccount.has(accountId);
   }
 
   /** onJob listens to one job's changes; the returned function stops listening. */
@@ -86,12 +126,37 @@ export class EventBus {
     return () => this.revokedKeyListeners.delete(listener);
   }
 
+  /**
+   * keysChanged tells this process that keys may have been revoked elsewhere without a word (the
+   * relay lost its connection, or the store cannot say what changed): what it verified is stale.
+   */
+  keysChanged(): void {
+    for (const listener of [...this.keysChangedListeners]) listener();
+  }
+
+  /** onKeysChanged listens to keysChanged; the returned function stops listening. */
+  onKeysChanged(listener: () => void): () => void {
+    this.keysChangedListeners.add(listener);
+    return () => this.keysChangedListeners.delete(listener);
+  }
+
   /** listenerCount counts listeners of all kinds (for tests and metrics). */
   listenerCount(): number {
-    let n = this.all.size;
+    let n = this.all.size + this.signalListeners.size;
     for (const set of this.byJob.values()) n += set.size;
     for (const set of this.byAccount.values()) n += set.size;
     return n;
+  }
+}
+
+/** call runs one listener; one that throws is reported without stopping the others. */
+function call<T>(listener: (value: T) => void, value: T): void {
+  try {
+    listener(value);
+  } catch (error) {
+    queueMicrotask(() => {
+      throw error;
+    });
   }
 }
 

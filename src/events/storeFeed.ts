@@ -1,9 +1,9 @@
-import type { Store } from '../store/index.js';
+import type { ChangeSignal, Store } from '../store/index.js';
 import type { EventBus } from './bus.js';
 
 /** StoreFeedOptions tune the relay. */
 export interface StoreFeedOptions {
-  /** catchUpMs is the safety catch-up read, for a wakeup that never came (default 1000). */
+  /** catchUpMs is the safety catch-up read, for a note that never came (default 5000). */
   catchUpMs?: number;
   /** onError is told of read errors the feed survives (default: none; openRuntime logs them). */
   onError?: (error: unknown) => void;
@@ -14,11 +14,19 @@ const PAGE = 500;
 /**
  * startStoreFeed relays the changes other processes commit to the same store onto this process's
  * bus, so a long-poll here wakes when a worker elsewhere finishes a job, and a worker here hears
- * of a job created or cancelled elsewhere. The store's `watch` is the fast hint; a slow catch-up
- * read covers a hint that never came. Returns a function that stops the relay.
+ * of a job created or cancelled elsewhere.
+ *
+ * Two paths. When the store's `watch` says what changed (PostgreSQL's NOTIFY payloads), each
+ * signal goes on the bus at once, with no read: an idle worker claims from it; only the jobs that
+ * someone here follows (a long-poll, a stream, a running attempt) are read, by id, to publish the
+ * change with the job. When it says to catch up (a lost connection, a store whose watch cannot
+ * say what changed) or the slow safety timer fires, the feed is read from the settled cursor,
+ * skipping events already relayed from signals. Returns a function that stops the relay.
  */
 export async function startStoreFeed(store: Store, bus: EventBus, options: StoreFeedOptions = {}): Promise<() => void> {
   let after = await store.eventLatestId();
+  /** Events past `after` already relayed from signals, so a catch-up read does not repeat them. */
+  const relayed = new Set<number>();
   let reading: Promise<void> | null = null;
   let again = false;
   let stopped = false;
@@ -30,13 +38,15 @@ export async function startStoreFeed(store: Store, bus: EventBus, options: Store
         const events = await store.eventFeed({ afterId: after, limit: PAGE });
         for (const event of events) {
           after = event.id;
+          if (relayed.delete(event.id)) continue;
           bus.publish({ kind: event.kind, job: event.job, relayed: true });
         }
         if (events.length < PAGE) break;
       }
+      for (const id of relayed) if (id <= after) relayed.delete(id);
     } while (again && !stopped);
   };
-  const read = () => {
+  const catchUp = () => {
     if (stopped) return;
     if (reading) {
       again = true;
@@ -46,9 +56,33 @@ export async function startStoreFeed(store: Store, bus: EventBus, options: Store
       .catch((error) => options.onError?.(error))
       .finally(() => (reading = null));
   };
+  const relay = (signals: readonly ChangeSignal[]) => {
+    const followed: ChangeSignal[] = [];
+    for (const { eventId, ...signal } of signals) {
+      if (eventId <= after) continue; // a catch-up read already published it
+      relayed.add(eventId);
+      bus.signal({ ...signal, relayed: true });
+      if (bus.follows(signal.jobId, signal.accountId)) followed.push({ eventId, ...signal });
+    }
+    if (followed.length > 0) void publishFollowed(followed).catch((error) => options.onError?.(error));
+  };
+  // The job as it is now, read by id: the same view of it a catch-up read gives.
+  const publishFollowed = async (signals: readonly ChangeSignal[]) => {
+    const jobs = await Promise.all(signals.map((s) => store.jobGet({ id: s.jobId })));
+    signals.forEach((s, i) => {
+      const job = jobs[i];
+      if (job && !stopped) bus.publish({ kind: s.kind, job, relayed: true }, { signalled: true });
+    });
+  };
 
-  const stopWatching = store.watch(read);
-  const timer = setInterval(read, options.catchUpMs ?? 1000);
+  const stopWatching = store.watch((note) => {
+    if ('signals' in note) return relay(note.signals);
+    if ('keyRevoked' in note) return bus.keyRevoked(note.keyRevoked);
+    // Anything may have changed unheard, revocations included: forget verified keys, read the feed.
+    bus.keysChanged();
+    catchUp();
+  });
+  const timer = setInterval(catchUp, options.catchUpMs ?? 5000);
   timer.unref();
   return () => {
     stopped = true;

@@ -6,7 +6,7 @@
  * path. Several dispatchers (processes) may share a store: a claim is a lease.
  */
 import { hostname } from 'node:os';
-import { type Delivery, type Timers, systemTimers, webhookEventFor } from '../domain/index.js';
+import { type Delivery, type Timers, systemTimers } from '../domain/index.js';
 import { type Logger, redactText, redactUrl, silentLogger } from '../log/index.js';
 import { PeriodicPass, SlotFiller } from '../loops/index.js';
 import { type RecordedDeliveryAttempt, type ServiceDeps, attemptDelivery, claimDeliveries } from '../service/index.js';
@@ -71,8 +71,8 @@ export class WebhookDispatcher {
     this.started = true;
     this.slots.start();
     this.stopListening = [
-      this.deps.bus.onAny((change) => {
-        if (webhookEventFor(change.job, change.kind) !== null) this.poke();
+      this.deps.bus.onSignal((signal) => {
+        if (signal.webhook) this.poke();
       }),
       this.deps.bus.onDeliveriesDue(() => this.poke()),
     ];

@@ -77,9 +77,9 @@ async function claimWaiting(
     const woken = new Promise<void>((resolve) => (wake = resolve));
     let dueTimer: NodeJS.Timeout | undefined;
     // Listen before claiming, so a job created between the claim and the wait is not missed.
-    const stop = deps.bus.onAny((change) => {
-      if (!WAKING.has(change.kind) || !p.types.includes(change.job.type)) return;
-      const dueInMs = change.job.runAt.getTime() - deps.clock.now().getTime();
+    const stop = deps.bus.onSignal((signal) => {
+      if (!WAKING.has(signal.kind) || !p.types.includes(signal.type)) return;
+      const dueInMs = signal.runAt.getTime() - deps.clock.now().getTime();
       if (dueInMs <= 0) return wake();
       // A retry (or a job made to run later) becomes due without another change: wake then.
       if (dueTimer === undefined && dueInMs < deadline - performance.now()) dueTimer = setTimeout(wake, dueInMs);

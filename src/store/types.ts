@@ -215,10 +215,12 @@ export interface Store {
    */
   eventFeed(p: { afterId: number; limit: number }): Promise<FeedEvent[]>;
   /**
-   * watch calls `onChange` soon after another process commits to the same store, so this one can
-   * read the feed; it is a hint, never the only path. Returns a function that stops watching.
+   * watch calls `onChange` soon after another process commits to the same store. A store that can
+   * say what changed (PostgreSQL, from the NOTIFY payload) passes the events' signals, in commit
+   * order; otherwise, and whenever something may have gone unheard (a lost connection), it passes
+   * `catchUp`: read the feed. Returns a function that stops watching.
    */
-  watch(onChange: () => void): () => void;
+  watch(onChange: (note: WatchNote) => void): () => void;
 
   /**
    * rateTake spends one token of `key`'s request budget (see domain/rateBucket.ts) and returns
@@ -293,6 +295,31 @@ export interface StoreOptions {
   /** webhookDeliveries decides which job changes make a webhook delivery, and its payload. */
   webhookDeliveries: WebhookDeliveryPolicy;
 }
+
+/**
+ * ChangeSignal is what a watcher learns of one event another process committed, without reading
+ * anything: enough for an idle worker to claim (type, priority, runAt) and for a follower to know
+ * its job changed (id, account, kind, status, eventSeq).
+ */
+export interface ChangeSignal {
+  eventId: number;
+  kind: JobEventKind;
+  jobId: string;
+  accountId: string;
+  status: JobStatus;
+  eventSeq: number;
+  type: string;
+  priority: number;
+  runAt: Date;
+  /** webhook says whether the job has a webhook URL (the change may have made a delivery). */
+  webhook: boolean;
+}
+
+/**
+ * WatchNote is what `watch` says: these events were committed elsewhere; this API key was revoked
+ * elsewhere; or read the feed to catch up (and trust nothing cached, such as verified keys).
+ */
+export type WatchNote = { signals: ChangeSignal[] } | { keyRevoked: string } | { catchUp: true };
 
 /** FeedEvent is one change from the feed: its global id, what happened, and the job now. */
 export interface FeedEvent {

@@ -25,8 +25,8 @@ export function localLink(deps: ServiceDeps): WorkerLink {
       return jobs.map((job) => claimedFromJob(job, deps.config.leaseMs));
     },
     onClaimable(types, listener) {
-      return deps.bus.onAny((change) => {
-        if ((change.kind === 'created' || change.kind === 'released') && types.includes(change.job.type)) listener();
+      return deps.bus.onSignal((signal) => {
+        if ((signal.kind === 'created' || signal.kind === 'released') && types.includes(signal.type)) listener();
       });
     },
     watch(job, onStop) {

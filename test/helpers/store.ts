@@ -4,7 +4,7 @@ import { afterEach, beforeEach } from 'node:test';
 import type { LongrunError } from '../../src/domain/index.js';
 import { jobView } from '../../src/http/jobView.js';
 import { webhookDeliveryPolicy } from '../../src/service/webhookDeliveries.js';
-import type { Store } from '../../src/store/index.js';
+import type { Store, WatchNote } from '../../src/store/index.js';
 
 /** webhookDeliveries is the policy the runtime opens every store with: the service's, with the API's job view. */
 export const webhookDeliveries = webhookDeliveryPolicy(jobView);
@@ -67,16 +67,19 @@ export async function balanceOf(store: Store, accountId: string): Promise<number
   return account.creditBalance;
 }
 
-/** watchCalls counts a watch callback's calls and lets a test wait for the nth, failing after 5 s. */
+/** watchCalls counts a watch callback's calls, keeps the notes, and lets a test wait for the nth, failing after 5 s. */
 export function watchCalls() {
   let count = 0;
+  const notes: WatchNote[] = [];
   const waiters: { n: number; resolve: () => void }[] = [];
   return {
     get count() {
       return count;
     },
-    fn: () => {
+    notes,
+    fn: (note: WatchNote) => {
       count++;
+      notes.push(note);
       for (const waiter of waiters.filter((w) => w.n <= count)) waiter.resolve();
     },
     reach: (n: number) =>

@@ -126,7 +126,7 @@ describe('worker protocol', () => {
     const store = server.store;
     const bus = server.deps.bus;
     const realClaim = store.jobClaim.bind(store);
-    const realOnAny = bus.onAny.bind(bus);
+    const realOnSignal = bus.onSignal.bind(bus);
     let firstLook!: () => void;
     const looked = new Promise<void>((resolve) => (firstLook = resolve));
     let stopped!: () => void;
@@ -137,8 +137,8 @@ describe('worker protocol', () => {
       return jobs;
     };
     // The claim's bus listener is removed when its wait ends: that is when the server let go.
-    bus.onAny = (listener) => {
-      const stop = realOnAny(listener);
+    bus.onSignal = (listener) => {
+      const stop = realOnSignal(listener);
       return () => {
         stop();
         stopped();
@@ -166,7 +166,7 @@ describe('worker protocol', () => {
       assertStatus((await worker.complete(await worker.claimOne(), null)).status, 200);
     } finally {
       store.jobClaim = realClaim;
-      bus.onAny = realOnAny;
+      bus.onSignal = realOnSignal;
     }
   });
 

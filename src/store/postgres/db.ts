@@ -64,11 +64,8 @@ export function watchConnections(pool: pg.Pool): void {
   });
 }
 
-/** Tx is one open transaction: its queries and whether it wrote events (then it notifies on commit). */
+/** Tx is one open transaction and its queries. */
 export class Tx {
-  /** wroteEvents makes the commit also NOTIFY the schema's channel; set it after inserting events. */
-  wroteEvents = false;
-
   constructor(private readonly client: pg.PoolClient) {}
 
   /** rows runs `sql` and returns its rows. */
@@ -87,27 +84,24 @@ export class Tx {
   }
 }
 
-/** TxKind picks how a transaction begins: a plain write, a write of job events, or a consistent read. */
-export type TxKind = 'write' | 'events' | 'snapshot';
+/** TxKind picks how a transaction begins: a write, or a consistent read. */
+export type TxKind = 'write' | 'snapshot';
+
+// Event writers need nothing more than BEGIN: triggers on job_events take the writer lock and send
+// the NOTIFY (migration 0010).
+const BEGIN: Record<TxKind, string> = { write: 'BEGIN', snapshot: 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' };
 
 /** Db runs the driver's statements and transactions on a pool. */
 export class Db {
   /** inFlight holds every statement and transaction not yet settled (see drain). */
   private readonly inFlight = new Set<Promise<unknown>>();
 
-  /**
-   * @param begin maps each TxKind to the text that opens it. An `events` transaction takes the
-   *   shared writer lock in the same round trip as BEGIN (see event_horizon in the migration).
-   * @param notifyAndCommit is `SELECT pg_notify(…); COMMIT`, one round trip: the notification is
-   *   delivered only if the commit succeeds, and after it is visible.
-   */
-  constructor(
-    readonly pool: pg.Pool,
-    private readonly begin: Record<TxKind, string>,
-    private readonly notifyAndCommit: string,
-  ) {}
+  constructor(readonly pool: pg.Pool) {}
 
-  /** rows runs one statement outside an explicit transaction (a single statement is atomic). */
+  /**
+   * rows runs one statement outside an explicit transaction: a single statement is atomic, and is
+   * one round trip where BEGIN, the statement and COMMIT are three.
+   */
   rows<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     return this.track(async () => {
       try {
@@ -157,10 +151,9 @@ export class Db {
     // The connection's own error (see watchConnections) or a failed ROLLBACK marks it broken.
     let broken: Error | undefined;
     try {
-      await client.query(this.begin[kind]);
-      const tx = new Tx(client);
-      const result = await fn(tx);
-      await client.query(tx.wroteEvents ? this.notifyAndCommit : 'COMMIT');
+      await client.query(BEGIN[kind]);
+      const result = await fn(new Tx(client));
+      await client.query('COMMIT');
       return result;
     } catch (error) {
       // A client whose ROLLBACK fails is broken (its socket died): release it to be destroyed.
@@ -170,9 +163,4 @@ export class Db {
       client.release(clientErrors.get(client) ?? broken);
     }
   }
-}
-
-/** quoteLiteral quotes a string constant for SQL text (only for values the driver made itself). */
-export function quoteLiteral(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
 }

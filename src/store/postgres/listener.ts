@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { ChangeSignal, WatchNote } from '../types.js';
 import { quoteIdent } from './names.js';
 
 /**
@@ -22,15 +23,17 @@ export interface ListenerOptions {
 }
 
 /**
- * Listener holds one dedicated connection that LISTENs on the schema's channel and calls its
- * callbacks when another store instance commits events. NOTIFY is a hint, never the only path:
- * when the connection errors or ends, it reconnects with backoff and then calls every callback
- * once, since commits made while it was away sent notifications nobody heard (the catch-up).
+ * Listener holds one dedicated connection that LISTENs on the schema's channel and tells its
+ * callbacks what another store instance committed: the signals in each notification's payload
+ * (see job_events_notify in migration 0010), in commit order. While the connection stays up no
+ * committed event goes unheard; when it errors or ends, it reconnects with backoff and then tells
+ * every callback to catch up once, since commits made while it was away sent notifications
+ * nobody heard.
  * The connection exists only while someone watches, and `close` ends it and any pending retry,
  * so it never keeps the process alive after the store is closed.
  */
 export class Listener {
-  private readonly callbacks = new Set<() => void>();
+  private readonly callbacks = new Set<(note: WatchNote) => void>();
   private client: pg.Client | null = null;
   private retry: NodeJS.Timeout | null = null;
   private failures = 0;
@@ -41,9 +44,9 @@ export class Listener {
   constructor(private readonly options: ListenerOptions) {}
 
   /** add calls `onChange` on other instances' commits until the returned function is called. */
-  add(onChange: () => void): () => void {
+  add(onChange: (note: WatchNote) => void): () => void {
     if (this.closed) return () => {};
-    const callback = () => onChange(); // a fresh function, so the same onChange may be added twice
+    const callback = (note: WatchNote) => onChange(note); // a fresh function, so the same onChange may be added twice
     this.callbacks.add(callback);
     if (this.callbacks.size === 1) this.connect();
     return () => {
@@ -70,7 +73,9 @@ export class Listener {
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client, new Error('the connection ended')));
     client.on('notification', (message) => {
-      if (message.channel === this.options.channel && message.payload !== this.options.origin) this.fire();
+      if (message.channel !== this.options.channel) return;
+      const note = readPayload(message.payload, this.options.origin);
+      if (note) this.fire(note);
     });
     client
       .connect()
@@ -81,7 +86,7 @@ export class Listener {
         this.options.onState?.({ listening: true, reconnected: this.missed });
         if (this.missed) {
           this.missed = false;
-          this.fire();
+          this.fire({ catchUp: true });
         }
       })
       .catch((error: unknown) => this.lost(client, error));
@@ -113,10 +118,10 @@ export class Listener {
     if (client) await client.end().catch(() => {});
   }
 
-  private fire(): void {
+  private fire(note: WatchNote): void {
     for (const callback of [...this.callbacks]) {
       try {
-        callback();
+        callback(note);
       } catch (error) {
         // One watcher that throws must not silence the others; surface it as the bus does.
         queueMicrotask(() => {
@@ -125,4 +130,28 @@ export class Listener {
       }
     }
   }
+}
+
+/** One event in a notification payload, as job_events_notify builds it (migration 0010). */
+type PayloadEvent = [number, string, string, ChangeSignal['kind'], ChangeSignal['status'], number, string, number, number, boolean];
+
+/**
+ * readPayload turns a notification's payload into the note its callbacks get: nothing for the
+ * store's own commits, the signals for another instance's, and a catch-up for a payload it cannot
+ * read (a process of another version), so nothing is missed either way.
+ */
+export function readPayload(payload: string | undefined, origin: string): WatchNote | null {
+  let parsed: { o?: unknown; e?: unknown; k?: unknown };
+  try {
+    parsed = JSON.parse(payload ?? '') as { o?: unknown; e?: unknown; k?: unknown };
+  } catch {
+    return { catchUp: true };
+  }
+  if (parsed.o === origin) return null;
+  if (typeof parsed.k === 'string') return { keyRevoked: parsed.k };
+  if (typeof parsed.o !== 'string' || !Array.isArray(parsed.e)) return { catchUp: true };
+  const signals = (parsed.e as PayloadEvent[]).map(([eventId, jobId, accountId, kind, status, eventSeq, type, priority, runAtMs, webhook]) => ({
+    eventId, kind, jobId, accountId, status, eventSeq, type, priority, runAt: new Date(runAtMs), webhook,
+  }));
+  return { signals };
 }

@@ -50,9 +50,10 @@ export function eventChannel(schema: string): string {
 
 /**
  * LOCK_CLASS_MIGRATE and LOCK_CLASS_EVENTS are the first keys of the driver's two-key advisory
- * locks (the second is schemaKey): migrations take the first exclusively; every transaction that
- * writes events takes the second shared, which is how `event_horizon` finds writers in flight.
- * Arbitrary constants, chosen to stay clear of small numbers other tools use.
+ * locks: migrations take (migrate, schemaKey) exclusively; every transaction that writes events
+ * takes (events, event_writer_key()) shared from a trigger, which is how `event_horizon` finds
+ * writers in flight (migration 0010 spells this constant out as 1280442370). Arbitrary constants,
+ * chosen to stay clear of small numbers other tools use.
  */
 export const LOCK_CLASS_MIGRATE = 0x4c52_0001;
 /** LOCK_CLASS_EVENTS: see LOCK_CLASS_MIGRATE. */

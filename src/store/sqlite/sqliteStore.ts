@@ -26,6 +26,7 @@ import type {
   StoreCapabilities,
   UsageRow,
   WebhookDeliveryPolicy,
+  WatchNote,
   WebhookSecrets,
 } from '../types.js';
 import * as accounts from './accountWrites.js';
@@ -289,9 +290,10 @@ export class SqliteStore implements Store {
 
   /**
    * watch polls `PRAGMA data_version`, which changes only when another connection commits: a
-   * read of shared memory, no I/O, so a 10 ms poll costs next to nothing.
+   * read of shared memory, no I/O, so a 10 ms poll costs next to nothing. It cannot say what
+   * changed, so every note is a catch-up: read the feed.
    */
-  watch(onChange: () => void): () => void {
+  watch(onChange: (note: WatchNote) => void): () => void {
     const version = () => this.db.pragma('data_version', { simple: true }) as number;
     let last = version();
     const timer = setInterval(() => {
@@ -299,7 +301,7 @@ export class SqliteStore implements Store {
       const now = version();
       if (now !== last) {
         last = now;
-        onChange();
+        onChange({ catchUp: true });
       }
     }, this.watchMs);
     timer.unref();
