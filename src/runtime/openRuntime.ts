@@ -6,7 +6,7 @@ import { jobView } from '../http/jobView.js';
 import { apiLinks } from '../http/links.js';
 import { type Logger, createLogger } from '../log/index.js';
 import { ProcessMetrics } from '../metrics/index.js';
-import { type ServiceDeps, defaultServiceConfig, webhookDeliveryPolicy } from '../service/index.js';
+import { ApiKeyCache, type ServiceDeps, defaultServiceConfig, webhookDeliveryPolicy } from '../service/index.js';
 import { DatabaseClock, openStore } from '../store/index.js';
 import type { RuntimeConfig } from './config.js';
 import { openJobTypes } from './openJobTypes.js';
@@ -56,7 +56,8 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
     }
     files = config.files === undefined ? (store.databaseFiles() ?? (await openFileStore(localFolderOf(config)))) : await openFileStore(localChoice(config.files, config), store);
     metrics.watchQueue(store, clock, registry.names());
-    const deps: RuntimeDeps = { log, metrics, store, clock, registry, bus: new EventBus(), links: apiLinks, config: serviceConfig, files };
+    const bus = new EventBus();
+    const deps: RuntimeDeps = { log, metrics, store, clock, registry, bus, apiKeys: new ApiKeyCache(bus), links: apiLinks, config: serviceConfig, files };
     undo.push(logJobChanges(deps.bus, log), metrics.countJobChanges(deps.bus, registry.names()));
     stopFeed = await startStoreFeed(store, deps.bus, { onError: (error) => log.warn({ err: error }, 'reading other processes\' job changes failed') });
     return {

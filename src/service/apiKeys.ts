@@ -38,7 +38,9 @@ export async function authenticate(deps: ServiceDeps, secret: string | undefined
   if (!secret) throw new UnauthorizedError();
   const match = SECRET_PATTERN.exec(secret);
   if (!match) throw new UnauthorizedError('The API key is not valid');
-  const key = await deps.store.apiKeyGet({ id: `key_${match[1]}` });
+  const id = `key_${match[1]}`;
+  const read = () => deps.store.apiKeyGet({ id });
+  const key = deps.apiKeys ? await deps.apiKeys.get(id, read) : await read();
   const presented = Buffer.from(sha256Hex(secret), 'hex');
   // Compare even when the key is unknown, so the answer takes the same time either way.
   const stored = Buffer.from(key?.secretHash ?? '0'.repeat(64), 'hex');

@@ -6,6 +6,7 @@ import type { Logger } from '../log/index.js';
 import type { ProcessMetrics } from '../metrics/index.js';
 import type { Store } from '../store/index.js';
 import type { LookupFn } from '../egress/index.js';
+import type { ApiKeyCache } from './apiKeyCache.js';
 
 /** ServiceConfig holds the knobs of the use cases; `defaultServiceConfig` gives production values. */
 export interface ServiceConfig {
@@ -64,6 +65,8 @@ export interface ServiceDeps {
   random?: () => number;
   /** lookup resolves the hosts of client-given URLs for the URL guard; default: the system resolver, 2 s per lookup. */
   lookup?: LookupFn;
+  /** apiKeys caches verified live keys (see ApiKeyCache); without it, every request reads its key. */
+  apiKeys?: ApiKeyCache;
   /** log is the process's logger; without one, nothing is logged. */
   log?: Logger;
   /** metrics is the process's Prometheus registry; without one, nothing is counted. */

@@ -4,6 +4,7 @@
  */
 export * from './deps.js';
 export * from './apiKeys.js';
+export * from './apiKeyCache.js';
 export * from './accounts.js';
 export * from './listAccounts.js';
 export * from './createJob.js';

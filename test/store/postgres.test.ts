@@ -8,10 +8,11 @@ import { readdirSync } from 'node:fs';
 import { after, afterEach, describe, it } from 'node:test';
 import pg from 'pg';
 import { InvalidRequestError, type Job, NotFoundError, ServiceUnavailableError, newId } from '../../src/domain/index.js';
+import { EventBus, startStoreFeed } from '../../src/events/index.js';
+import { ApiKeyCache } from '../../src/service/index.js';
 import { openStore } from '../../src/store/index.js';
 import { type PostgresOptions, type PostgresStore, openPostgres } from '../../src/store/postgres/index.js';
 import { migratePostgres } from '../../src/store/postgres/migrate.js';
-import { LOCK_CLASS_EVENTS, schemaKey } from '../../src/store/postgres/names.js';
 import { SQL, jobListSql } from '../../src/store/postgres/queries.js';
 import { startPgProxy } from '../helpers/pgProxy.js';
 import { at, buildApiKey, buildJob, idempotency, makeAccount, makeJob } from '../helpers/factories.js';
@@ -223,10 +224,57 @@ describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }
       await makeJob(theirs!);
       await seen.reach(1); // the listener is up
       for (let i = 0; i < 3; i++) await makeJob(mine!);
-      await makeJob(theirs!);
+      const theirJob = await makeJob(theirs!, { type: 't/signal', priority: 7, runAt: at(60_000) });
       // Notifications arrive in commit order, so our own three came and went before this one.
       await seen.reach(2);
       assert.equal(seen.count, 2);
+      // The payload says what an idle worker or a follower needs, with no read behind it.
+      const note = seen.notes[1]!;
+      assert.ok('signals' in note);
+      assert.equal(note.signals.length, 1);
+      const { eventId, ...signal } = note.signals[0]!;
+      assert.ok(eventId > 0);
+      assert.deepEqual(signal, {
+        kind: 'created', jobId: theirJob.id, accountId: theirJob.accountId, status: 'pending', eventSeq: theirJob.eventSeq,
+        type: 't/signal', priority: 7, runAt: at(60_000), webhook: false,
+      });
+      stop();
+    });
+
+    it('signals every event of a statement that writes many, in notifications that fit the payload limit', async () => {
+      const listener = listening();
+      const [mine, theirs] = await openShared(newSchema(), 2, { onListenerState: listener.onState });
+      const account = await makeAccount(theirs!, { creditBalance: null });
+      const seen = watchCalls();
+      const stop = mine!.watch(seen.fn);
+      await listener.up;
+      const ids = [];
+      for (let i = 0; i < 100; i++) ids.push((await makeJob(theirs!, { accountId: account.id, type: 't/many', createdAt: at(i) })).id);
+      await seen.reach(100);
+      const claimed = await theirs!.jobClaim({ workerId: 'w', types: ['t/many'], now: at(1_000), leaseMs: 60_000, limit: 100 });
+      assert.equal(claimed.length, 100);
+      await seen.reach(103); // one claim statement, 100 events: three notifications of at most 40
+      const started = seen.notes.slice(100).flatMap((n) => ('signals' in n ? n.signals : []));
+      assert.deepEqual(started.map((s) => s.kind), Array(100).fill('started'));
+      assert.deepEqual(started.map((s) => s.jobId).sort(), ids.sort());
+      stop();
+    });
+
+    it('tells other stores of a revoked API key, and a relay on their bus ends its use there at once', async () => {
+      const listener = listening();
+      const [mine, theirs] = await openShared(newSchema(), 2, { onListenerState: listener.onState });
+      const bus = new EventBus();
+      const cache = new ApiKeyCache(bus);
+      const revoked = new Promise<string>((resolve) => bus.onKeyRevoked(resolve));
+      const stop = await startStoreFeed(mine!, bus);
+      await listener.up;
+      const account = await makeAccount(theirs!);
+      const key = await theirs!.apiKeyInsert({ key: buildApiKey(account.id) });
+      assert.equal((await cache.get(key.id, () => mine!.apiKeyGet({ id: key.id })))?.revokedAt, null);
+      assert.equal(cache.size, 1);
+      await theirs!.apiKeyRevoke({ id: key.id, now: at(1) });
+      assert.equal(await revoked, key.id);
+      assert.equal(cache.size, 0);
       stop();
     });
 
@@ -253,10 +301,9 @@ describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }
       const [reader, writer] = await openShared(schema, 2, { feedWaitMs: 20 });
       const job = await makeJob(writer!);
       const from = await reader!.eventLatestId();
-      // A writer in flight, as the driver writes: the shared writer lock first, then its event.
+      // A writer in flight: its event insert takes the shared writer lock (a trigger, migration 0010).
       const slow = await raw(schema);
       await slow.query('BEGIN');
-      await slow.query('SELECT pg_advisory_xact_lock_shared($1, $2)', [LOCK_CLASS_EVENTS, schemaKey(schema)]);
       await slow.query('UPDATE jobs SET status_message = $2, event_seq = event_seq + 1 WHERE id = $1', [job.id, 'slow']);
       const slowEvent = (await slow.query(
         `INSERT INTO job_events (job_id, seq, account_id, kind, status, progress, status_message, origin, created_at)
@@ -290,7 +337,7 @@ describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }
           '{}', 0, 3, 60000, 0, 0, 0, 0, '[]', '{}', now(), now(), now(), CASE WHEN i % 100 = 0 THEN NULL ELSE now() END, 1
         FROM generate_series(1, 5000) i`);
       await client.query('ANALYZE jobs');
-      const claimPlan = plan((await client.query(`EXPLAIN ${SQL.jobClaim}`, ['w', new Date(), new Date(), ['test/echo'], 10, 'x'])).rows);
+      const claimPlan = plan((await client.query(`EXPLAIN ${SQL.jobClaim}`, ['w', new Date(), new Date(), ['test/echo'], 10, 'x', false])).rows);
       // Each served type is read from its own head of the per-type pending index, never the others.
       assert.match(claimPlan, /Index Scan using jobs_pending_type on jobs .*\n\s+Index Cond: \(type = served\.type\)/);
       const listPlan = async (accountId: string, statuses: string[]) => {

@@ -4,6 +4,7 @@ import {
   type JobEventKind,
   type JsonValue,
   LeaseLostError,
+  ServiceUnavailableError,
   accountNotFound,
   cancelRefusal,
   checkCredits,
@@ -13,135 +14,164 @@ import {
 } from '../../domain/index.js';
 import type { JobInsertParams, LeaseParams } from '../types.js';
 import type { WriteContext } from './context.js';
-import type { Tx } from './db.js';
+import type { Db, Tx } from './db.js';
 import { addDeliveries } from './deliveryWrites.js';
+import type { ChangeSql } from './jobWriteSql.js';
 import { SQL } from './queries.js';
-import { type AccountRow, type JobRow, jobFromRow, jobInsertParams, jsonParam } from './rows.js';
+import { type JobRow, jobFromRow, jobInsertParams, jsonParam } from './rows.js';
 
 /**
- * The job writes of the PostgreSQL driver, each the body of one transaction (see PostgresStore).
+ * The job writes of the PostgreSQL driver. Each is one statement sent alone where it can be — one
+ * round trip, its own transaction — and a transaction only where the change makes a webhook
+ * delivery (whose payload the service's policy composes from the changed row) or a create meets
+ * a live idempotency key. Triggers on job_events take the event writer lock and send the NOTIFY
+ * (migration 0010), so a statement needs nothing around it.
  *
  * Lock order. Under READ COMMITTED two transactions deadlock only when they wait for each other's
- * locks taken in opposite orders, so every transaction here takes its locks in one order:
- * idempotency key → job rows → job_counters rows (the statement trigger, in key order) → new
- * webhook delivery rows (locks nobody can wait on) → account.
- * Hence a job insert writes the job before it charges the account (SQLite checks the balance
- * first; the outcome is the same, the whole transaction rolls back), and a refund is its own
- * statement after the status change rather than a CTE of it (triggers fire at statement end).
+ * locks taken in opposite orders, so every write takes its locks in one order: idempotency key →
+ * job rows → account → job_counters rows (the statement trigger, at the statement's end, in key
+ * order) → new webhook delivery rows (locks nobody can wait on). A change and its refund, or a
+ * create and its charge, are one statement for that reason: the counters come last.
  *
  * SQL and row mapping only: the rules (idempotency, credits, refusals, claim order) are the
  * domain's, called with row data exactly as the SQLite driver calls them.
  */
 
+/** The answer of SQL.jobCreate. */
+interface CreateRow {
+  inserted: number;
+  keyed: boolean;
+  account_found: boolean;
+  balance: number | null;
+}
+
 /** insertJob writes the job, its first event, its counters, its charge and its idempotency record. */
-export async function insertJob(tx: Tx, p: JobInsertParams, c: WriteContext): Promise<{ job: Job; replayed: boolean }> {
+export async function insertJob(db: Db, p: JobInsertParams, c: WriteContext): Promise<{ job: Job; replayed: boolean }> {
   const { job, idempotency } = p;
-  if (idempotency) {
-    const key = [job.accountId, idempotency.key];
-    const taken = await tx.rows(SQL.idempotencyClaim, [...key, idempotency.requestHash, job.id, idempotency.expiresAt, job.createdAt]);
+  const answer = (await db.one<CreateRow>(SQL.jobCreate, createParams(p, c)))!;
+  if (answer.inserted === 1) return { job, replayed: false };
+  if (answer.keyed) throw refusedCreate(job, answer);
+  // A live record holds the key: under its lock, the domain's rule says replay, refuse, or take it.
+  return db.tx('write', async (tx) => {
+    const key = [job.accountId, idempotency!.key];
+    const taken = await tx.rows(SQL.idempotencyClaim, [...key, idempotency!.requestHash, job.id, idempotency!.expiresAt, job.createdAt]);
     if (taken.length === 0) {
-      // A live record, now locked: the domain's rule says replay, refuse, or take the freed key.
       const seen = (await tx.one<{ request_hash: string; job_id: string; expires_at: Date }>(SQL.idempotencyGet, key))!;
       const first = await tx.one<JobRow>(SQL.jobGet, [seen.job_id]);
       const outcome = idempotencyOutcome({
         record: { requestHash: seen.request_hash, expiresAt: seen.expires_at },
-        requestHash: idempotency.requestHash,
+        requestHash: idempotency!.requestHash,
         now: job.createdAt,
         firstJob: first ?? null,
       });
       if (outcome.kind === 'replay') return { job: jobFromRow(outcome.job), replayed: true };
-      await tx.run(SQL.idempotencyReplace, [...key, idempotency.requestHash, job.id, idempotency.expiresAt]);
+      await tx.run(SQL.idempotencyReplace, [...key, idempotency!.requestHash, job.id, idempotency!.expiresAt]);
     }
-  }
-  await tx.run(SQL.jobInsert, [...jobInsertParams(job), c.origin]);
-  tx.wroteEvents = true;
-  if (job.creditsCharged > 0) {
-    // An unlimited balance stays unlimited, so only a limited one needs the row lock (which makes
-    // every create of that account wait for the previous one's commit).
-    let account = await tx.one<AccountRow>(SQL.accountGet, [job.accountId]);
-    if (account && account.credit_balance !== null) account = await tx.one<AccountRow>(SQL.accountLock, [job.accountId]);
-    if (!account) throw accountNotFound(job.accountId);
-    checkCredits(account.credit_balance, job.creditsCharged);
-  }
-  await ledgerApply(tx, job.accountId, job.id, 'charge', -job.creditsCharged, job.createdAt);
-  return { job, replayed: false };
+    const created = (await tx.one<CreateRow>(SQL.jobCreate, createParams({ job, idempotency: null }, c)))!;
+    if (created.inserted !== 1) throw refusedCreate(job, created);
+    return { job, replayed: false };
+  });
+}
+
+/** createParams are SQL.jobCreate's parameters. */
+function createParams(p: JobInsertParams, c: WriteContext): unknown[] {
+  const { job, idempotency } = p;
+  return [
+    ...jobInsertParams(job), c.origin, newId('led', job.createdAt.getTime()),
+    idempotency?.key ?? null, idempotency?.requestHash ?? null, idempotency?.expiresAt ?? null,
+  ];
+}
+
+/**
+ * refusedCreate is the error for a create the statement did not go ahead with though the key was
+ * free: the account is missing or cannot pay (domain/credits.ts says so, from the balance read).
+ * A balance that could pay was spent by a racing create between the read and the charge: busy.
+ */
+function refusedCreate(job: Job, answer: CreateRow): Error {
+  if (!answer.account_found) return accountNotFound(job.accountId);
+  checkCredits(answer.balance === null ? null : Number(answer.balance), job.creditsCharged);
+  return new ServiceUnavailableError('The account\'s balance changed during the create; retry shortly');
 }
 
 /** claimJobs takes up to `limit` due pending jobs of `types` under fresh leases, in claim order. */
 export async function claimJobs(
-  tx: Tx,
+  db: Db,
   p: { workerId: string; types: readonly string[]; now: Date; leaseMs: number; limit: number },
   c: WriteContext,
 ): Promise<Job[]> {
   // Each served type is read once (see SQL.jobClaim), so a type listed twice must not be.
   const types = [...new Set(p.types)];
-  const rows = await tx.rows<JobRow>(SQL.jobClaim, [p.workerId, p.now, new Date(p.now.getTime() + p.leaseMs), types, p.limit, c.origin]);
-  if (rows.length > 0) tx.wroteEvents = true;
+  const params = (limit: number, withDeliveries: boolean) => [
+    p.workerId, p.now, new Date(p.now.getTime() + p.leaseMs), types, limit, c.origin, withDeliveries,
+  ];
+  const rows = await db.rows<JobRow & { deferred: boolean }>(SQL.jobClaim, params(p.limit, false));
+  const claimed: JobRow[] = rows.filter((row) => !row.deferred);
+  const deferred = rows.length - claimed.length;
+  if (deferred > 0) {
+    // Jobs whose start may make a webhook delivery: claimed again, each with its delivery.
+    claimed.push(...await db.tx('write', async (tx) => {
+      const more = await tx.rows<JobRow>(SQL.jobClaim, params(deferred, true));
+      await addDeliveries(tx, more.map(jobFromRow), 'started', c.webhookDeliveries);
+      return more;
+    }));
+  }
   // RETURNING keeps no order; hand the jobs out in claim order (domain/claimOrder.ts).
-  rows.sort(compareClaimOrder);
-  const claimed = rows.map(jobFromRow);
-  await addDeliveries(tx, claimed, 'started', c.webhookDeliveries);
-  return claimed;
+  return claimed.sort(compareClaimOrder).map(jobFromRow);
 }
 
-/** heartbeatJob pushes the lease to now + leaseMs. */
-export async function heartbeatJob(tx: Tx, p: LeaseParams & { leaseMs: number; checkpoint?: JsonValue | null }): Promise<Job> {
+/** heartbeatJob pushes the lease to now + leaseMs (no event, so never a delivery: always one statement). */
+export async function heartbeatJob(db: Db, p: LeaseParams & { leaseMs: number; checkpoint?: JsonValue | null }): Promise<Job> {
   // JSON text for jsonb; a JSON null clears the checkpoint like SQL NULL.
   const checkpoint = p.checkpoint === undefined || p.checkpoint === null ? null : JSON.stringify(p.checkpoint);
   const params = [p.id, p.leaseToken, new Date(p.now.getTime() + p.leaseMs), p.checkpoint !== undefined, checkpoint];
-  return leased(p.id, await tx.one<JobRow>(SQL.jobHeartbeat, params));
+  return leased(p.id, await db.one<JobRow>(SQL.jobHeartbeat, params));
 }
 
 /** progressJob records progress and message. */
-export async function progressJob(tx: Tx, p: LeaseParams & { progress: number; statusMessage: string | null }, c: WriteContext): Promise<Job> {
-  return evented(tx, p.id, await tx.one<JobRow>(SQL.jobProgress, [p.id, p.leaseToken, p.now, p.progress, p.statusMessage, c.origin]), 'progress', c);
+export async function progressJob(db: Db, p: LeaseParams & { progress: number; statusMessage: string | null }, c: WriteContext): Promise<Job> {
+  const params = [p.id, p.leaseToken, p.now, p.progress, p.statusMessage, c.origin];
+  return leased(p.id, await change(db, SQL.jobProgress, params, 'progress', c));
 }
 
 /** completeJob moves a running job to completed with its output. */
 export async function completeJob(
-  tx: Tx,
+  db: Db,
   p: LeaseParams & { output: JsonValue | null; size: number; processTime: number },
   c: WriteContext,
 ): Promise<Job> {
-  const row = await tx.one<JobRow>(SQL.jobComplete, [p.id, p.leaseToken, p.now, jsonParam(p.output), p.size, p.processTime, c.origin]);
-  return evented(tx, p.id, row, 'completed', c);
+  const params = [p.id, p.leaseToken, p.now, jsonParam(p.output), p.size, p.processTime, c.origin];
+  return leased(p.id, await change(db, SQL.jobComplete, params, 'completed', c));
 }
 
 /** failJob ends an attempt: back to pending at retryAt, or failed and refunded when retryAt is null. */
 export async function failJob(
-  tx: Tx,
+  db: Db,
   p: LeaseParams & { error: JobError; processTime: number; retryAt: Date | null; leaseExpiredBy?: Date },
   c: WriteContext,
 ): Promise<Job> {
-  const params = [p.id, p.leaseToken, p.now, jsonParam(p.error), p.processTime, p.leaseExpiredBy ?? null];
-  const row = p.retryAt === null
-    ? await tx.one<JobRow>(SQL.jobFail, [...params, c.origin])
-    : await tx.one<JobRow>(SQL.jobRetry, [...params, p.retryAt, c.origin]);
-  const job = await evented(tx, p.id, row, p.retryAt === null ? 'failed' : 'retrying', c);
-  if (p.retryAt === null) await refund(tx, job, p.now);
-  return job;
+  const params = [p.id, p.leaseToken, p.now, jsonParam(p.error), p.processTime, p.leaseExpiredBy ?? null, c.origin];
+  const job = p.retryAt === null
+    ? await change(db, SQL.jobFail, [...params, newId('led', p.now.getTime())], 'failed', c)
+    : await change(db, SQL.jobRetry, [...params.slice(0, 6), p.retryAt, c.origin], 'retrying', c);
+  return leased(p.id, job);
 }
 
 /** releaseJob hands a running job back to pending without counting the attempt (at runAt, with error, when given). */
-export async function releaseJob(tx: Tx, p: LeaseParams & { runAt?: Date; error?: JobError }, c: WriteContext): Promise<Job> {
+export async function releaseJob(db: Db, p: LeaseParams & { runAt?: Date; error?: JobError }, c: WriteContext): Promise<Job> {
   const params = [p.id, p.leaseToken, p.now, c.origin, p.runAt ?? null, p.error === undefined ? null : jsonParam(p.error)];
-  return evented(tx, p.id, await tx.one<JobRow>(SQL.jobRelease, params), 'released', c);
+  return leased(p.id, await change(db, SQL.jobRelease, params, 'released', c));
 }
 
 /** cancelJob moves a pending or running job of the account to cancelled and refunds it. */
-export async function cancelJob(tx: Tx, p: { id: string; accountId: string; now: Date }, c: WriteContext): Promise<Job> {
-  const row = await tx.one<JobRow>(SQL.jobCancel, [p.id, p.accountId, p.now, c.origin]);
-  if (!row) {
+export async function cancelJob(db: Db, p: { id: string; accountId: string; now: Date }, c: WriteContext): Promise<Job> {
+  const params = [p.id, p.accountId, p.now, c.origin, newId('led', p.now.getTime())];
+  const job = await change(db, SQL.jobCancel, params, 'cancelled', c, async (tx) => {
     // READ COMMITTED: this statement sees what a concurrent cancel or completion committed while
-    // the update above waited for the row, so the reason given is the current one.
+    // the update waited for the row, so the reason given is the current one.
     const current = await tx.one<JobRow>(SQL.jobGet, [p.id]);
     throw cancelRefusal(p.id, p.accountId, current ? { accountId: current.account_id, status: current.status } : null);
-  }
-  tx.wroteEvents = true;
-  const job = jobFromRow(row);
-  await addDeliveries(tx, [job], 'cancelled', c.webhookDeliveries);
-  await refund(tx, job, p.now);
-  return job;
+  });
+  return job!;
 }
 
 /** ledgerApply records a credit movement and applies it to the account's balance (see SQL.ledgerApply). */
@@ -149,24 +179,33 @@ export async function ledgerApply(tx: Tx, accountId: string, jobId: string | nul
   await tx.run(SQL.ledgerApply, [newId('led', at.getTime()), accountId, jobId, kind, amount, at]);
 }
 
-/** refund returns a failed or cancelled job's charge, at most once (the ledger's unique index). */
-function refund(tx: Tx, job: Job, now: Date): Promise<void> {
-  return ledgerApply(tx, job.accountId, job.id, 'refund', job.creditsCharged, now);
-}
-
-/** leased maps the row of a lease-guarded update, or throws LeaseLostError when the guard failed. */
-function leased(id: string, row: JobRow | undefined): Job {
-  if (!row) throw new LeaseLostError(id);
-  return jobFromRow(row);
-}
-
 /**
- * evented is `leased` for an update that also recorded a `kind` event: it writes the webhook
- * delivery the change makes, if any, and the commit will notify.
+ * change runs one job change: alone when the job has no webhook URL (one round trip), otherwise
+ * — or when the guard failed, to tell which — in a transaction that also writes the delivery the
+ * change makes. Returns the job as changed, or undefined when the guard did not hold (after
+ * `refused`, when given, had its say inside the transaction).
  */
-async function evented(tx: Tx, id: string, row: JobRow | undefined, kind: JobEventKind, c: WriteContext): Promise<Job> {
-  const job = leased(id, row);
-  tx.wroteEvents = true;
-  await addDeliveries(tx, [job], kind, c.webhookDeliveries);
-  return job;
+async function change(
+  db: Db,
+  sql: ChangeSql,
+  params: unknown[],
+  kind: JobEventKind,
+  c: WriteContext,
+  refused?: (tx: Tx) => Promise<never>,
+): Promise<Job | undefined> {
+  const row = await db.one<JobRow>(sql.fast, params);
+  if (row) return jobFromRow(row);
+  return db.tx('write', async (tx) => {
+    const full = await tx.one<JobRow>(sql.full, params);
+    if (!full) return refused ? refused(tx) : undefined;
+    const job = jobFromRow(full);
+    await addDeliveries(tx, [job], kind, c.webhookDeliveries);
+    return job;
+  });
+}
+
+/** leased is the job a lease-guarded change returned, or LeaseLostError when the guard failed. */
+function leased(id: string, job: Job | JobRow | undefined): Job {
+  if (!job) throw new LeaseLostError(id);
+  return 'account_id' in job ? jobFromRow(job) : job;
 }

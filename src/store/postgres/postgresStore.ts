@@ -15,18 +15,19 @@ import type {
   StoreCapabilities,
   StoreOptions,
   UsageRow,
+  WatchNote,
   WebhookSecrets,
 } from '../types.js';
 import type { FileStore } from '../../files/index.js';
 import * as accounts from './accountWrites.js';
 import type { WriteContext } from './context.js';
-import { Db, quoteLiteral } from './db.js';
+import { Db } from './db.js';
 import * as deliveries from './deliveryWrites.js';
 import { PostgresFileStore } from './fileChunks.js';
 import * as jobs from './jobWrites.js';
 import * as jobTypeSpecs from './jobTypeSpecs.js';
 import { Listener, type ListenerState } from './listener.js';
-import { LOCK_CLASS_EVENTS, eventChannel, schemaKey } from './names.js';
+import { eventChannel } from './names.js';
 import { SQL, jobListSql } from './queries.js';
 import * as workers from './workers.js';
 import {
@@ -69,7 +70,6 @@ export class PostgresStore implements Store {
   private readonly c: WriteContext;
   private readonly db: Db;
   private readonly listener: Listener;
-  private readonly writerKey: number;
   private readonly feedWaitMs: number;
   /** settledEventId is the highest event horizon seen: the feed never hands out events past it. */
   private settledEventId = 0;
@@ -78,17 +78,8 @@ export class PostgresStore implements Store {
   constructor(readonly pool: pg.Pool, config: pg.ClientConfig, readonly schema: string, options: PostgresOptions) {
     this.c = { origin: this.instanceId, webhookDeliveries: options.webhookDeliveries };
     const channel = eventChannel(schema);
-    this.writerKey = schemaKey(schema);
     this.feedWaitMs = options.feedWaitMs ?? 250;
-    this.db = new Db(
-      pool,
-      {
-        write: 'BEGIN',
-        events: `BEGIN; SELECT pg_advisory_xact_lock_shared(${LOCK_CLASS_EVENTS}, ${this.writerKey})`,
-        snapshot: 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
-      },
-      `SELECT pg_notify(${quoteLiteral(channel)}, ${quoteLiteral(this.instanceId)}); COMMIT`,
-    );
+    this.db = new Db(pool);
     const listenConfig = { ...config, application_name: `longrun listener ${this.instanceId}` };
     this.listener = new Listener({ config: listenConfig, channel, origin: this.instanceId, minBackoffMs: options.listenRetryMs ?? 100, onState: options.onListenerState });
   }
@@ -206,7 +197,7 @@ export class PostgresStore implements Store {
   // ---- jobs
 
   jobInsert(p: JobInsertParams): Promise<{ job: Job; replayed: boolean }> {
-    return this.db.tx('events', (tx) => jobs.insertJob(tx, p, this.c));
+    return jobs.insertJob(this.db, p, this.c);
   }
 
   async jobGet(p: { id: string; accountId?: string }): Promise<Job | null> {
@@ -227,31 +218,31 @@ export class PostgresStore implements Store {
 
   jobClaim(p: { workerId: string; types: readonly string[]; now: Date; leaseMs: number; limit: number }): Promise<Job[]> {
     if (p.types.length === 0 || p.limit < 1) return Promise.resolve([]);
-    return this.db.tx('events', (tx) => jobs.claimJobs(tx, p, this.c));
+    return jobs.claimJobs(this.db, p, this.c);
   }
 
   jobHeartbeat(p: LeaseParams & { leaseMs: number; checkpoint?: JsonValue | null }): Promise<Job> {
-    return this.db.tx('write', (tx) => jobs.heartbeatJob(tx, p));
+    return jobs.heartbeatJob(this.db, p);
   }
 
   jobProgress(p: LeaseParams & { progress: number; statusMessage: string | null }): Promise<Job> {
-    return this.db.tx('events', (tx) => jobs.progressJob(tx, p, this.c));
+    return jobs.progressJob(this.db, p, this.c);
   }
 
   jobComplete(p: LeaseParams & { output: JsonValue | null; size: number; processTime: number }): Promise<Job> {
-    return this.db.tx('events', (tx) => jobs.completeJob(tx, p, this.c));
+    return jobs.completeJob(this.db, p, this.c);
   }
 
   jobFail(p: LeaseParams & { error: JobError; processTime: number; retryAt: Date | null; leaseExpiredBy?: Date }): Promise<Job> {
-    return this.db.tx('events', (tx) => jobs.failJob(tx, p, this.c));
+    return jobs.failJob(this.db, p, this.c);
   }
 
   jobRelease(p: LeaseParams & { runAt?: Date; error?: JobError }): Promise<Job> {
-    return this.db.tx('events', (tx) => jobs.releaseJob(tx, p, this.c));
+    return jobs.releaseJob(this.db, p, this.c);
   }
 
   jobCancel(p: { id: string; accountId: string; now: Date }): Promise<Job> {
-    return this.db.tx('events', (tx) => jobs.cancelJob(tx, p, this.c));
+    return jobs.cancelJob(this.db, p, this.c);
   }
 
   async jobListExpired(p: { now: Date; limit: number }): Promise<Job[]> {
@@ -315,14 +306,14 @@ export class PostgresStore implements Store {
 
   /** eventHorizon asks the database for the settled end of the event log, or null when it timed out. */
   private async eventHorizon(): Promise<number | null> {
-    const row = await this.db.one<{ id: number | null }>(SQL.eventHorizon, [LOCK_CLASS_EVENTS, this.writerKey, this.feedWaitMs]);
+    const row = await this.db.one<{ id: number | null }>(SQL.eventHorizon, [this.feedWaitMs]);
     const id = row?.id ?? null;
     if (id !== null && id > this.settledEventId) this.settledEventId = id;
     return id;
   }
 
-  /** watch calls `onChange` when another instance commits events (LISTEN/NOTIFY; see Listener). */
-  watch(onChange: () => void): () => void {
+  /** watch tells `onChange` what other instances commit (LISTEN/NOTIFY payloads; see Listener). */
+  watch(onChange: (note: WatchNote) => void): () => void {
     if (this.closed) return () => {};
     return this.listener.add(onChange);
   }

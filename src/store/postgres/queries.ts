@@ -1,41 +1,19 @@
-import type { JobEventKind } from '../../domain/index.js';
 import { DELIVERY_COLUMNS } from '../deliveryColumns.js';
-import { JOB_COLUMNS } from '../jobColumns.js';
+import { CREDIT_ENTRY, JOB_WRITE_SQL } from './jobWriteSql.js';
 
 /**
  * The PostgreSQL driver's queries, one per store method, with positional parameters. Names are
- * unqualified: every connection runs with `search_path` set to the store's schema. The lease guard
- * `id = $1 AND status = 'running' AND lease_token = $2` fences every worker write.
+ * unqualified: every connection runs with `search_path` set to the store's schema. The job writes
+ * are in jobWriteSql.ts.
  *
  * Times are the `now` the caller passes: tests inject clocks, and production processes pass the
  * database's clock through DatabaseClock, so leases and runAt are judged by one clock.
  */
 
-const JSONB_COLUMNS = new Set<string>(['input', 'private_input', 'output', 'error', 'webhook_events', 'metadata']);
-
-const EVENT_INSERT = 'INSERT INTO job_events (job_id, seq, account_id, kind, status, progress, status_message, origin, created_at)';
-
-/**
- * withEvent wraps a job UPDATE so the same statement records the change in `job_events`, as the
- * job is after it (`kind` is a constant; `originParam` names the parameter holding the origin).
- * The rows come back from `changed`; no row means the guard did not hold and nothing was written.
- */
-function withEvent(update: string, kind: JobEventKind, originParam: string): string {
-  return `
-    WITH changed AS (${update} RETURNING *),
-    event AS (${EVENT_INSERT}
-      SELECT id, event_seq, account_id, '${kind}', status, progress, status_message, ${originParam}, updated_at FROM changed)
-    SELECT * FROM changed`;
-}
-
-const LEASED = `id = $1 AND status = 'running' AND lease_token = $2`;
-// The ended attempt's token is kept (see migration 0008): a repeated `complete` is recognised by it.
-const LEASE_CLEARED = 'last_lease_token = coalesce(lease_token, last_lease_token), lease_token = NULL, lease_expires_at = NULL';
-// $6 is the reaper's re-check: only a lease that really ran out by then may be failed by it.
-const EXPIRED_BY = '($6::timestamptz IS NULL OR lease_expires_at <= $6::timestamptz)';
-
 /** SQL holds the driver's fixed queries, by store method; the comment above each gives its parameters. */
 export const SQL = {
+  ...JOB_WRITE_SQL,
+
   // $1 id, $2 name, $3 balance, $4 webhook secret, $5 created at
   accountInsert: 'INSERT INTO accounts (id, name, credit_balance, webhook_secret, created_at) VALUES ($1, $2, $3, $4, $5)',
   // $1 id
@@ -69,8 +47,7 @@ export const SQL = {
       INSERT INTO ledger (id, account_id, job_id, kind, amount, created_at) VALUES ($1, $2, $3, $4, $5, $6)
       ON CONFLICT (job_id, kind) WHERE job_id IS NOT NULL DO NOTHING
       RETURNING account_id, amount)
-    UPDATE accounts a SET credit_balance = a.credit_balance + entry.amount FROM entry
-    WHERE a.id = entry.account_id AND a.credit_balance IS NOT NULL AND entry.amount <> 0`,
+    ${CREDIT_ENTRY}`,
 
   // Takes the key for this job: $1 account, $2 key, $3 request hash, $4 job, $5 expires at, $6 now.
   // A live key's row is left as it is but locked (ON CONFLICT DO UPDATE locks the row it meets),
@@ -86,101 +63,9 @@ export const SQL = {
   // $1 account, $2 key, $3 request hash, $4 job, $5 expires at
   idempotencyReplace: 'UPDATE idempotency_keys SET request_hash = $3, job_id = $4, expires_at = $5 WHERE account_id = $1 AND key = $2',
 
-  // The job, its first event; its counters follow from the insert trigger. $1… are the job's
-  // columns in JOB_COLUMNS order, and the one after them is the origin.
-  jobInsert: `
-    WITH job AS (
-      INSERT INTO jobs (${JOB_COLUMNS.join(', ')})
-      VALUES (${JOB_COLUMNS.map((c, i) => `$${i + 1}${JSONB_COLUMNS.has(c) ? '::jsonb' : ''}`).join(', ')})
-      RETURNING *)
-    ${EVENT_INSERT} SELECT id, event_seq, account_id, 'created', status, progress, status_message, $${JOB_COLUMNS.length + 1}, updated_at FROM job`,
   // $1 id
   jobGet: 'SELECT * FROM jobs WHERE id = $1',
 
-  // $1 worker, $2 now, $3 lease until, $4 types, $5 limit, $6 origin.
-  // The claim order is domain/claimOrder.ts compareClaimOrder (priority DESC, then id as bytes:
-  // the columns are COLLATE "C"), in every ORDER BY below; the driver sorts what RETURNING gives by it.
-  // `picked` reads each served type's head from the per-type pending index in claim order, locking
-  // what it reads (SKIP LOCKED passes over rows another claim holds instead of queueing behind
-  // it), and merges the heads: a claim never reads the pending jobs of types it does not serve.
-  // With several types it may lock up to LIMIT rows per type and keep LIMIT; the rest are free
-  // again at commit. It is a MATERIALIZED CTE rather than `id IN (subquery)` so that the locking
-  // subquery runs exactly once: as a join's inner side it could be rescanned and hand out more.
-  jobClaim: `
-    WITH picked AS MATERIALIZED (
-      SELECT head.id FROM unnest($4::text[]) AS served (type)
-      CROSS JOIN LATERAL (
-        SELECT id, priority FROM jobs
-        WHERE status = 'pending' AND type = served.type AND run_at <= $2
-        ORDER BY priority DESC, id LIMIT $5
-        FOR UPDATE SKIP LOCKED) AS head
-      ORDER BY head.priority DESC, head.id LIMIT $5),
-    claimed AS (
-      UPDATE jobs j SET status = 'running', attempts = j.attempts + 1, worker = $1, started_at = $2, updated_at = $2,
-        lease_token = replace(gen_random_uuid()::text, '-', ''), lease_expires_at = $3, event_seq = j.event_seq + 1
-      FROM picked WHERE j.id = picked.id
-      RETURNING j.*),
-    event AS (${EVENT_INSERT}
-      SELECT id, event_seq, account_id, 'started', status, progress, status_message, $6, updated_at FROM claimed
-      ORDER BY priority DESC, id)
-    SELECT * FROM claimed`,
-  // $1 id, $2 token, $3 lease until. A heartbeat is not a change: no event, no eventSeq.
-  // $4 false keeps the stored checkpoint; true replaces it with $5 (NULL clears it).
-  jobHeartbeat: `
-    UPDATE jobs SET lease_expires_at = $3, checkpoint = CASE WHEN $4::boolean THEN $5::jsonb ELSE checkpoint END
-    WHERE ${LEASED} RETURNING *`,
-  // $1 id, $2 token, $3 now, $4 progress, $5 message, $6 origin
-  jobProgress: withEvent(
-    `UPDATE jobs SET progress = $4, status_message = $5, updated_at = $3, event_seq = event_seq + 1 WHERE ${LEASED}`,
-    'progress',
-    '$6',
-  ),
-  // $1 id, $2 token, $3 now, $4 output, $5 size, $6 process time, $7 origin
-  jobComplete: withEvent(
-    `UPDATE jobs SET status = 'completed', progress = 100, output = $4::jsonb, error = NULL, size = $5,
-       process_time = $6, completed_at = $3, updated_at = $3, ${LEASE_CLEARED}, event_seq = event_seq + 1
-     WHERE ${LEASED}`,
-    'completed',
-    '$7',
-  ),
-  // $1 id, $2 token, $3 now, $4 error, $5 process time, $6 expired by (or NULL), $7 origin
-  jobFail: withEvent(
-    `UPDATE jobs SET status = 'failed', error = $4::jsonb, process_time = $5, failed_at = $3, updated_at = $3,
-       credits_refunded = credits_charged, ${LEASE_CLEARED}, event_seq = event_seq + 1
-     WHERE ${LEASED} AND ${EXPIRED_BY}`,
-    'failed',
-    '$7',
-  ),
-  // As jobFail, and $7 run at, $8 origin
-  jobRetry: withEvent(
-    `UPDATE jobs SET status = 'pending', error = $4::jsonb, process_time = $5, run_at = $7, updated_at = $3,
-       ${LEASE_CLEARED}, event_seq = event_seq + 1
-     WHERE ${LEASED} AND ${EXPIRED_BY}`,
-    'retrying',
-    '$8',
-  ),
-  // $1 id, $2 token, $3 now, $4 origin, $5 run at, $6 error. A hand-back does not count as an
-  // attempt. A deferral also sets when and why (NULL keeps them).
-  jobRelease: withEvent(
-    `UPDATE jobs SET status = 'pending', attempts = attempts - 1, run_at = coalesce($5::timestamptz, run_at),
-       error = coalesce($6::jsonb, error), updated_at = $3, ${LEASE_CLEARED}, event_seq = event_seq + 1
-     WHERE ${LEASED}`,
-    'released',
-    '$4',
-  ),
-  // $1 id, $2 account, $3 now, $4 origin. In SET, `status` is still the old value: a running job
-  // records that it was stopped, and that its attempt ran until now (no worker reports into a
-  // cancelled job).
-  jobCancel: withEvent(
-    `UPDATE jobs SET status = 'cancelled', cancelled_at = $3, updated_at = $3,
-       error = CASE WHEN status = 'running' THEN '{"code":"cancelled"}'::jsonb ELSE NULL END,
-       process_time = CASE WHEN status = 'running'
-         THEN GREATEST(0, floor(extract(epoch FROM ($3::timestamptz - started_at)) * 1000))::bigint ELSE process_time END,
-       credits_refunded = credits_charged, ${LEASE_CLEARED}, event_seq = event_seq + 1
-     WHERE id = $1 AND account_id = $2 AND status IN ('pending', 'running')`,
-    'cancelled',
-    '$4',
-  ),
   // $1 before, $2 limit: final jobs that became final before then, oldest first.
   jobListFinishedBefore: `
     SELECT id FROM jobs WHERE status IN ('completed', 'failed', 'cancelled') AND updated_at < $1 ORDER BY updated_at LIMIT $2`,
@@ -210,8 +95,8 @@ export const SQL = {
   eventLatestId: 'SELECT COALESCE(max(id), 0) AS id FROM job_events',
   // $1 horizon: the newest event at or below it (ids past the newest event were rolled back)
   eventLatestSettled: 'SELECT COALESCE(max(id), 0) AS id FROM job_events WHERE id <= $1',
-  // $1 writer lock class, $2 writer lock key, $3 wait ms (see event_horizon in the migration)
-  eventHorizon: 'SELECT event_horizon($1, $2, $3) AS id',
+  // $1 wait ms (see event_horizon in migrations 0001 and 0010)
+  eventHorizon: 'SELECT event_horizon($1) AS id',
   // Other writers' changes in (after, horizon], each with its job as it is now:
   // $1 after, $2 horizon, $3 own origin, $4 limit
   eventFeed: `

@@ -1,0 +1,219 @@
+import type { JobEventKind } from '../../domain/index.js';
+import { JOB_COLUMNS } from '../jobColumns.js';
+
+/**
+ * The PostgreSQL driver's job write statements (jobWrites.ts runs them; queries.ts has the rest,
+ * and SQL merges both): each a single statement that takes its locks, writes the job, its event,
+ * its credit movement and (through triggers) its counters and its NOTIFY. Positional parameters;
+ * the comment above each gives them. The lease guard `id = $1 AND status = 'running' AND
+ * lease_token = $2` fences every worker write.
+ */
+
+const JSONB_COLUMNS = new Set<string>(['input', 'private_input', 'output', 'error', 'webhook_events', 'metadata']);
+
+const EVENT_INSERT = 'INSERT INTO job_events (job_id, seq, account_id, kind, status, progress, status_message, origin, created_at)';
+
+/**
+ * ChangeSql is one job change as two statements that differ only in their guard: `fast` also
+ * requires that the job has no webhook URL, so it can make no webhook delivery and runs alone
+ * (one round trip); `full` runs in a transaction with the delivery the change makes.
+ */
+export interface ChangeSql {
+  fast: string;
+  full: string;
+}
+
+/**
+ * jobChange wraps a job UPDATE (ending in its WHERE) so the same statement records the change in
+ * `job_events`, as the job is after it (`kind` is a constant; `originParam` names the parameter
+ * holding the origin), and, given `refund`, returns the job's charge to its account: a ledger
+ * entry (at most one per job, by the ledger's unique index) and the balance it credits. The rows
+ * come back from `changed`; no row means the guard did not hold and nothing was written.
+ * Lock order within the statement: the job row, then the account, then the counters (their
+ * trigger runs at the statement's end).
+ */
+function jobChange(update: string, kind: JobEventKind, originParam: string, refund?: { ledgerIdParam: string; nowParam: string }): ChangeSql {
+  const statement = (where: string) => `
+    WITH changed AS (${update}${where} RETURNING *),
+    event AS (${EVENT_INSERT}
+      SELECT id, event_seq, account_id, '${kind}', status, progress, status_message, ${originParam}, updated_at FROM changed)${
+      refund
+        ? `,
+    entry AS (
+      INSERT INTO ledger (id, account_id, job_id, kind, amount, created_at)
+      SELECT ${refund.ledgerIdParam}, account_id, id, 'refund', credits_charged, ${refund.nowParam}::timestamptz FROM changed
+      ON CONFLICT (job_id, kind) WHERE job_id IS NOT NULL DO NOTHING
+      RETURNING account_id, amount),
+    credit AS (${CREDIT_ENTRY})`
+        : ''
+    }
+    SELECT * FROM changed`;
+  return { fast: statement(' AND webhook_url IS NULL'), full: statement('') };
+}
+
+// Applies the ledger entry `entry` to its account's balance; an unlimited (NULL) balance stays unlimited.
+export const CREDIT_ENTRY = `UPDATE accounts a SET credit_balance = a.credit_balance + entry.amount FROM entry
+      WHERE a.id = entry.account_id AND a.credit_balance IS NOT NULL AND entry.amount <> 0`;
+
+// A typed placeholder for each job column in JOB_COLUMNS order ($1…): INSERT … SELECT, unlike
+// VALUES, does not take its parameters' types from the columns.
+const COLUMN_CASTS: Record<string, string> = Object.fromEntries(
+  Object.entries({
+    text: ['id', 'account_id', 'type', 'status', 'status_message', 'api_key_id', 'api_key_used', 'worker', 'original_job_id', 'webhook_url', 'lease_token'],
+    timestamptz: ['run_at', 'created_at', 'started_at', 'completed_at', 'failed_at', 'cancelled_at', 'updated_at', 'lease_expires_at'],
+    integer: ['progress', 'priority', 'attempts', 'max_attempts', 'event_seq'],
+    bigint: ['timeout_ms', 'size', 'process_time', 'credits_charged', 'credits_refunded'],
+  }).flatMap(([type, columns]) => columns.map((c) => [c, `::${type}`])),
+);
+for (const c of JSONB_COLUMNS) COLUMN_CASTS[c] = '::jsonb';
+
+/** COL names the parameter that holds each job column in a create ($1… in JOB_COLUMNS order). */
+const COL = Object.fromEntries(JOB_COLUMNS.map((c, i) => [c, `$${i + 1}${COLUMN_CASTS[c] ?? ''}`])) as Record<(typeof JOB_COLUMNS)[number], string>;
+/** CREATE names the parameters of jobCreate after the job's columns (see createParams in jobWrites.ts). */
+const CREATE = {
+  origin: `$${JOB_COLUMNS.length + 1}`,
+  ledgerId: `$${JOB_COLUMNS.length + 2}`,
+  key: `$${JOB_COLUMNS.length + 3}`,
+  requestHash: `$${JOB_COLUMNS.length + 4}`,
+  keyExpiresAt: `$${JOB_COLUMNS.length + 5}::timestamptz`,
+};
+
+const LEASED = `id = $1 AND status = 'running' AND lease_token = $2`;
+// The ended attempt's token is kept (see migration 0008): a repeated `complete` is recognised by it.
+const LEASE_CLEARED = 'last_lease_token = coalesce(lease_token, last_lease_token), lease_token = NULL, lease_expires_at = NULL';
+// $6 is the reaper's re-check: only a lease that really ran out by then may be failed by it.
+const EXPIRED_BY = '($6::timestamptz IS NULL OR lease_expires_at <= $6::timestamptz)';
+
+/** JOB_WRITE_SQL holds the job write statements, by store method. */
+export const JOB_WRITE_SQL = {
+  // A create in one statement: the job, its first event, its charge (ledger entry and balance) and
+  // its idempotency key, each only if the create can go ahead. $1… are the job's columns in
+  // JOB_COLUMNS order; after them come the origin, the charge's ledger id, and the idempotency key
+  // (NULL for none), request hash and expiry. `claim` takes the key as idempotencyClaim does (a
+  // live record is left locked and unchanged); `charged` spends from a limited balance only where
+  // it covers the cost (domain/credits.ts checkCredits; the refusal itself is the driver's, from
+  // the answer), and an unlimited one is only read, so creates of one account do not queue on its
+  // row. Nothing is written unless the key was taken (or none given) and the job is paid for.
+  // Lock order: idempotency key, account, then the counters (statement end; the new job row is
+  // nobody else's). The answer says what happened: inserted, the key taken, the balance read.
+  jobCreate: `
+    WITH claim AS MATERIALIZED (
+      INSERT INTO idempotency_keys AS k (account_id, key, request_hash, job_id, expires_at)
+      SELECT ${COL.account_id}, ${CREATE.key}, ${CREATE.requestHash}, ${COL.id}, ${CREATE.keyExpiresAt} WHERE ${CREATE.key}::text IS NOT NULL
+      ON CONFLICT (account_id, key) DO UPDATE
+        SET request_hash = EXCLUDED.request_hash, job_id = EXCLUDED.job_id, expires_at = EXCLUDED.expires_at
+        WHERE k.expires_at <= ${COL.created_at}
+      RETURNING job_id),
+    keyed AS MATERIALIZED (SELECT 1 AS ok WHERE ${CREATE.key}::text IS NULL OR EXISTS (SELECT 1 FROM claim)),
+    account AS MATERIALIZED (SELECT credit_balance FROM accounts WHERE id = ${COL.account_id}),
+    charged AS MATERIALIZED (
+      UPDATE accounts SET credit_balance = credit_balance - ${COL.credits_charged}
+      WHERE id = ${COL.account_id} AND ${COL.credits_charged} > 0 AND credit_balance IS NOT NULL
+        AND credit_balance >= ${COL.credits_charged} AND EXISTS (SELECT 1 FROM keyed)
+      RETURNING id),
+    paid AS MATERIALIZED (
+      SELECT 1 AS ok FROM keyed WHERE ${COL.credits_charged} = 0 OR EXISTS (SELECT 1 FROM charged)
+        OR EXISTS (SELECT 1 FROM account WHERE credit_balance IS NULL)),
+    job AS (
+      INSERT INTO jobs (${JOB_COLUMNS.join(', ')})
+      SELECT ${JOB_COLUMNS.map((c, i) => `$${i + 1}${COLUMN_CASTS[c] ?? ''}`).join(', ')} FROM paid
+      RETURNING *),
+    event AS (${EVENT_INSERT} SELECT id, event_seq, account_id, 'created', status, progress, status_message, ${CREATE.origin}, updated_at FROM job),
+    entry AS (
+      INSERT INTO ledger (id, account_id, job_id, kind, amount, created_at)
+      SELECT ${CREATE.ledgerId}, account_id, id, 'charge', -credits_charged, created_at FROM job)
+    SELECT (SELECT count(*) FROM job)::int AS inserted, EXISTS (SELECT 1 FROM keyed) AS keyed,
+      EXISTS (SELECT 1 FROM account) AS account_found, (SELECT credit_balance FROM account) AS balance`,
+  // $1 worker, $2 now, $3 lease until, $4 types, $5 limit, $6 origin, $7 whether the claim runs in a
+  // transaction that writes the `started` deliveries (see below).
+  // The claim order is domain/claimOrder.ts compareClaimOrder (priority DESC, then id as bytes:
+  // the columns are COLLATE "C"), in every ORDER BY below; the driver sorts what RETURNING gives by it.
+  // `picked` reads each served type's head from the per-type pending index in claim order, locking
+  // what it reads (SKIP LOCKED passes over rows another claim holds instead of queueing behind
+  // it), and merges the heads: a claim never reads the pending jobs of types it does not serve.
+  // With several types it may lock up to LIMIT rows per type and keep LIMIT; the rest are free
+  // again at commit. It is a MATERIALIZED CTE rather than `id IN (subquery)` so that the locking
+  // subquery runs exactly once: as a join's inner side it could be rescanned and hand out more.
+  // Run alone ($7 false), it leaves the picked jobs that have a webhook URL (their start may make a
+  // delivery, which only a transaction can write with it) and returns them, unchanged and marked
+  // `deferred`, for the driver to claim in a transaction ($7 true) straight after.
+  jobClaim: `
+    WITH picked AS MATERIALIZED (
+      SELECT head.id, head.hooked FROM unnest($4::text[]) AS served (type)
+      CROSS JOIN LATERAL (
+        SELECT id, priority, webhook_url IS NOT NULL AS hooked FROM jobs
+        WHERE status = 'pending' AND type = served.type AND run_at <= $2
+        ORDER BY priority DESC, id LIMIT $5
+        FOR UPDATE SKIP LOCKED) AS head
+      ORDER BY head.priority DESC, head.id LIMIT $5),
+    claimed AS (
+      UPDATE jobs j SET status = 'running', attempts = j.attempts + 1, worker = $1, started_at = $2, updated_at = $2,
+        lease_token = replace(gen_random_uuid()::text, '-', ''), lease_expires_at = $3, event_seq = j.event_seq + 1
+      FROM picked WHERE j.id = picked.id AND ($7::boolean OR NOT picked.hooked)
+      RETURNING j.*),
+    event AS (${EVENT_INSERT}
+      SELECT id, event_seq, account_id, 'started', status, progress, status_message, $6, updated_at FROM claimed
+      ORDER BY priority DESC, id)
+    SELECT *, false AS deferred FROM claimed
+    UNION ALL
+    SELECT j.*, true FROM jobs j JOIN picked ON j.id = picked.id WHERE picked.hooked AND NOT $7::boolean`,
+  // $1 id, $2 token, $3 lease until. A heartbeat is not a change: no event, no eventSeq.
+  // $4 false keeps the stored checkpoint; true replaces it with $5 (NULL clears it).
+  jobHeartbeat: `
+    UPDATE jobs SET lease_expires_at = $3, checkpoint = CASE WHEN $4::boolean THEN $5::jsonb ELSE checkpoint END
+    WHERE ${LEASED} RETURNING *`,
+  // $1 id, $2 token, $3 now, $4 progress, $5 message, $6 origin
+  jobProgress: jobChange(
+    `UPDATE jobs SET progress = $4, status_message = $5, updated_at = $3, event_seq = event_seq + 1 WHERE ${LEASED}`,
+    'progress',
+    '$6',
+  ),
+  // $1 id, $2 token, $3 now, $4 output, $5 size, $6 process time, $7 origin
+  jobComplete: jobChange(
+    `UPDATE jobs SET status = 'completed', progress = 100, output = $4::jsonb, error = NULL, size = $5,
+       process_time = $6, completed_at = $3, updated_at = $3, ${LEASE_CLEARED}, event_seq = event_seq + 1
+     WHERE ${LEASED}`,
+    'completed',
+    '$7',
+  ),
+  // $1 id, $2 token, $3 now, $4 error, $5 process time, $6 expired by (or NULL), $7 origin, $8 refund's ledger id
+  jobFail: jobChange(
+    `UPDATE jobs SET status = 'failed', error = $4::jsonb, process_time = $5, failed_at = $3, updated_at = $3,
+       credits_refunded = credits_charged, ${LEASE_CLEARED}, event_seq = event_seq + 1
+     WHERE ${LEASED} AND ${EXPIRED_BY}`,
+    'failed',
+    '$7',
+    { ledgerIdParam: '$8', nowParam: '$3' },
+  ),
+  // As jobFail, and $7 run at, $8 origin
+  jobRetry: jobChange(
+    `UPDATE jobs SET status = 'pending', error = $4::jsonb, process_time = $5, run_at = $7, updated_at = $3,
+       ${LEASE_CLEARED}, event_seq = event_seq + 1
+     WHERE ${LEASED} AND ${EXPIRED_BY}`,
+    'retrying',
+    '$8',
+  ),
+  // $1 id, $2 token, $3 now, $4 origin, $5 run at, $6 error. A hand-back does not count as an
+  // attempt. A deferral also sets when and why (NULL keeps them).
+  jobRelease: jobChange(
+    `UPDATE jobs SET status = 'pending', attempts = attempts - 1, run_at = coalesce($5::timestamptz, run_at),
+       error = coalesce($6::jsonb, error), updated_at = $3, ${LEASE_CLEARED}, event_seq = event_seq + 1
+     WHERE ${LEASED}`,
+    'released',
+    '$4',
+  ),
+  // $1 id, $2 account, $3 now, $4 origin, $5 refund's ledger id. In SET, `status` is still the old
+  // value: a running job records that it was stopped, and that its attempt ran until now (no worker
+  // reports into a cancelled job).
+  jobCancel: jobChange(
+    `UPDATE jobs SET status = 'cancelled', cancelled_at = $3, updated_at = $3,
+       error = CASE WHEN status = 'running' THEN '{"code":"cancelled"}'::jsonb ELSE NULL END,
+       process_time = CASE WHEN status = 'running'
+         THEN GREATEST(0, floor(extract(epoch FROM ($3::timestamptz - started_at)) * 1000))::bigint ELSE process_time END,
+       credits_refunded = credits_charged, ${LEASE_CLEARED}, event_seq = event_seq + 1
+     WHERE id = $1 AND account_id = $2 AND status IN ('pending', 'running')`,
+    'cancelled',
+    '$4',
+    { ledgerIdParam: '$5', nowParam: '$3' },
+  ),
+} as const;
