@@ -13,6 +13,7 @@ import { DEFAULT_POSTGRES_URL, benchDatabaseUrl, createBenchDatabase, dropBenchD
 import { type BenchReport, type BenchResult, formatMachine, formatTable, readmeBody, replaceReadmeSection } from './lib/report.js';
 import type { Scenario } from './lib/scenario.js';
 import { create } from './scenarios/create.js';
+import { deployments } from './scenarios/deployments.js';
 import { depth } from './scenarios/depth.js';
 import { e2e } from './scenarios/e2e.js';
 import { floors } from './scenarios/floors.js';
@@ -22,8 +23,11 @@ import { pythonWorker } from './scenarios/pythonWorker.js';
 import { read } from './scenarios/read.js';
 import { render } from './scenarios/render.js';
 
-/** SCENARIOS run in this order; floors first, since later targets use them; render (scenario 8), then the Python worker (9). */
-const SCENARIOS: Scenario[] = [floors, create, e2e, pickup, depth, read, memory, render, pythonWorker];
+/**
+ * SCENARIOS run in this order; floors first, since later targets use them; deployments (scenario
+ * 10) after e2e, whose store figures it puts in a deployment's terms; render (8), then the Python worker (9).
+ */
+const SCENARIOS: Scenario[] = [floors, create, e2e, deployments, pickup, depth, read, memory, render, pythonWorker];
 
 const RESULTS_FILE = join(BENCH_ROOT, 'bench', 'results', 'latest.json');
 const README = join(BENCH_ROOT, 'README.md');

@@ -1,5 +1,6 @@
 // A closed-loop HTTP load generator: autocannon with no pipelining, in its own process so it does
-// not share an event loop with the server it measures. `paths` rotates through several URLs.
+// not share an event loop with the server it measures. `paths` rotates through several URLs;
+// `amount` ends the run after that many requests instead of after `durationSec`.
 import autocannon from 'autocannon';
 import { childInput, exitWithParent, main, report } from '../lib/child.js';
 import type { LoadParams } from '../lib/scenario.js';
@@ -18,6 +19,7 @@ main(async () => {
     connections: input.connections,
     pipelining: 1,
     duration: input.durationSec,
+    amount: input.amount,
     overallRate: input.overallRate,
     requests: paths ? [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, path: paths[next++ % paths.length] }) }] : undefined,
   } as autocannon.Options);

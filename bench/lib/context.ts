@@ -27,6 +27,12 @@ export interface Sizes {
   /** renderJobs is N html/pdf jobs per render round; renderWorkers the render concurrency of both sides. */
   renderJobs: number;
   renderWorkers: number;
+  /** deploymentJobs is N demo/sleep jobs the deployments scenario's mixed load creates, from deploymentClients HTTP clients. */
+  deploymentJobs: number;
+  deploymentClients: number;
+  /** deploymentPickupRate is the light load (jobs/s) of its pickup samples; deploymentPickupSamples how many per round. */
+  deploymentPickupRate: number;
+  deploymentPickupSamples: number;
 }
 
 /** QUICK is a smoke check under 3 minutes; FULL is the real run, 10–15 minutes on 2 cores. */
@@ -35,11 +41,13 @@ export const SIZES: Record<'quick' | 'full', Sizes> = {
     rounds: 2, e2eRounds: 1, loadSec: 2, connections: 20, burnJobs: 1000, continuousSec: 2, concurrency: 16,
     pickupSamples: 100, pickupWarmup: 20, depths: [1000, 10_000], depthBurnJobs: 500, depthPickupSamples: 100,
     memoryPending: 10_000, streams: 1000, renderJobs: 10, renderWorkers: 2,
+    deploymentJobs: 500, deploymentClients: 32, deploymentPickupRate: 50, deploymentPickupSamples: 100,
   },
   full: {
     rounds: 3, e2eRounds: 2, loadSec: 4, connections: 20, burnJobs: 5000, continuousSec: 4, concurrency: 16,
     pickupSamples: 1000, pickupWarmup: 100, depths: [1000, 100_000, 1_000_000], depthBurnJobs: 2000, depthPickupSamples: 300,
     memoryPending: 100_000, streams: 10_000, renderJobs: 40, renderWorkers: 2,
+    deploymentJobs: 2000, deploymentClients: 32, deploymentPickupRate: 50, deploymentPickupSamples: 500,
   },
 };
 

@@ -85,7 +85,7 @@ export function populate(
   return runTool<PopulateResult>('populate', { durability: 'relaxed', ...p }, { maxMs: 20 * 60_000 });
 }
 
-/** JobTally counts a store's jobs by status, and the window in which the completed ones ran. */
+/** JobTally counts a store's jobs by status, and the windows in which they were created and ran. */
 export interface JobTally {
   pending: number;
   running: number;
@@ -93,6 +93,9 @@ export interface JobTally {
   /** firstStartMs and lastCompleteMs bound the completed jobs' run (epoch ms). */
   firstStartMs: number | null;
   lastCompleteMs: number | null;
+  /** firstCreateMs and lastCreateMs bound the counted jobs' creation (epoch ms). */
+  firstCreateMs: number | null;
+  lastCreateMs: number | null;
 }
 
 /**
@@ -112,13 +115,19 @@ export async function openJobReader(db: string): Promise<JobReader> {
     const file = new Database(db.slice('sqlite:'.length), { readonly: true });
     const stmt = file.prepare(`
       SELECT SUM(status = 'pending') AS pending, SUM(status = 'running') AS running, SUM(status = 'completed') AS completed,
-        MIN(started_at) AS first, MAX(completed_at) AS last
+        MIN(started_at) AS first, MAX(completed_at) AS last, MIN(created_at) AS firstCreate, MAX(created_at) AS lastCreate
       FROM jobs WHERE type = ? AND created_at >= ?`);
     return {
       queries: 0,
       async tally({ type, since }) {
-        const row = stmt.get(type, since) as { pending: number | null; running: number | null; completed: number | null; first: number | null; last: number | null };
-        return { pending: row.pending ?? 0, running: row.running ?? 0, completed: row.completed ?? 0, firstStartMs: row.first, lastCompleteMs: row.last };
+        const row = stmt.get(type, since) as {
+          pending: number | null; running: number | null; completed: number | null;
+          first: number | null; last: number | null; firstCreate: number | null; lastCreate: number | null;
+        };
+        return {
+          pending: row.pending ?? 0, running: row.running ?? 0, completed: row.completed ?? 0,
+          firstStartMs: row.first, lastCompleteMs: row.last, firstCreateMs: row.firstCreate, lastCreateMs: row.lastCreate,
+        };
       },
       async close() {
         file.close();
@@ -137,26 +146,48 @@ export async function openJobReader(db: string): Promise<JobReader> {
     },
     async tally({ type, since }) {
       queries++;
-      const { rows } = await client.query<{ pending: string; running: string; completed: string; first: string | null; last: string | null }>(
+      type Row = { pending: string; running: string; completed: string; first: string | null; last: string | null; first_create: string | null; last_create: string | null };
+      const { rows } = await client.query<Row>(
         `SELECT count(*) FILTER (WHERE status = 'pending') AS pending, count(*) FILTER (WHERE status = 'running') AS running,
            count(*) FILTER (WHERE status = 'completed') AS completed,
-           (extract(epoch FROM min(started_at)) * 1000)::float8 AS first, (extract(epoch FROM max(completed_at)) * 1000)::float8 AS last
+           (extract(epoch FROM min(started_at)) * 1000)::float8 AS first, (extract(epoch FROM max(completed_at)) * 1000)::float8 AS last,
+           (extract(epoch FROM min(created_at)) * 1000)::float8 AS first_create, (extract(epoch FROM max(created_at)) * 1000)::float8 AS last_create
          FROM "${schema}".jobs WHERE type = $1 AND created_at >= to_timestamp($2 / 1000.0)`,
         [type, since],
       );
       const row = rows[0]!;
+      const ms = (value: string | null) => (value === null ? null : Number(value));
       return {
         pending: Number(row.pending),
         running: Number(row.running),
         completed: Number(row.completed),
-        firstStartMs: row.first === null ? null : Number(row.first),
-        lastCompleteMs: row.last === null ? null : Number(row.last),
+        firstStartMs: ms(row.first),
+        lastCompleteMs: ms(row.last),
+        firstCreateMs: ms(row.first_create),
+        lastCreateMs: ms(row.last_create),
       };
     },
     async close() {
       await client.end();
     },
   };
+}
+
+/** BurnRates are a burn's rates read from its jobs' own timestamps. */
+export interface BurnRates {
+  /** endToEnd is jobs/s from the first create to the last completion. */
+  endToEnd: number;
+  /** createsPerSec is jobs/s from the first create to the last. */
+  createsPerSec: number;
+}
+
+/** burnRates turns the tally of `count` completed jobs into their rates; throws when a window is missing or empty. */
+export function burnRates(tally: JobTally, count: number): BurnRates {
+  const { firstCreateMs, lastCreateMs, lastCompleteMs } = tally;
+  if (firstCreateMs === null || lastCreateMs === null || lastCompleteMs === null || lastCreateMs <= firstCreateMs) {
+    throw new Error(`no time window in the tally: ${JSON.stringify(tally)}`);
+  }
+  return { endToEnd: count / ((lastCompleteMs - firstCreateMs) / 1000), createsPerSec: count / ((lastCreateMs - firstCreateMs) / 1000) };
 }
 
 /** waitForBurn polls the tally until `count` jobs since `since` completed; throws after `maxMs`. */

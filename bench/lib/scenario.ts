@@ -42,7 +42,10 @@ export interface LoadParams {
   /** paths rotates the requests through several paths of `url`'s server. */
   paths?: string[];
   connections: number;
+  /** durationSec is how long the load runs; with `amount`, only a bound on the generator's life. */
   durationSec: number;
+  /** amount stops the load after this many requests instead of after `durationSec`. */
+  amount?: number;
   /** overallRate caps the requests per second (unset: as fast as answers come). */
   overallRate?: number;
 }

@@ -13,14 +13,18 @@ import { summarize } from '../lib/stats.js';
 
 const BACKGROUND_BODY = JSON.stringify({ type: 'bench/noop', input: {}, priority: -1 });
 
-interface Pickup {
+/** Pickup is the p50 and p99 of create → handler start, in ms. */
+export interface Pickup {
   p50: number;
   p99: number;
 }
 
-/** samplePickup runs the pickup client against a server. */
-export function samplePickup(url: string, key: string, samples: number, warmup: number): Promise<Pickup> {
-  return runTool<Pickup>('pickupClient', { url, key, samples, warmup }, { maxMs: 10 * 60_000 });
+/**
+ * samplePickup runs the pickup client against a server: one sample at a time, or paced at
+ * `ratePerSec` samples a second (a light load of its own).
+ */
+export function samplePickup(url: string, key: string, samples: number, warmup: number, ratePerSec?: number): Promise<Pickup> {
+  return runTool<Pickup>('pickupClient', { url, key, samples, warmup, ratePerSec }, { maxMs: 10 * 60_000 });
 }
 
 export const pickup: Scenario = {

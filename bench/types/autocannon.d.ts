@@ -9,6 +9,7 @@ declare module 'autocannon' {
       connections?: number;
       pipelining?: number;
       duration?: number;
+      amount?: number;
       overallRate?: number;
       requests?: unknown[];
     }

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { burnRates } from '../../bench/lib/longrun.js';
 import { type BenchReport, README_END, README_START, formatTable, makeResult, readmeBody, replaceReadmeSection } from '../../bench/lib/report.js';
 import { interleave } from '../../bench/lib/scenario.js';
 import { LatencyRecorder, formatNumber, median, ratioOf, summarize, targetMet, targetText } from '../../bench/lib/stats.js';
@@ -55,6 +56,13 @@ describe('bench statistics', () => {
     });
     assert.deepEqual(order, ['baseline', 'ours', 'baseline', 'ours']);
     assert.deepEqual(runs, { baseline: [1, 1], ours: [2, 2] });
+  });
+
+  it('reads a burn\'s end-to-end and create rates from its jobs\' own timestamps, and refuses a tally without a window', () => {
+    const tally = { pending: 0, running: 0, completed: 2000, firstCreateMs: 10_000, lastCreateMs: 12_000, firstStartMs: 10_001, lastCompleteMs: 14_000 };
+    assert.deepEqual(burnRates(tally, 2000), { endToEnd: 500, createsPerSec: 1000 });
+    assert.throws(() => burnRates({ ...tally, lastCompleteMs: null }, 2000), /no time window/);
+    assert.throws(() => burnRates({ ...tally, lastCreateMs: 10_000 }, 2000), /no time window/);
   });
 });
 
