@@ -6,12 +6,21 @@ import type { Store } from './types.js';
  * machine's clock and the database's (taking the midpoint of the round trip) and adds it to the
  * machine's clock, re-measuring every `resyncMs`. Every process on one PostgreSQL then judges
  * leases, expiries and `runAt` by the same clock, within half a round trip.
+ *
+ * Each measure takes `samples` readings and keeps the one with the shortest round trip, as NTP
+ * does: a reading delayed on a busy machine is off by up to half its round trip, and two processes
+ * whose estimates differed by a few milliseconds made a job just created by one not yet due for
+ * the other (measured: pickup p50 of 45 ms on the scale-out recipe under load, single readings).
  */
 export class DatabaseClock implements Clock {
   private offsetMs = 0;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly store: Pick<Store, 'clockNow'>, private readonly resyncMs = 30_000) {}
+  constructor(
+    private readonly store: Pick<Store, 'clockNow'>,
+    private readonly resyncMs = 30_000,
+    private readonly samples = 5,
+  ) {}
 
   now(): Date {
     return new Date(Date.now() + this.offsetMs);
@@ -22,12 +31,17 @@ export class DatabaseClock implements Clock {
     return this.offsetMs;
   }
 
-  /** sync measures the offset once. */
+  /** sync measures the offset: `samples` readings, keeping the one with the shortest round trip. */
   async sync(): Promise<void> {
-    const sent = Date.now();
-    const database = (await this.store.clockNow()).getTime();
-    const received = Date.now();
-    this.offsetMs = database - (sent + received) / 2;
+    let best = { roundTrip: Number.POSITIVE_INFINITY, offset: 0 };
+    for (let i = 0; i < this.samples; i++) {
+      const sent = performance.now();
+      const sentAt = Date.now();
+      const database = (await this.store.clockNow()).getTime();
+      const roundTrip = performance.now() - sent;
+      if (roundTrip < best.roundTrip) best = { roundTrip, offset: database - (sentAt + roundTrip / 2) };
+    }
+    this.offsetMs = best.offset;
   }
 
   /** start measures now and then every resyncMs (a failed re-measure keeps the last offset). */

@@ -1,4 +1,4 @@
-import { type Job, wholeInput } from '../domain/index.js';
+import { type Job, type JobEventKind, wholeInput } from '../domain/index.js';
 import {
   claimJobs,
   completeAttempt,
@@ -11,6 +11,9 @@ import {
   storeAttemptFile,
 } from '../service/index.js';
 import type { ClaimedJob, WorkerLink } from './workerLink.js';
+
+/** The changes that make a job pending: a worker with a free slot claims on hearing them. */
+const CLAIMABLE: ReadonlySet<JobEventKind> = new Set(['created', 'released', 'retrying']);
 
 /**
  * localLink is the WorkerLink of a process that holds the store: each call is the service's use
@@ -26,7 +29,7 @@ export function localLink(deps: ServiceDeps): WorkerLink {
     },
     onClaimable(types, listener) {
       return deps.bus.onSignal((signal) => {
-        if ((signal.kind === 'created' || signal.kind === 'released') && types.includes(signal.type)) listener();
+        if (CLAIMABLE.has(signal.kind) && types.includes(signal.type)) listener(signal.runAt);
       });
     },
     watch(job, onStop) {

@@ -19,8 +19,8 @@ export interface WorkerLink {
   claim(p: { workerId: string; types: readonly string[]; limit: number; signal?: AbortSignal }): Promise<ClaimedJob[]>;
   /** longPolls is true when `claim` itself waits for work (the pool then claims again at once). */
   readonly longPolls: boolean;
-  /** onClaimable calls `listener` when a job of `types` may have become claimable; returns the unsubscribe. */
-  onClaimable(types: readonly string[], listener: () => void): () => void;
+  /** onClaimable calls `listener` with the job's runAt when a job of `types` became pending; returns the unsubscribe. */
+  onClaimable(types: readonly string[], listener: (runAt: Date) => void): () => void;
   /** watch calls `onStop` when the attempt is taken away (cancelled, reclaimed) before its own writes notice; returns the unsubscribe. */
   watch(job: ClaimedJob, onStop: (why: 'cancelled' | 'lease_lost') => void): () => void;
   /** begin prepares an attempt before its handler runs (a retry starts without the files of the last). */

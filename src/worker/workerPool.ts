@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { Clock, Timers } from '../domain/index.js';
+import { type Clock, type Timers, systemTimers } from '../domain/index.js';
 import type { JobTypeRegistry } from '../jobtypes/index.js';
 import { type Logger, silentLogger } from '../log/index.js';
 import { PeriodicPass, SlotFiller } from '../loops/index.js';
@@ -62,6 +62,9 @@ export class WorkerPool {
   private readonly sweep: PeriodicPass;
   private started = false;
   private stopListening: (() => void) | null = null;
+  /** due is the poke waiting for the earliest job heard of that was not yet due (see pokeAt). */
+  private due: { at: number; cancel: () => void } | null = null;
+  private readonly timers: Timers;
 
   constructor(deps: ServiceDeps | LinkedPoolDeps, options: WorkerPoolOptions) {
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1) throw new Error('concurrency must be a whole number ≥ 1');
@@ -81,7 +84,8 @@ export class WorkerPool {
       onError: (error) => this.onError(error, 'claiming jobs'),
     });
     // A poke never throws (the slot filler reports its own errors), so this pass cannot fail.
-    this.sweep = new PeriodicPass(async () => this.poke(), options.sweepMs ?? 1000, () => undefined, options.timers);
+    this.timers = options.timers ?? systemTimers;
+    this.sweep = new PeriodicPass(async () => this.poke(), options.sweepMs ?? 1000, () => undefined, this.timers);
   }
 
   /** start begins claiming: at once, on every new job, and on each sweep. */
@@ -90,7 +94,7 @@ export class WorkerPool {
     this.started = true;
     this.slots.start();
     this.claiming = new AbortController();
-    this.stopListening = this.host.link.onClaimable(this.types, () => this.poke());
+    this.stopListening = this.host.link.onClaimable(this.types, (runAt) => this.pokeAt(runAt));
     this.sweep.start(); // its first pass pokes at once
   }
 
@@ -102,6 +106,26 @@ export class WorkerPool {
   /** poke asks the pool to fill its free slots; calls that arrive while it is claiming coalesce. */
   poke(): void {
     this.slots.poke();
+  }
+
+  /**
+   * pokeAt pokes now for a job that is due, and when it comes due for one that is not yet: made to
+   * run later, retried, or created a moment ago by a process whose database clock reads a little
+   * ahead of this one's. One timer, for the earliest such job; the sweep stays the safety net.
+   */
+  private pokeAt(runAt: Date): void {
+    const at = runAt.getTime();
+    const inMs = at - this.host.clock.now().getTime();
+    if (inMs <= 0) return this.poke();
+    if (this.due && this.due.at <= at) return;
+    this.due?.cancel();
+    this.due = {
+      at,
+      cancel: this.timers.setTimeout(() => {
+        this.due = null;
+        this.poke();
+      }, inMs),
+    };
   }
 
   /** runOnce claims for the free slots once and starts what it got; returns how many. For tests. */
@@ -130,6 +154,8 @@ export class WorkerPool {
     this.claiming.abort();
     await this.sweep.stop();
     this.stopListening?.();
+    this.due?.cancel();
+    this.due = null;
     await this.slots.stop();
     const settled = Promise.all([...this.running.values()].map((a) => a.done));
     let timer: NodeJS.Timeout | undefined;

@@ -12,6 +12,24 @@ describe('DatabaseClock', () => {
     assert.ok(Math.abs(clock.now().getTime() - (Date.now() + skewMs)) < 1_000);
   });
 
+  it('keeps the reading with the shortest round trip, not the last one', async () => {
+    // The database's clock is exact (skew 0), but some answers are held back on the way: only a
+    // fast one says the true offset; a held-back one would put the clock 100 ms behind.
+    const holdMs = [200, 200, 0, 200, 200];
+    let call = 0;
+    const clock = new DatabaseClock({
+      clockNow: async () => {
+        const now = new Date();
+        const hold = holdMs[call++ % holdMs.length]!;
+        if (hold > 0) await new Promise((resolve) => setTimeout(resolve, hold));
+        return now;
+      },
+    });
+    await clock.sync();
+    assert.equal(call, 5);
+    assert.ok(Math.abs(clock.offset) < 50, `offset ${clock.offset}`);
+  });
+
   it('keeps the last offset when a re-measure fails', async () => {
     let reachable = true;
     const clock = new DatabaseClock({

@@ -154,6 +154,39 @@ describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }
       assert.equal(await balanceOf(a!, account.id), 7);
     });
 
+    it('commits creates asked at once together, each refused create answering for itself', async () => {
+      const schema = newSchema();
+      const [store] = await openShared(schema, 1);
+      const unlimited = await makeAccount(store!, { creditBalance: null });
+      const limited = await makeAccount(store!, { creditBalance: 5 });
+      const createAll = (jobs: Job[]) => Promise.allSettled(jobs.map((job) => store!.jobInsert({ job, idempotency: null })));
+      const refusals = (answers: PromiseSettledResult<unknown>[]) =>
+        answers.map((a) => (a.status === 'fulfilled' ? 'created' : (a.reason as Error).constructor.name));
+      const good = (n: number, from: number) => Array.from({ length: n }, (_, i) => buildJob({ accountId: unlimited.id, creditsCharged: 2, createdAt: at(from + i) }));
+      const answers = await createAll([
+        ...good(20, 0),
+        buildJob({ accountId: limited.id, creditsCharged: 3, createdAt: at(30) }), // pays: balance 5 → 2
+        buildJob({ accountId: limited.id, creditsCharged: 3, createdAt: at(31) }), // cannot pay 3 of 2
+        buildJob({ accountId: 'acct_missing', creditsCharged: 1, createdAt: at(33) }),
+      ]);
+      assert.deepEqual(refusals(answers), [...Array(21).fill('created'), 'InsufficientCreditsError', 'NotFoundError']);
+      assert.equal(await balanceOf(store!, limited.id), 2);
+      const client = await raw(schema);
+      const count = async (sql: string) => (await client.query(sql)).rows[0] as { n: number; commits: number };
+      const written = await count(`SELECT count(*)::int AS n, count(DISTINCT xmin::text)::int AS commits FROM jobs`);
+      assert.equal(written.n, 21);
+      assert.ok(written.commits < 10, `${written.commits} commits for 21 creates: they were not grouped`);
+      assert.equal((await count(`SELECT count(*)::int AS n FROM ledger WHERE kind = 'charge'`)).n, 21);
+      assert.equal((await count(`SELECT count(*)::int AS n FROM job_events WHERE kind = 'created'`)).n, 21);
+
+      // One row the group statement cannot take fails it: every create of it then runs alone.
+      const [first] = good(1, 40);
+      const more = good(10, 50);
+      const again = await createAll([first!, ...more, { ...buildJob({ accountId: unlimited.id, createdAt: at(60) }), id: first!.id }]);
+      assert.deepEqual(refusals(again), [...Array(11).fill('created'), 'ConflictError']);
+      assert.equal((await count(`SELECT count(*)::int AS n FROM jobs`)).n, 32);
+    });
+
     it('runs what was asked before close, even when every pooled connection was busy', async () => {
       const [store] = await openShared(newSchema(), 1, { poolSize: 2 });
       const account = await makeAccount(store!, { creditBalance: null });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { ConflictError, InvalidRequestError, LongrunError, NotFoundError, ServiceUnavailableError } from '../../domain/index.js';
 
@@ -70,7 +71,7 @@ export class Tx {
 
   /** rows runs `sql` and returns its rows. */
   async rows<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return (await this.client.query(sql, params)).rows as T[];
+    return (await this.client.query(prepared(sql, params))).rows as T[];
   }
 
   /** one runs `sql` and returns its first row, if any. */
@@ -80,7 +81,7 @@ export class Tx {
 
   /** run runs `sql` and returns how many rows it changed. */
   async run(sql: string, params: unknown[] = []): Promise<number> {
-    return (await this.client.query(sql, params)).rowCount ?? 0;
+    return (await this.client.query(prepared(sql, params))).rowCount ?? 0;
   }
 }
 
@@ -105,7 +106,7 @@ export class Db {
   rows<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     return this.track(async () => {
       try {
-        return (await this.pool.query(sql, params)).rows as T[];
+        return (await this.pool.query(prepared(sql, params))).rows as T[];
       } catch (error) {
         throw translateError(error);
       }
@@ -163,4 +164,22 @@ export class Db {
       client.release(clientErrors.get(client) ?? broken);
     }
   }
+}
+
+/** statementNames remembers each statement text's name, so the hash is taken once per text. */
+const statementNames = new Map<string, string>();
+
+/**
+ * prepared names a statement by its text, so each pooled connection parses and plans it once and
+ * then only binds and runs it: the driver's statements are a fixed set (queries.ts, jobWriteSql.ts,
+ * and the list shapes of jobListSql), and its job writes are long CTEs whose planning would
+ * otherwise be a large share of each one's work on the server.
+ */
+function prepared(text: string, values: unknown[]): pg.QueryConfig {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `lr_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return { name, text, values };
 }

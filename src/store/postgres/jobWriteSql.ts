@@ -124,6 +124,27 @@ export const JOB_WRITE_SQL = {
       SELECT ${CREATE.ledgerId}, account_id, id, 'charge', -credits_charged, created_at FROM job)
     SELECT (SELECT count(*) FROM job)::int AS inserted, EXISTS (SELECT 1 FROM keyed) AS keyed,
       EXISTS (SELECT 1 FROM account) AS account_found, (SELECT credit_balance FROM account) AS balance`,
+  // Creates of several requests in one statement (group commit, see createGroups.ts): $1 the jobs
+  // as a JSON array of their columns, $2 their ids, $3 the ledger ids of their charges (in the
+  // same order), $4 the origin. Only jobs that need no balance check go ahead — free ones, and
+  // those of accounts with an unlimited balance, which stays unlimited — with no lock on the
+  // account; the answer lists the jobs written, and the rest take the single create. Lock order:
+  // the counters only (statement end; the new rows are nobody else's).
+  jobCreateGroup: `
+    WITH input AS MATERIALIZED (SELECT * FROM jsonb_populate_recordset(NULL::jobs, $1::jsonb)),
+    payable AS MATERIALIZED (
+      SELECT i.* FROM input i JOIN accounts a ON a.id = i.account_id
+      WHERE i.credits_charged = 0 OR a.credit_balance IS NULL),
+    job AS (
+      INSERT INTO jobs (${JOB_COLUMNS.join(', ')}) SELECT ${JOB_COLUMNS.join(', ')} FROM payable ORDER BY id
+      RETURNING *),
+    event AS (${EVENT_INSERT}
+      SELECT id, event_seq, account_id, 'created', status, progress, status_message, $4, updated_at FROM job ORDER BY id),
+    entry AS (
+      INSERT INTO ledger (id, account_id, job_id, kind, amount, created_at)
+      SELECT l.ledger_id, j.account_id, j.id, 'charge', -j.credits_charged, j.created_at
+      FROM job j JOIN unnest($2::text[], $3::text[]) AS l (job_id, ledger_id) ON l.job_id = j.id)
+    SELECT id FROM job`,
   // $1 worker, $2 now, $3 lease until, $4 types, $5 limit, $6 origin, $7 whether the claim runs in a
   // transaction that writes the `started` deliveries (see below).
   // The claim order is domain/claimOrder.ts compareClaimOrder (priority DESC, then id as bytes:

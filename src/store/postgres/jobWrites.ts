@@ -48,7 +48,12 @@ interface CreateRow {
 /** insertJob writes the job, its first event, its counters, its charge and its idempotency record. */
 export async function insertJob(db: Db, p: JobInsertParams, c: WriteContext): Promise<{ job: Job; replayed: boolean }> {
   const { job, idempotency } = p;
-  const answer = (await db.one<CreateRow>(SQL.jobCreate, createParams(p, c)))!;
+  let answer = (await db.one<CreateRow>(SQL.jobCreate, createParams(p, c)))!;
+  // A racing create of the account spent the balance between this statement's read and its
+  // charge (so the balance it read could pay): ask again, and the next read sees what is left.
+  for (let again = 0; answer.inserted === 0 && answer.keyed && couldPay(job, answer) && again < 3; again++) {
+    answer = (await db.one<CreateRow>(SQL.jobCreate, createParams(p, c)))!;
+  }
   if (answer.inserted === 1) return { job, replayed: false };
   if (answer.keyed) throw refusedCreate(job, answer);
   // A live record holds the key: under its lock, the domain's rule says replay, refuse, or take it.
@@ -82,10 +87,21 @@ function createParams(p: JobInsertParams, c: WriteContext): unknown[] {
   ];
 }
 
+/** couldPay says whether the balance the create statement read was enough (domain/credits.ts decides). */
+function couldPay(job: Job, answer: CreateRow): boolean {
+  if (!answer.account_found) return false;
+  try {
+    checkCredits(answer.balance === null ? null : Number(answer.balance), job.creditsCharged);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * refusedCreate is the error for a create the statement did not go ahead with though the key was
  * free: the account is missing or cannot pay (domain/credits.ts says so, from the balance read).
- * A balance that could pay was spent by a racing create between the read and the charge: busy.
+ * A balance that could pay but was spent each time by racing creates is a busy store: retry.
  */
 function refusedCreate(job: Job, answer: CreateRow): Error {
   if (!answer.account_found) return accountNotFound(job.accountId);

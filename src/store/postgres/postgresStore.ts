@@ -21,6 +21,7 @@ import type {
 import type { FileStore } from '../../files/index.js';
 import * as accounts from './accountWrites.js';
 import type { WriteContext } from './context.js';
+import { CreateGroups } from './createGroups.js';
 import { Db } from './db.js';
 import * as deliveries from './deliveryWrites.js';
 import { PostgresFileStore } from './fileChunks.js';
@@ -70,6 +71,8 @@ export class PostgresStore implements Store {
   private readonly c: WriteContext;
   private readonly db: Db;
   private readonly listener: Listener;
+  /** creates groups concurrent creates into one statement (see CreateGroups). */
+  private readonly creates: CreateGroups;
   private readonly feedWaitMs: number;
   /** settledEventId is the highest event horizon seen: the feed never hands out events past it. */
   private settledEventId = 0;
@@ -80,6 +83,7 @@ export class PostgresStore implements Store {
     const channel = eventChannel(schema);
     this.feedWaitMs = options.feedWaitMs ?? 250;
     this.db = new Db(pool);
+    this.creates = new CreateGroups(this.db, this.c);
     const listenConfig = { ...config, application_name: `longrun listener ${this.instanceId}` };
     this.listener = new Listener({ config: listenConfig, channel, origin: this.instanceId, minBackoffMs: options.listenRetryMs ?? 100, onState: options.onListenerState });
   }
@@ -88,7 +92,8 @@ export class PostgresStore implements Store {
     if (this.closed) return;
     this.closed = true;
     await this.listener.close();
-    await this.db.drain(); // what was asked before close still runs (see Db.drain)
+    await this.creates.drain(); // what was asked before close still runs (see Db.drain)
+    await this.db.drain();
     await this.pool.end();
   }
 
@@ -197,7 +202,7 @@ export class PostgresStore implements Store {
   // ---- jobs
 
   jobInsert(p: JobInsertParams): Promise<{ job: Job; replayed: boolean }> {
-    return jobs.insertJob(this.db, p, this.c);
+    return this.creates.insert(p);
   }
 
   async jobGet(p: { id: string; accountId?: string }): Promise<Job | null> {

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Account, ApiKey, Delivery, DeliveryAttempt, Job } from '../../domain/index.js';
 import { type AttemptRowOf, type DeliveryRowOf, attemptFromColumns, deliveryFromColumns } from '../deliveryColumns.js';
-import { type ColumnDecoding, type JobRowOf, jobFromColumns } from '../jobColumns.js';
+import { type ColumnDecoding, JOB_COLUMNS, type JobRowOf, jobFromColumns } from '../jobColumns.js';
 
 /**
  * Row mapping for the PostgreSQL driver. node-postgres already turns timestamptz into Date and
@@ -43,14 +43,18 @@ export function jsonParam(value: unknown): string | null {
   return value === null || value === undefined ? null : JSON.stringify(value);
 }
 
-/** jobInsertParams are the parameters of `jobInsertSql`, in JOB_COLUMNS order. */
-export function jobInsertParams(job: Job): unknown[] {
+/**
+ * jobInsertParams are the job's column values in JOB_COLUMNS order, its JSON columns as `json`
+ * makes them: text for `$n::jsonb` parameters (the default), or the values themselves for a row
+ * of a JSON document (see jobRecord).
+ */
+export function jobInsertParams(job: Job, json: (value: unknown) => unknown = jsonParam): unknown[] {
   return [
     job.id, job.accountId, job.type, job.status, job.progress, job.statusMessage, job.priority,
-    jsonParam(job.input), jsonParam(job.privateInput), jsonParam(job.output), jsonParam(job.error),
+    json(job.input), json(job.privateInput), json(job.output), json(job.error),
     job.attempts, job.maxAttempts, job.timeoutMs, job.apiKeyId, job.apiKeyUsed, job.worker, job.size,
     job.processTime, job.creditsCharged, job.creditsRefunded, job.originalJobId, job.webhookUrl,
-    jsonParam(job.webhookEvents), jsonParam(job.metadata), job.runAt, job.createdAt, job.startedAt,
+    json(job.webhookEvents), json(job.metadata), job.runAt, job.createdAt, job.startedAt,
     job.completedAt, job.failedAt, job.cancelledAt, job.updatedAt, job.leaseToken, job.leaseExpiresAt,
     job.eventSeq,
   ];
@@ -109,4 +113,10 @@ export function deliveryFromRow(row: DeliveryRow): Delivery {
 /** attemptFromRow maps a `webhook_attempts` row. */
 export function attemptFromRow(row: AttemptRowOf<Date>): DeliveryAttempt {
   return attemptFromColumns(row, (date) => date);
+}
+
+/** jobRecord is the job as one object of its columns, for `jsonb_populate_recordset(NULL::jobs, …)`. */
+export function jobRecord(job: Job): Record<string, unknown> {
+  const values = jobInsertParams(job, (value) => value ?? null);
+  return Object.fromEntries(JOB_COLUMNS.map((column, i) => [column, values[i]]));
 }

@@ -1,0 +1,55 @@
+// How an idle worker pool hears of work: a job that is due is claimed at once; one that is not due
+// yet (made to run later, or created by a process whose database clock reads a little ahead) is
+// claimed when it comes due, on the pool's own timer, not a second later on the sweep. The clock
+// and the timers are one ManualClock, so nothing here waits on real time.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { JobTypeRegistry, defineJobType } from '../../src/jobtypes/index.js';
+import { createAccount, createJob } from '../../src/service/index.js';
+import { WorkerPool } from '../../src/worker/index.js';
+import { memoryDeps } from '../helpers/deps.js';
+
+describe('worker pool wakeups', () => {
+  it('claims a job created for a moment later when that moment comes, and the earliest first', async (t) => {
+    const ran: string[] = [];
+    const noop = defineJobType({
+      type: 'test/noop',
+      description: 'records that it ran',
+      inputSchema: { type: 'object' },
+      creditCost: 0,
+      timeoutMs: 60_000,
+      maxAttempts: 1,
+      async run({ job }) {
+        ran.push(job.id);
+        return {};
+      },
+    });
+    const deps = memoryDeps({ registry: new JobTypeRegistry([noop]) });
+    // A sweep an hour apart: any claim below comes from a wakeup.
+    const pool = new WorkerPool(deps, { concurrency: 2, sweepMs: 3_600_000, timers: deps.clock });
+    t.after(async () => {
+      await pool.stop({ graceMs: 0 });
+      await deps.store.close();
+    });
+    const { account } = await createAccount(deps, { name: 'a', credits: null });
+    const principal = { accountId: account.id, apiKeyId: null, apiKeyUsed: null };
+    pool.start();
+    await pool.idle(); // the sweep's first pass at start found nothing
+
+    const at = (ms: number) => new Date(deps.clock.now().getTime() + ms).toISOString();
+    const { job: later } = await createJob(deps, principal, { type: 'test/noop', input: {}, runAt: at(80) });
+    const { job: sooner } = await createJob(deps, principal, { type: 'test/noop', input: {}, runAt: at(30) });
+    await pool.idle();
+    assert.deepEqual(ran, [], 'nothing is due yet');
+
+    deps.clock.advance(30);
+    await pool.idle();
+    assert.deepEqual(ran, [sooner.id]);
+    // The later job's wakeup was replaced by the sooner one's; the sweep is an hour off. A job
+    // created now (due at once) wakes the pool, which then finds the later one too once it is due.
+    deps.clock.advance(50);
+    const { job: now } = await createJob(deps, principal, { type: 'test/noop', input: {} });
+    await pool.idle();
+    assert.deepEqual(new Set(ran), new Set([sooner.id, later.id, now.id]));
+  });
+});
