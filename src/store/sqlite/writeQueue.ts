@@ -3,9 +3,30 @@ import { translateError } from './errors.js';
 
 interface QueuedWrite {
   run: () => unknown;
+  rowsMayWait: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
+
+/**
+ * DeferredRows holds rows that writes leave for the group to insert together (GroupRows). The
+ * queue turns `deferring` on only while a write that allows it runs in a group without
+ * savepoints, inserts what waits before any other write and before COMMIT, and discards the rows
+ * of a write that fails.
+ */
+export interface DeferredRows {
+  deferring: boolean;
+  /** mark remembers what waits now; discardSinceMark drops what was added after it. */
+  mark(): void;
+  discardSinceMark(): void;
+  /** discard drops everything waiting (the group rolled back). */
+  discard(): void;
+  /** insert inserts everything waiting. */
+  insert(): void;
+}
+
+/** NO_DEFERRED_ROWS is for a queue whose writes leave no rows to wait. */
+const NO_DEFERRED_ROWS: DeferredRows = { deferring: false, mark() {}, discardSinceMark() {}, discard() {}, insert() {} };
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
@@ -20,8 +41,10 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  * failed write changed a row is read, not guessed: SQLite's `total_changes()` counts the rows of
  * completed statements only (a failing statement is undone by SQLite itself). When a write fails
  * after changing rows (a constraint or I/O error halfway through it), the group is rolled back
- * and run again with a savepoint per write, so it fails alone as before. Measured in
- * docs/design.md ("SQLite: durability and group commit").
+ * and run again with a savepoint per write, so it fails alone as before. In a group without
+ * savepoints, the rows of writes that allow it wait in DeferredRows and go in with one multi-row
+ * INSERT (and in the group run apart, each at once). Measured in docs/design.md ("SQLite:
+ * durability and group commit").
  */
 export class WriteQueue {
   private queue: QueuedWrite[] = [];
@@ -29,7 +52,11 @@ export class WriteQueue {
   private readonly sql: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', Database.Statement>;
   private readonly totalChanges: Database.Statement;
 
-  constructor(private readonly db: Database.Database, private readonly maxBatch = 256) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly rows: DeferredRows = NO_DEFERRED_ROWS,
+    private readonly maxBatch = 256,
+  ) {
     this.sql = {
       begin: db.prepare('BEGIN IMMEDIATE'),
       commit: db.prepare('COMMIT'),
@@ -41,10 +68,14 @@ export class WriteQueue {
     this.totalChanges = db.prepare('SELECT total_changes()').pluck();
   }
 
-  /** run queues `fn` to run inside the next group transaction and settles after its commit. */
-  run<T>(fn: () => T): Promise<T> {
+  /**
+   * run queues `fn` to run inside the next group transaction and settles after its commit. With
+   * `rowsMayWait`, the rows `fn` gives DeferredRows may be inserted later in the group: no write
+   * reads them back before the next non-waiting write, which finds them inserted.
+   */
+  run<T>(fn: () => T, options: { rowsMayWait?: boolean } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ run: fn, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ run: fn, rowsMayWait: options.rowsMayWait === true, resolve: resolve as (v: unknown) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -76,22 +107,43 @@ export class WriteQueue {
 
   /**
    * together runs the group with no savepoints and commits it; a write that fails having changed
-   * no row is answered alone. Null (the transaction rolled back) when one failed after a change.
+   * no row is answered alone (its waiting rows dropped). Null (the transaction rolled back) when
+   * one failed after a change or the waiting rows could not be inserted.
    */
   private together(writes: QueuedWrite[]): Outcome[] | null {
-    return this.inTransaction(() => {
-      const outcomes: Outcome[] = [];
-      for (const write of writes) {
-        const before = this.totalChanges.get();
-        try {
-          outcomes.push({ ok: true, value: write.run() });
-        } catch (error) {
-          if (!this.db.inTransaction || this.totalChanges.get() !== before) return null;
-          outcomes.push({ ok: false, error });
+    try {
+      return this.inTransaction(() => {
+        const outcomes: Outcome[] = [];
+        for (const write of writes) {
+          if (!write.rowsMayWait && !this.insertWaitingRows()) return null;
+          this.rows.deferring = write.rowsMayWait;
+          this.rows.mark();
+          const before = this.totalChanges.get();
+          try {
+            outcomes.push({ ok: true, value: write.run() });
+          } catch (error) {
+            if (!this.db.inTransaction || this.totalChanges.get() !== before) return null;
+            this.rows.discardSinceMark();
+            outcomes.push({ ok: false, error });
+          }
         }
-      }
-      return outcomes;
-    });
+        return this.insertWaitingRows() ? outcomes : null;
+      });
+    } finally {
+      this.rows.deferring = false;
+      this.rows.discard();
+    }
+  }
+
+  /** insertWaitingRows inserts the rows waiting; false when that failed (the group then runs apart). */
+  private insertWaitingRows(): boolean {
+    this.rows.deferring = false;
+    try {
+      this.rows.insert();
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** apart runs the group with a savepoint per write, so one that fails halfway is undone alone. */
