@@ -110,6 +110,47 @@ describe('sqlite driver', () => {
     assert.equal(store.db.inTransaction, false);
   });
 
+  it('inserts the events and charges of a group\'s creates together, in the order its writes ran, before a later write needs them', async () => {
+    const store = open();
+    const account = await makeAccount(store, { creditBalance: 10 });
+    const [a, b, short, c] = [1, 2, 50, 3].map((creditsCharged, i) => buildJob({ accountId: account.id, creditsCharged, createdAt: at(i) }));
+    const outcomes = await Promise.allSettled([
+      store.jobInsert({ job: a!, idempotency: null }),
+      store.jobInsert({ job: b!, idempotency: null }),
+      store.jobClaim({ workerId: 'w', types: [a!.type], now: at(10), leaseMs: 1_000, limit: 1 }),
+      store.jobInsert({ job: short!, idempotency: null }),
+      store.jobInsert({ job: c!, idempotency: null }),
+      store.jobCancel({ id: b!.id, accountId: account.id, now: at(11) }),
+    ]);
+    assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    const events = store.db.prepare('SELECT job_id, kind FROM job_events ORDER BY id').all();
+    const name = new Map([a, b, c].map((job, i) => [job!.id, 'abc'[i]]));
+    assert.deepEqual(
+      events.map((e) => `${name.get((e as { job_id: string }).job_id)} ${(e as { kind: string }).kind}`),
+      ['a created', 'b created', 'a started', 'c created', 'b cancelled'],
+    );
+    const ledger = store.db.prepare('SELECT job_id, kind, amount FROM ledger WHERE job_id IS NOT NULL ORDER BY job_id, kind').all();
+    assert.deepEqual(ledger, [
+      { job_id: a!.id, kind: 'charge', amount: -1 },
+      { job_id: b!.id, kind: 'charge', amount: -2 },
+      { job_id: b!.id, kind: 'refund', amount: 2 },
+      { job_id: c!.id, kind: 'charge', amount: -3 },
+    ]);
+    assert.equal(await balanceOf(store, account.id), 6);
+  });
+
+  it('inserts a group of more creates than one multi-row INSERT carries', async () => {
+    const store = open();
+    const account = await makeAccount(store, { creditBalance: null });
+    const jobs = Array.from({ length: 150 }, (_, i) => buildJob({ accountId: account.id, createdAt: at(i) }));
+    await Promise.all(jobs.map((job) => store.jobInsert({ job, idempotency: null })));
+    const count = (sql: string) => (store.db.prepare(sql).pluck().get(account.id) as number);
+    assert.equal(count("SELECT count(*) FROM job_events WHERE account_id = ? AND kind = 'created'"), 150);
+    assert.equal(count("SELECT count(*) FROM ledger WHERE account_id = ? AND kind = 'charge'"), 150);
+    const order = store.db.prepare('SELECT job_id FROM job_events ORDER BY id').pluck().all();
+    assert.deepEqual(order, jobs.map((job) => job.id));
+  });
+
   it('answers ServiceUnavailableError when another process holds the write lock past busy_timeout, writing nothing', async () => {
     const path = join(dir, 'busy.db');
     const store = openSqlite(path, { webhookDeliveries, busyTimeoutMs: 20 });

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { WebhookDeliveryPolicy } from '../types.js';
+import type { GroupRows } from './groupRows.js';
 
 /** Stmt is a prepared better-sqlite3 statement. */
 export type Stmt = Database.Statement<unknown[], unknown>;
@@ -15,4 +16,6 @@ export interface SqliteContext {
   /** origin is the store instance's id; every event a write records carries it. */
   readonly origin: string;
   readonly webhookDeliveries: WebhookDeliveryPolicy;
+  /** rows takes the job_events and ledger rows that may wait for the group's multi-row INSERT. */
+  readonly rows: GroupRows;
 }

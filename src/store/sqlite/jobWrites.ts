@@ -10,6 +10,7 @@ import {
   checkPurgeable,
   compareClaimOrder,
   idempotencyOutcome,
+  newId,
 } from '../../domain/index.js';
 import { deliveryInsertValues, newDeliveryFor } from '../deliveryColumns.js';
 import type { JobInsertParams, LeaseParams } from '../types.js';
@@ -25,7 +26,10 @@ import { type AccountRow, type JobRow, jobFromRow, jobToRow } from './rows.js';
  * (postgres/jobWrites.ts). The outcome is the same: the whole transaction rolls back.
  */
 
-/** insertJob writes the job, its charge, its idempotency record and its first event, or replays the first job. */
+/**
+ * insertJob writes the job, its charge, its idempotency record and its first event, or replays the
+ * first job. The charge and the event go through `c.rows`, which may insert them with the group's.
+ */
 export function insertJob(c: SqliteContext, p: JobInsertParams): { job: Job; replayed: boolean } {
   const { job, idempotency } = p;
   if (idempotency) {
@@ -49,7 +53,8 @@ export function insertJob(c: SqliteContext, p: JobInsertParams): { job: Job; rep
   }
   const row = jobToRow(job);
   c.stmt(jobInsertSql).run(row);
-  ledgerAdd(c, job.accountId, job.id, 'charge', -job.creditsCharged, job.createdAt);
+  const at = job.createdAt.getTime();
+  c.rows.ledgerEntry(newId('led', at), job.accountId, job.id, 'charge', -job.creditsCharged, at);
   if (idempotency) {
     // INSERT OR REPLACE: a fresh key, an expired record or a freed one (its job is gone) alike.
     c.stmt(SQL.idempotencyPut).run(job.accountId, idempotency.key, idempotency.requestHash, job.id, idempotency.expiresAt.getTime());
@@ -176,13 +181,16 @@ function changed(c: SqliteContext, id: string, row: JobRow | undefined, kind: Jo
  * change sends one, its delivery row; `job` is `row` mapped. Returns `job`.
  */
 function recordChange(c: SqliteContext, row: JobRow, job: Job, kind: JobEventKind): Job {
-  c.stmt(SQL.eventInsert).run(row.id, row.event_seq, row.account_id, kind, row.status, row.progress, row.status_message, c.origin, row.updated_at);
+  c.rows.event(row.id, row.event_seq, row.account_id, kind, row.status, row.progress, row.status_message, c.origin, row.updated_at);
   const delivery = newDeliveryFor(job, kind, c.webhookDeliveries);
   if (delivery) c.stmt(SQL.deliveryInsert).run(...deliveryInsertValues(delivery, (d) => d.getTime(), (b) => (b ? 1 : 0)));
   return job;
 }
 
-/** refund returns a failed or cancelled job's charge, at most once (the ledger's unique index). */
+/**
+ * refund returns a failed or cancelled job's charge, at most once (the ledger's unique index). Its
+ * ledger row is inserted at once, not with the group's: whether it went in decides the refund.
+ */
 function refund(c: SqliteContext, row: JobRow, now: Date): void {
   const inserted = ledgerAdd(c, row.account_id, row.id, 'refund', row.credits_charged, now);
   if (inserted === 1 && row.credits_charged > 0) c.stmt(SQL.accountAddBalance).run(row.credits_charged, row.account_id);

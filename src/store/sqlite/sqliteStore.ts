@@ -32,6 +32,7 @@ import type {
 import * as accounts from './accountWrites.js';
 import type { SqliteContext, Stmt } from './context.js';
 import * as deliveries from './deliveryWrites.js';
+import { GroupRows } from './groupRows.js';
 import * as jobs from './jobWrites.js';
 import * as jobTypeSpecs from './jobTypeSpecs.js';
 import { type AccountRow, type ApiKeyRow, type JobRow, accountFromRow, apiKeyFromRow, jobFromRow } from './rows.js';
@@ -57,8 +58,10 @@ export class SqliteStore implements Store {
   private closed = false;
 
   constructor(readonly db: Database.Database, webhookDeliveries: WebhookDeliveryPolicy, private readonly watchMs = 10) {
-    this.writes = new WriteQueue(db);
-    this.c = { stmt: (sql) => this.stmt(sql), origin: this.instanceId, webhookDeliveries };
+    const stmt = (sql: string) => this.stmt(sql);
+    const rows = new GroupRows(stmt);
+    this.writes = new WriteQueue(db, rows);
+    this.c = { stmt, origin: this.instanceId, webhookDeliveries, rows };
   }
 
   /** stmt prepares `sql` once and keeps it. */
@@ -197,7 +200,8 @@ export class SqliteStore implements Store {
   // ---- jobs
 
   jobInsert(p: JobInsertParams): Promise<{ job: Job; replayed: boolean }> {
-    return this.writes.run(() => jobs.insertJob(this.c, p));
+    // A create's event and charge rows are read back by nobody in its group: they may wait.
+    return this.writes.run(() => jobs.insertJob(this.c, p), { rowsMayWait: true });
   }
 
   jobGet(p: { id: string; accountId?: string }): Promise<Job | null> {

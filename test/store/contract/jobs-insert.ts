@@ -79,6 +79,36 @@ export function describeJobsInsert(open: OpenStore): void {
       assert.deepEqual(await store().jobInsert({ job: fresh, idempotency: idempotency('k-1', 'h-1') }), { job: fresh, replayed: false });
     });
 
+    it('commits exactly the good creates among refused ones asked for together (one SQLite group)', async () => {
+      const account = await makeAccount(store(), { creditBalance: 5 });
+      const used = buildJob({ accountId: account.id, creditsCharged: 0, createdAt: at(0) });
+      await store().jobInsert({ job: used, idempotency: idempotency('k-used', 'h-1') });
+      const good = [1, 1, 2].map((creditsCharged, i) => buildJob({ accountId: account.id, creditsCharged, createdAt: at(10 + i) }));
+      const short = buildJob({ accountId: account.id, creditsCharged: 10, createdAt: at(20) });
+      const reused = buildJob({ accountId: account.id, creditsCharged: 1, createdAt: at(21) });
+      const outcomes = await Promise.allSettled([
+        store().jobInsert({ job: good[0]!, idempotency: null }),
+        store().jobInsert({ job: short, idempotency: idempotency('k-short', 'h-1') }),
+        store().jobInsert({ job: good[1]!, idempotency: idempotency('k-good', 'h-1') }),
+        store().jobInsert({ job: reused, idempotency: idempotency('k-used', 'h-other') }),
+        store().jobInsert({ job: good[2]!, idempotency: null }),
+      ]);
+      assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
+      assert.ok((outcomes[1] as PromiseRejectedResult).reason instanceof InsufficientCreditsError);
+      assert.ok((outcomes[3] as PromiseRejectedResult).reason instanceof IdempotencyKeyReusedError);
+      assert.equal(await balanceOf(store(), account.id), 1);
+      assert.deepEqual(await store().jobList({ accountId: account.id, limit: 10 }), { jobs: [...good].reverse().concat(used), total: 4 });
+      assert.equal(await store().jobGet({ id: short.id }), null);
+      assert.equal(await store().jobGet({ id: reused.id }), null);
+      // The refused create left no key behind; the good one's replays.
+      const again = buildJob({ accountId: account.id, creditsCharged: 0, createdAt: at(30) });
+      assert.deepEqual(await store().jobInsert({ job: again, idempotency: idempotency('k-short', 'h-2') }), { job: again, replayed: false });
+      assert.deepEqual(await store().jobInsert({ job: buildJob({ accountId: account.id }), idempotency: idempotency('k-good', 'h-1') }), {
+        job: good[1],
+        replayed: true,
+      });
+    });
+
     it('records no idempotency key when the insert fails for credits', async () => {
       const account = await makeAccount(store(), { creditBalance: 0 });
       const first = buildJob({ accountId: account.id });
