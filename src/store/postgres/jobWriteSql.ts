@@ -69,14 +69,8 @@ for (const c of JSONB_COLUMNS) COLUMN_CASTS[c] = '::jsonb';
 
 /** COL names the parameter that holds each job column in a create ($1… in JOB_COLUMNS order). */
 const COL = Object.fromEntries(JOB_COLUMNS.map((c, i) => [c, `$${i + 1}${COLUMN_CASTS[c] ?? ''}`])) as Record<(typeof JOB_COLUMNS)[number], string>;
-/** CREATE names the parameters of jobCreate after the job's columns (see createParams in jobWrites.ts). */
-const CREATE = {
-  origin: `$${JOB_COLUMNS.length + 1}`,
-  ledgerId: `$${JOB_COLUMNS.length + 2}`,
-  key: `$${JOB_COLUMNS.length + 3}`,
-  requestHash: `$${JOB_COLUMNS.length + 4}`,
-  keyExpiresAt: `$${JOB_COLUMNS.length + 5}::timestamptz`,
-};
+/** CREATE names the parameters of jobCreate after the job's columns (see create in jobWrites.ts). */
+const CREATE = { origin: `$${JOB_COLUMNS.length + 1}`, ledgerId: `$${JOB_COLUMNS.length + 2}` };
 
 const LEASED = `id = $1 AND status = 'running' AND lease_token = $2`;
 // The ended attempt's token is kept (see migration 0008): a repeated `complete` is recognised by it.
@@ -86,33 +80,24 @@ const EXPIRED_BY = '($6::timestamptz IS NULL OR lease_expires_at <= $6::timestam
 
 /** JOB_WRITE_SQL holds the job write statements, by store method. */
 export const JOB_WRITE_SQL = {
-  // A create in one statement: the job, its first event, its charge (ledger entry and balance) and
-  // its idempotency key, each only if the create can go ahead. $1… are the job's columns in
-  // JOB_COLUMNS order; after them come the origin, the charge's ledger id, and the idempotency key
-  // (NULL for none), request hash and expiry. `claim` takes the key as idempotencyClaim does (a
-  // live record is left locked and unchanged); `charged` spends from a limited balance only where
-  // it covers the cost (domain/credits.ts checkCredits; the refusal itself is the driver's, from
-  // the answer), and an unlimited one is only read, so creates of one account do not queue on its
-  // row. Nothing is written unless the key was taken (or none given) and the job is paid for.
-  // Lock order: idempotency key, account, then the counters (statement end; the new job row is
-  // nobody else's). The answer says what happened: inserted, the key taken, the balance read.
+  // A create in one statement: the job, its first event and its charge (ledger entry and
+  // balance), each only if the job is paid for. $1… are the job's columns in JOB_COLUMNS order;
+  // after them come the origin and the charge's ledger id. `charged` spends from a limited
+  // balance only where it covers the cost (domain/credits.ts checkCredits; the refusal itself is
+  // the driver's, from the answer), and an unlimited one is only read, so creates of one account
+  // do not queue on its row. Nothing is written unless the job is paid for, and a job that cannot
+  // be written (a duplicate id) fails the statement, charge included. Lock order: account, then
+  // the counters (statement end; the new job row is nobody else's). The answer says whether the
+  // job was written, and the balance read.
   jobCreate: `
-    WITH claim AS MATERIALIZED (
-      INSERT INTO idempotency_keys AS k (account_id, key, request_hash, job_id, expires_at)
-      SELECT ${COL.account_id}, ${CREATE.key}, ${CREATE.requestHash}, ${COL.id}, ${CREATE.keyExpiresAt} WHERE ${CREATE.key}::text IS NOT NULL
-      ON CONFLICT (account_id, key) DO UPDATE
-        SET request_hash = EXCLUDED.request_hash, job_id = EXCLUDED.job_id, expires_at = EXCLUDED.expires_at
-        WHERE k.expires_at <= ${COL.created_at}
-      RETURNING job_id),
-    keyed AS MATERIALIZED (SELECT 1 AS ok WHERE ${CREATE.key}::text IS NULL OR EXISTS (SELECT 1 FROM claim)),
-    account AS MATERIALIZED (SELECT credit_balance FROM accounts WHERE id = ${COL.account_id}),
+    WITH account AS MATERIALIZED (SELECT credit_balance FROM accounts WHERE id = ${COL.account_id}),
     charged AS MATERIALIZED (
       UPDATE accounts SET credit_balance = credit_balance - ${COL.credits_charged}
       WHERE id = ${COL.account_id} AND ${COL.credits_charged} > 0 AND credit_balance IS NOT NULL
-        AND credit_balance >= ${COL.credits_charged} AND EXISTS (SELECT 1 FROM keyed)
+        AND credit_balance >= ${COL.credits_charged}
       RETURNING id),
     paid AS MATERIALIZED (
-      SELECT 1 AS ok FROM keyed WHERE ${COL.credits_charged} = 0 OR EXISTS (SELECT 1 FROM charged)
+      SELECT 1 AS ok WHERE ${COL.credits_charged} = 0 OR EXISTS (SELECT 1 FROM charged)
         OR EXISTS (SELECT 1 FROM account WHERE credit_balance IS NULL)),
     job AS (
       INSERT INTO jobs (${JOB_COLUMNS.join(', ')})
@@ -122,8 +107,8 @@ export const JOB_WRITE_SQL = {
     entry AS (
       INSERT INTO ledger (id, account_id, job_id, kind, amount, created_at)
       SELECT ${CREATE.ledgerId}, account_id, id, 'charge', -credits_charged, created_at FROM job)
-    SELECT (SELECT count(*) FROM job)::int AS inserted, EXISTS (SELECT 1 FROM keyed) AS keyed,
-      EXISTS (SELECT 1 FROM account) AS account_found, (SELECT credit_balance FROM account) AS balance`,
+    SELECT (SELECT count(*) FROM job)::int AS inserted, EXISTS (SELECT 1 FROM account) AS account_found,
+      (SELECT credit_balance FROM account) AS balance`,
   // Creates of several requests in one statement (group commit, see createGroups.ts): $1 the jobs
   // as a JSON array of their columns, $2 their ids, $3 the ledger ids of their charges (in the
   // same order), $4 the origin. Only jobs that need no balance check go ahead — free ones, and

@@ -40,51 +40,51 @@ import { type JobRow, jobFromRow, jobInsertParams, jsonParam } from './rows.js';
 /** The answer of SQL.jobCreate. */
 interface CreateRow {
   inserted: number;
-  keyed: boolean;
   account_found: boolean;
   balance: number | null;
 }
 
-/** insertJob writes the job, its first event, its counters, its charge and its idempotency record. */
+/**
+ * insertJob writes the job, its first event, its counters, its charge and its idempotency record.
+ * Without a key that is one statement. With one, it is a transaction: the key is claimed first
+ * (locked, so two requests with one key queue up and the second replays the first), the domain's
+ * rule decides a live key's outcome, and a create refused after the key was taken (credits) rolls
+ * the key back with it.
+ */
 export async function insertJob(db: Db, p: JobInsertParams, c: WriteContext): Promise<{ job: Job; replayed: boolean }> {
   const { job, idempotency } = p;
-  let answer = (await db.one<CreateRow>(SQL.jobCreate, createParams(p, c)))!;
-  // A racing create of the account spent the balance between this statement's read and its
-  // charge (so the balance it read could pay): ask again, and the next read sees what is left.
-  for (let again = 0; answer.inserted === 0 && answer.keyed && couldPay(job, answer) && again < 3; again++) {
-    answer = (await db.one<CreateRow>(SQL.jobCreate, createParams(p, c)))!;
-  }
-  if (answer.inserted === 1) return { job, replayed: false };
-  if (answer.keyed) throw refusedCreate(job, answer);
-  // A live record holds the key: under its lock, the domain's rule says replay, refuse, or take it.
+  if (!idempotency) return { job: await create(db, job, c), replayed: false };
   return db.tx('write', async (tx) => {
-    const key = [job.accountId, idempotency!.key];
-    const taken = await tx.rows(SQL.idempotencyClaim, [...key, idempotency!.requestHash, job.id, idempotency!.expiresAt, job.createdAt]);
+    const key = [job.accountId, idempotency.key];
+    const taken = await tx.rows(SQL.idempotencyClaim, [...key, idempotency.requestHash, job.id, idempotency.expiresAt, job.createdAt]);
     if (taken.length === 0) {
+      // A live record, now locked: the domain's rule says replay, refuse, or take the freed key.
       const seen = (await tx.one<{ request_hash: string; job_id: string; expires_at: Date }>(SQL.idempotencyGet, key))!;
       const first = await tx.one<JobRow>(SQL.jobGet, [seen.job_id]);
       const outcome = idempotencyOutcome({
         record: { requestHash: seen.request_hash, expiresAt: seen.expires_at },
-        requestHash: idempotency!.requestHash,
+        requestHash: idempotency.requestHash,
         now: job.createdAt,
         firstJob: first ?? null,
       });
       if (outcome.kind === 'replay') return { job: jobFromRow(outcome.job), replayed: true };
-      await tx.run(SQL.idempotencyReplace, [...key, idempotency!.requestHash, job.id, idempotency!.expiresAt]);
+      await tx.run(SQL.idempotencyReplace, [...key, idempotency.requestHash, job.id, idempotency.expiresAt]);
     }
-    const created = (await tx.one<CreateRow>(SQL.jobCreate, createParams({ job, idempotency: null }, c)))!;
-    if (created.inserted !== 1) throw refusedCreate(job, created);
-    return { job, replayed: false };
+    return { job: await create(tx, job, c), replayed: false };
   });
 }
 
-/** createParams are SQL.jobCreate's parameters. */
-function createParams(p: JobInsertParams, c: WriteContext): unknown[] {
-  const { job, idempotency } = p;
-  return [
-    ...jobInsertParams(job), c.origin, newId('led', job.createdAt.getTime()),
-    idempotency?.key ?? null, idempotency?.requestHash ?? null, idempotency?.expiresAt ?? null,
-  ];
+/** create runs SQL.jobCreate, alone or in a transaction, and throws the refusal when it wrote nothing. */
+async function create(q: Db | Tx, job: Job, c: WriteContext): Promise<Job> {
+  const params = [...jobInsertParams(job), c.origin, newId('led', job.createdAt.getTime())];
+  let answer = (await q.one<CreateRow>(SQL.jobCreate, params))!;
+  // A racing create of the account spent the balance between this statement's read and its
+  // charge (so the balance it read could pay): ask again, and the next read sees what is left.
+  for (let again = 0; answer.inserted === 0 && couldPay(job, answer) && again < 3; again++) {
+    answer = (await q.one<CreateRow>(SQL.jobCreate, params))!;
+  }
+  if (answer.inserted === 0) throw refusedCreate(job, answer);
+  return job;
 }
 
 /** couldPay says whether the balance the create statement read was enough (domain/credits.ts decides). */
