@@ -187,6 +187,34 @@ describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }
       assert.equal((await count(`SELECT count(*)::int AS n FROM jobs`)).n, 32);
     });
 
+    it('commits completes asked at once together; a webhook job and a lost lease each answer for themselves', async () => {
+      const schema = newSchema();
+      const [store] = await openShared(schema, 1);
+      const account = await makeAccount(store!, { creditBalance: null });
+      for (let i = 0; i < 12; i++) await makeJob(store!, { accountId: account.id, type: 't/done', createdAt: at(i) });
+      const hooked = await makeJob(store!, {
+        accountId: account.id, type: 't/done', createdAt: at(20), webhookUrl: 'https://example.com/hook', webhookEvents: ['job.completed'],
+      });
+      const claimed = await store!.jobClaim({ workerId: 'w', types: ['t/done'], now: at(100), leaseMs: 60_000, limit: 20 });
+      assert.equal(claimed.length, 13);
+      const complete = (job: Job, leaseToken = job.leaseToken!) =>
+        store!.jobComplete({ id: job.id, leaseToken, now: at(200), output: { n: job.id }, size: 10, processTime: 5 });
+      const [stale, ...rest] = claimed;
+      const answers = await Promise.allSettled([complete(stale!, 'f'.repeat(32)), ...rest.map((job) => complete(job))]);
+      assert.deepEqual(answers.map((a) => a.status), ['rejected', ...Array(12).fill('fulfilled')]);
+      assert.equal((answers[0] as PromiseRejectedResult).reason.constructor.name, 'LeaseLostError');
+      for (const [i, job] of rest.entries()) {
+        const done = (answers[i + 1] as PromiseFulfilledResult<Job>).value;
+        assert.deepEqual([done.id, done.status, done.output], [job.id, 'completed', { n: job.id }]);
+      }
+      const client = await raw(schema);
+      const commits = (await client.query(`SELECT count(DISTINCT xmin::text)::int AS n FROM jobs WHERE status = 'completed'`)).rows[0].n;
+      assert.ok(commits < 12, `${commits} commits for 12 completes: they were not grouped`);
+      // The webhook job went alone, in a transaction with its delivery.
+      assert.deepEqual((await store!.deliveryListByJob({ jobId: hooked.id })).map((d) => d.eventType), ['job.completed']);
+      assert.equal((await client.query(`SELECT count(*)::int AS n FROM job_events WHERE kind = 'completed'`)).rows[0].n, 12);
+    });
+
     it('runs what was asked before close, even when every pooled connection was busy', async () => {
       const [store] = await openShared(newSchema(), 1, { poolSize: 2 });
       const account = await makeAccount(store!, { creditBalance: null });

@@ -130,6 +130,29 @@ export const JOB_WRITE_SQL = {
       SELECT l.ledger_id, j.account_id, j.id, 'charge', -j.credits_charged, j.created_at
       FROM job j JOIN unnest($2::text[], $3::text[]) AS l (job_id, ledger_id) ON l.job_id = j.id)
     SELECT id FROM job`,
+  // Completes of several attempts in one statement (group commit, see groupWrites.ts): $1 a JSON
+  // array of {id, lease_token, now, output, size, process_time}, $2 the origin. Only jobs without
+  // a webhook URL whose lease still holds are completed; the answer lists them, and the rest take
+  // the single complete. The rows are locked in id order first, as every multi-row write locks
+  // them, so two groups cannot wait on each other.
+  jobCompleteGroup: `
+    WITH input AS MATERIALIZED (
+      SELECT * FROM jsonb_to_recordset($1::jsonb)
+        AS i (id text, lease_token text, now timestamptz, output jsonb, size bigint, process_time bigint)),
+    locked AS MATERIALIZED (
+      SELECT j.id FROM jobs j JOIN input i ON j.id = i.id AND j.lease_token = i.lease_token
+      WHERE j.status = 'running' AND j.webhook_url IS NULL ORDER BY j.id FOR UPDATE OF j),
+    changed AS (
+      UPDATE jobs j SET status = 'completed', progress = 100, output = i.output, error = NULL, size = i.size,
+        process_time = i.process_time, completed_at = i.now, updated_at = i.now,
+        last_lease_token = coalesce(j.lease_token, j.last_lease_token), lease_token = NULL, lease_expires_at = NULL,
+        event_seq = j.event_seq + 1
+      FROM locked, input i
+      WHERE j.id = locked.id AND i.id = j.id AND i.lease_token = j.lease_token AND j.status = 'running'
+      RETURNING j.*),
+    event AS (${EVENT_INSERT}
+      SELECT id, event_seq, account_id, 'completed', status, progress, status_message, $2, updated_at FROM changed ORDER BY id)
+    SELECT * FROM changed`,
   // $1 worker, $2 now, $3 lease until, $4 types, $5 limit, $6 origin, $7 whether the claim runs in a
   // transaction that writes the `started` deliveries (see below).
   // The claim order is domain/claimOrder.ts compareClaimOrder (priority DESC, then id as bytes:

@@ -21,12 +21,13 @@ import type {
 import type { FileStore } from '../../files/index.js';
 import * as accounts from './accountWrites.js';
 import type { WriteContext } from './context.js';
-import { CreateGroups } from './createGroups.js';
 import { Db } from './db.js';
+import { completeGroups, createGroups } from './groupWrites.js';
 import * as deliveries from './deliveryWrites.js';
 import { PostgresFileStore } from './fileChunks.js';
 import * as jobs from './jobWrites.js';
 import * as jobTypeSpecs from './jobTypeSpecs.js';
+import type { StatementGroups } from './statementGroups.js';
 import { Listener, type ListenerState } from './listener.js';
 import { eventChannel } from './names.js';
 import { SQL, jobListSql } from './queries.js';
@@ -71,8 +72,9 @@ export class PostgresStore implements Store {
   private readonly c: WriteContext;
   private readonly db: Db;
   private readonly listener: Listener;
-  /** creates groups concurrent creates into one statement (see CreateGroups). */
-  private readonly creates: CreateGroups;
+  /** creates and completes asked for at once go together in one statement (see StatementGroups). */
+  private readonly creates: StatementGroups<JobInsertParams, { job: Job; replayed: boolean }>;
+  private readonly completes: StatementGroups<LeaseParams & { output: JsonValue | null; size: number; processTime: number }, Job>;
   private readonly feedWaitMs: number;
   /** settledEventId is the highest event horizon seen: the feed never hands out events past it. */
   private settledEventId = 0;
@@ -83,7 +85,8 @@ export class PostgresStore implements Store {
     const channel = eventChannel(schema);
     this.feedWaitMs = options.feedWaitMs ?? 250;
     this.db = new Db(pool);
-    this.creates = new CreateGroups(this.db, this.c);
+    this.creates = createGroups(this.db, this.c);
+    this.completes = completeGroups(this.db, this.c);
     const listenConfig = { ...config, application_name: `longrun listener ${this.instanceId}` };
     this.listener = new Listener({ config: listenConfig, channel, origin: this.instanceId, minBackoffMs: options.listenRetryMs ?? 100, onState: options.onListenerState });
   }
@@ -92,7 +95,8 @@ export class PostgresStore implements Store {
     if (this.closed) return;
     this.closed = true;
     await this.listener.close();
-    await this.creates.drain(); // what was asked before close still runs (see Db.drain)
+    // What was asked before close still runs (see Db.drain).
+    await Promise.all([this.creates.drain(), this.completes.drain()]);
     await this.db.drain();
     await this.pool.end();
   }
@@ -202,7 +206,7 @@ export class PostgresStore implements Store {
   // ---- jobs
 
   jobInsert(p: JobInsertParams): Promise<{ job: Job; replayed: boolean }> {
-    return this.creates.insert(p);
+    return p.idempotency ? jobs.insertJob(this.db, p, this.c) : this.creates.write(p);
   }
 
   async jobGet(p: { id: string; accountId?: string }): Promise<Job | null> {
@@ -235,7 +239,7 @@ export class PostgresStore implements Store {
   }
 
   jobComplete(p: LeaseParams & { output: JsonValue | null; size: number; processTime: number }): Promise<Job> {
-    return jobs.completeJob(this.db, p, this.c);
+    return this.completes.write(p);
   }
 
   jobFail(p: LeaseParams & { error: JobError; processTime: number; retryAt: Date | null; leaseExpiredBy?: Date }): Promise<Job> {
