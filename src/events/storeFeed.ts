@@ -10,6 +10,7 @@ export interface StoreFeedOptions {
 }
 
 const PAGE = 500;
+const SEEN_MAX = 20_000;
 
 /**
  * startStoreFeed relays the changes other processes commit to the same store onto this process's
@@ -21,12 +22,23 @@ const PAGE = 500;
  * someone here follows (a long-poll, a stream, a running attempt) are read, by id, to publish the
  * change with the job. When it says to catch up (a lost connection, a store whose watch cannot
  * say what changed) or the slow safety timer fires, the feed is read from the settled cursor,
- * skipping events already relayed from signals. Returns a function that stops the relay.
+ * skipping events already relayed from signals (and a signal of an event a catch-up read already
+ * published is skipped too). Returns a function that stops the relay.
  */
 export async function startStoreFeed(store: Store, bus: EventBus, options: StoreFeedOptions = {}): Promise<() => void> {
   let after = await store.eventLatestId();
-  /** Events past `after` already relayed from signals, so a catch-up read does not repeat them. */
-  const relayed = new Set<number>();
+  /**
+   * The events published lately, by job and sequence (`job_…#7`), from either path, so the other
+   * does not publish them again; the oldest are forgotten past SEEN_MAX.
+   */
+  const seen = new Set<string>();
+  const firstSight = (jobId: string, seq: number) => {
+    const key = `${jobId}#${seq}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    if (seen.size > SEEN_MAX) seen.delete(seen.values().next().value!);
+    return true;
+  };
   let reading: Promise<void> | null = null;
   let again = false;
   let stopped = false;
@@ -38,12 +50,10 @@ export async function startStoreFeed(store: Store, bus: EventBus, options: Store
         const events = await store.eventFeed({ afterId: after, limit: PAGE });
         for (const event of events) {
           after = event.id;
-          if (relayed.delete(event.id)) continue;
-          bus.publish({ kind: event.kind, job: event.job, relayed: true });
+          if (firstSight(event.job.id, event.seq)) bus.publish({ kind: event.kind, job: event.job, relayed: true });
         }
         if (events.length < PAGE) break;
       }
-      for (const id of relayed) if (id <= after) relayed.delete(id);
     } while (again && !stopped);
   };
   const catchUp = () => {
@@ -58,11 +68,10 @@ export async function startStoreFeed(store: Store, bus: EventBus, options: Store
   };
   const relay = (signals: readonly ChangeSignal[]) => {
     const followed: ChangeSignal[] = [];
-    for (const { eventId, ...signal } of signals) {
-      if (eventId <= after) continue; // a catch-up read already published it
-      relayed.add(eventId);
+    for (const signal of signals) {
+      if (!firstSight(signal.jobId, signal.eventSeq)) continue; // a catch-up read already published it
       bus.signal({ ...signal, relayed: true });
-      if (bus.follows(signal.jobId, signal.accountId)) followed.push({ eventId, ...signal });
+      if (bus.follows(signal.jobId, signal.accountId)) followed.push(signal);
     }
     if (followed.length > 0) void publishFollowed(followed).catch((error) => options.onError?.(error));
   };

@@ -302,11 +302,11 @@ export interface StoreOptions {
  * its job changed (id, account, kind, status, eventSeq).
  */
 export interface ChangeSignal {
-  eventId: number;
   kind: JobEventKind;
   jobId: string;
   accountId: string;
   status: JobStatus;
+  /** eventSeq is the job's event sequence right after this change: with jobId, the event's identity. */
   eventSeq: number;
   type: string;
   priority: number;
@@ -325,6 +325,8 @@ export type WatchNote = { signals: ChangeSignal[] } | { keyRevoked: string } | {
 export interface FeedEvent {
   id: number;
   kind: JobEventKind;
+  /** seq is the event's number among its job's events (the job's eventSeq right after it). */
+  seq: number;
   job: Job;
 }
 

@@ -113,6 +113,20 @@ export class Db {
     });
   }
 
+  /**
+   * simple sends SQL text of one or more statements with no parameters in one round trip (the
+   * simple query protocol); only for text the driver made itself.
+   */
+  simple(sql: string): Promise<void> {
+    return this.track(async () => {
+      try {
+        await this.pool.query(sql);
+      } catch (error) {
+        throw translateError(error);
+      }
+    });
+  }
+
   /** one runs one statement and returns its first row, if any. */
   async one<T>(sql: string, params: unknown[] = []): Promise<T | undefined> {
     return (await this.rows<T>(sql, params))[0];

@@ -25,7 +25,7 @@ export interface ListenerOptions {
 /**
  * Listener holds one dedicated connection that LISTENs on the schema's channel and tells its
  * callbacks what another store instance committed: the signals in each notification's payload
- * (see job_events_notify in migration 0010), in commit order. While the connection stays up no
+ * (see Notifier), sent after the commits they tell of. While the connection stays up no
  * committed event goes unheard; when it errors or ends, it reconnects with backoff and then tells
  * every callback to catch up once, since commits made while it was away sent notifications
  * nobody heard.
@@ -132,8 +132,8 @@ export class Listener {
   }
 }
 
-/** One event in a notification payload, as job_events_notify builds it (migration 0010). */
-type PayloadEvent = [number, string, string, ChangeSignal['kind'], ChangeSignal['status'], number, string, number, number, boolean];
+/** One event in a notification payload, as Notifier builds it (notifier.ts). */
+type PayloadEvent = [string, string, ChangeSignal['kind'], ChangeSignal['status'], number, string, number, number, boolean];
 
 /**
  * readPayload turns a notification's payload into the note its callbacks get: nothing for the
@@ -150,8 +150,8 @@ export function readPayload(payload: string | undefined, origin: string): WatchN
   if (parsed.o === origin) return null;
   if (typeof parsed.k === 'string') return { keyRevoked: parsed.k };
   if (typeof parsed.o !== 'string' || !Array.isArray(parsed.e)) return { catchUp: true };
-  const signals = (parsed.e as PayloadEvent[]).map(([eventId, jobId, accountId, kind, status, eventSeq, type, priority, runAtMs, webhook]) => ({
-    eventId, kind, jobId, accountId, status, eventSeq, type, priority, runAt: new Date(runAtMs), webhook,
+  const signals = (parsed.e as PayloadEvent[]).map(([jobId, accountId, kind, status, eventSeq, type, priority, runAtMs, webhook]) => ({
+    kind, jobId, accountId, status, eventSeq, type, priority, runAt: new Date(runAtMs), webhook,
   }));
   return { signals };
 }

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import {
   type Account, type ApiKey, type DeclaredJobType, type DeclaredJobTypeSpec, type Delivery, type DeliveryWithAttempts, type Job,
-  type JobError, type JsonValue, type RateLimits, type WorkerContact, type WorkerKey, checkPurgeable, idFloor, ulid,
+  type JobError, type JobEventKind, type JsonValue, type RateLimits, type WorkerContact, type WorkerKey, checkPurgeable, idFloor, ulid,
 } from '../../domain/index.js';
 import { withAttempts } from '../deliveryColumns.js';
 import type {
@@ -29,6 +29,7 @@ import * as jobs from './jobWrites.js';
 import * as jobTypeSpecs from './jobTypeSpecs.js';
 import type { StatementGroups } from './statementGroups.js';
 import { Listener, type ListenerState } from './listener.js';
+import { Notifier } from './notifier.js';
 import { eventChannel } from './names.js';
 import { SQL, jobListSql } from './queries.js';
 import * as workers from './workers.js';
@@ -74,6 +75,7 @@ export class PostgresStore implements Store {
   private readonly listener: Listener;
   /** creates and completes asked for at once go together in one statement (see StatementGroups). */
   private readonly creates: StatementGroups<JobInsertParams, { job: Job; replayed: boolean }>;
+  private readonly notifier: Notifier; // tells other processes of this store's committed job changes
   private readonly completes: StatementGroups<LeaseParams & { output: JsonValue | null; size: number; processTime: number }, Job>;
   private readonly feedWaitMs: number;
   /** settledEventId is the highest event horizon seen: the feed never hands out events past it. */
@@ -87,6 +89,7 @@ export class PostgresStore implements Store {
     this.db = new Db(pool);
     this.creates = createGroups(this.db, this.c);
     this.completes = completeGroups(this.db, this.c);
+    this.notifier = new Notifier(this.db, channel, this.instanceId);
     const listenConfig = { ...config, application_name: `longrun listener ${this.instanceId}` };
     this.listener = new Listener({ config: listenConfig, channel, origin: this.instanceId, minBackoffMs: options.listenRetryMs ?? 100, onState: options.onListenerState });
   }
@@ -97,6 +100,7 @@ export class PostgresStore implements Store {
     await this.listener.close();
     // What was asked before close still runs (see Db.drain).
     await Promise.all([this.creates.drain(), this.completes.drain()]);
+    await this.notifier.flush();
     await this.db.drain();
     await this.pool.end();
   }
@@ -205,8 +209,17 @@ export class PostgresStore implements Store {
 
   // ---- jobs
 
-  jobInsert(p: JobInsertParams): Promise<{ job: Job; replayed: boolean }> {
-    return p.idempotency ? jobs.insertJob(this.db, p, this.c) : this.creates.write(p);
+  async jobInsert(p: JobInsertParams): Promise<{ job: Job; replayed: boolean }> {
+    const created = await (p.idempotency ? jobs.insertJob(this.db, p, this.c) : this.creates.write(p));
+    if (!created.replayed) this.notifier.changed('created', [created.job]);
+    return created;
+  }
+
+  /** told queues the notification of the change `write` makes, once it committed (see Notifier). */
+  private async told<T extends Job | Job[]>(kind: JobEventKind, write: Promise<T>): Promise<T> {
+    const changed = await write;
+    this.notifier.changed(kind, Array.isArray(changed) ? changed : [changed]);
+    return changed;
   }
 
   async jobGet(p: { id: string; accountId?: string }): Promise<Job | null> {
@@ -227,7 +240,7 @@ export class PostgresStore implements Store {
 
   jobClaim(p: { workerId: string; types: readonly string[]; now: Date; leaseMs: number; limit: number }): Promise<Job[]> {
     if (p.types.length === 0 || p.limit < 1) return Promise.resolve([]);
-    return jobs.claimJobs(this.db, p, this.c);
+    return this.told('started', jobs.claimJobs(this.db, p, this.c));
   }
 
   jobHeartbeat(p: LeaseParams & { leaseMs: number; checkpoint?: JsonValue | null }): Promise<Job> {
@@ -235,23 +248,25 @@ export class PostgresStore implements Store {
   }
 
   jobProgress(p: LeaseParams & { progress: number; statusMessage: string | null }): Promise<Job> {
-    return jobs.progressJob(this.db, p, this.c);
+    return this.told('progress', jobs.progressJob(this.db, p, this.c));
   }
 
   jobComplete(p: LeaseParams & { output: JsonValue | null; size: number; processTime: number }): Promise<Job> {
-    return this.completes.write(p);
+    return this.told('completed', this.completes.write(p));
   }
 
-  jobFail(p: LeaseParams & { error: JobError; processTime: number; retryAt: Date | null; leaseExpiredBy?: Date }): Promise<Job> {
-    return jobs.failJob(this.db, p, this.c);
+  async jobFail(p: LeaseParams & { error: JobError; processTime: number; retryAt: Date | null; leaseExpiredBy?: Date }): Promise<Job> {
+    const job = await jobs.failJob(this.db, p, this.c);
+    this.notifier.changed(job.status === 'failed' ? 'failed' : 'retrying', [job]);
+    return job;
   }
 
   jobRelease(p: LeaseParams & { runAt?: Date; error?: JobError }): Promise<Job> {
-    return jobs.releaseJob(this.db, p, this.c);
+    return this.told('released', jobs.releaseJob(this.db, p, this.c));
   }
 
   jobCancel(p: { id: string; accountId: string; now: Date }): Promise<Job> {
-    return jobs.cancelJob(this.db, p, this.c);
+    return this.told('cancelled', jobs.cancelJob(this.db, p, this.c));
   }
 
   async jobListExpired(p: { now: Date; limit: number }): Promise<Job[]> {
@@ -307,10 +322,10 @@ export class PostgresStore implements Store {
   async eventFeed(p: { afterId: number; limit: number }): Promise<FeedEvent[]> {
     const horizon = Math.max(this.settledEventId, (await this.eventHorizon()) ?? 0);
     if (horizon <= p.afterId) return [];
-    const rows = await this.db.rows<JobRow & { event_id: number; event_kind: FeedEvent['kind'] }>(SQL.eventFeed, [
+    const rows = await this.db.rows<JobRow & { event_id: number; event_kind: FeedEvent['kind']; event_number: number }>(SQL.eventFeed, [
       p.afterId, horizon, this.instanceId, p.limit,
     ]);
-    return rows.map((row) => ({ id: row.event_id, kind: row.event_kind, job: jobFromRow(row) }));
+    return rows.map((row) => ({ id: row.event_id, kind: row.event_kind, seq: row.event_number, job: jobFromRow(row) }));
   }
 
   /** eventHorizon asks the database for the settled end of the event log, or null when it timed out. */

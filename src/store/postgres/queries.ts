@@ -100,7 +100,7 @@ export const SQL = {
   // Other writers' changes in (after, horizon], each with its job as it is now:
   // $1 after, $2 horizon, $3 own origin, $4 limit
   eventFeed: `
-    SELECT e.id AS event_id, e.kind AS event_kind, j.* FROM job_events e JOIN jobs j ON j.id = e.job_id
+    SELECT e.id AS event_id, e.kind AS event_kind, e.seq AS event_number, j.* FROM job_events e JOIN jobs j ON j.id = e.job_id
     WHERE e.id > $1 AND e.id <= $2 AND e.origin <> $3 ORDER BY e.id LIMIT $4`,
 
   // $1 id, $2 new secret, $3 when the replaced one stops signing (SET sees the old webhook_secret).

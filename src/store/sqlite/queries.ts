@@ -36,7 +36,7 @@ export const SQL = {
   eventLatestId: 'SELECT COALESCE(MAX(id), 0) AS id FROM job_events',
   // Other writers' changes since a point, each with its job as it is now.
   eventFeed: `
-    SELECT e.id AS event_id, e.kind AS event_kind, j.* FROM job_events e JOIN jobs j ON j.id = e.job_id
+    SELECT e.id AS event_id, e.kind AS event_kind, e.seq AS event_number, j.* FROM job_events e JOIN jobs j ON j.id = e.job_id
     WHERE e.id > ? AND e.origin <> ? ORDER BY e.id LIMIT ?`,
   jobGet: 'SELECT * FROM jobs WHERE id = ?',
 

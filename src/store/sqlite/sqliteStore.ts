@@ -286,8 +286,8 @@ export class SqliteStore implements Store {
 
   eventFeed(p: { afterId: number; limit: number }): Promise<FeedEvent[]> {
     return this.read(() =>
-      (this.stmt(SQL.eventFeed).all(p.afterId, this.instanceId, p.limit) as (JobRow & { event_id: number; event_kind: FeedEvent['kind'] })[]).map(
-        (row) => ({ id: row.event_id, kind: row.event_kind, job: jobFromRow(row) }),
+      (this.stmt(SQL.eventFeed).all(p.afterId, this.instanceId, p.limit) as (JobRow & { event_id: number; event_kind: FeedEvent['kind']; event_number: number })[]).map(
+        (row) => ({ id: row.event_id, kind: row.event_kind, seq: row.event_number, job: jobFromRow(row) }),
       ),
     );
   }
