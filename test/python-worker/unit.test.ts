@@ -11,11 +11,22 @@ import { CLIENT_DIR, PYTHON, pythonSkipReason, within } from './helpers.js';
 
 const skip = pythonSkipReason();
 
-/** python runs `python3 args…` to its end and returns its exit code and output. */
+/**
+ * python runs `python3 args…` to its end and returns its exit code and output. One that has not
+ * ended within 2 minutes has hung: it gets SIGABRT, on which faulthandler (`-X faulthandler`)
+ * prints every thread's stack, and then SIGKILL, and the failure shows those stacks; nothing is
+ * left running to hold up the rest of the run.
+ */
 async function python(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
-  const child = spawnCommand(`${PYTHON} ${args.join(' ')}`, PYTHON, args, { PYTHONDONTWRITEBYTECODE: '1', ...env });
-  const { code } = await within(120_000, child.name, child.exited);
-  return { code, output: child.output(200) };
+  const child = spawnCommand(`${PYTHON} ${args.join(' ')}`, PYTHON, ['-X', 'faulthandler', ...args], { PYTHONDONTWRITEBYTECODE: '1', ...env });
+  try {
+    const { code } = await within(120_000, child.name, child.exited);
+    return { code, output: child.output(200) };
+  } catch (error) {
+    child.child.kill('SIGABRT');
+    await within(5_000, `${child.name} ends on SIGABRT`, child.exited).catch(() => child.child.kill('SIGKILL'));
+    throw new Error(`${(error as Error).message}; its threads when it was stopped:\n${child.output(200)}`);
+  }
 }
 
 /**
