@@ -140,7 +140,8 @@ export async function heartbeatJob(db: Db, p: LeaseParams & { leaseMs: number; c
   // JSON text for jsonb; a JSON null clears the checkpoint like SQL NULL.
   const checkpoint = p.checkpoint === undefined || p.checkpoint === null ? null : JSON.stringify(p.checkpoint);
   const params = [p.id, p.leaseToken, new Date(p.now.getTime() + p.leaseMs), p.checkpoint !== undefined, checkpoint];
-  return leased(p.id, await db.one<JobRow>(SQL.jobHeartbeat, params));
+  const row = await db.one<JobRow>(SQL.jobHeartbeat, params);
+  return leased(p.id, row && jobFromRow(row));
 }
 
 /** progressJob records progress and message. */
@@ -221,7 +222,7 @@ async function change(
 }
 
 /** leased is the job a lease-guarded change returned, or LeaseLostError when the guard failed. */
-function leased(id: string, job: Job | JobRow | undefined): Job {
+function leased(id: string, job: Job | undefined): Job {
   if (!job) throw new LeaseLostError(id);
-  return 'account_id' in job ? jobFromRow(job) : job;
+  return job;
 }
