@@ -1,4 +1,5 @@
-import { type Job, type JobEventKind, type JobStatus, webhookEventFor } from '../domain/index.js';
+import { type Job, type JobEventKind, webhookEventFor } from '../domain/index.js';
+import type { ChangeSignal } from '../store/index.js';
 
 /** JobChangeKind names what happened to a job. */
 export type JobChangeKind = JobEventKind;
@@ -14,22 +15,10 @@ export interface JobChange {
 /**
  * JobSignal is what every change tells the listeners that need no more than the job's identity,
  * type and state: idle workers, claim waiters, webhook dispatchers. Another process's changes
- * arrive as signals straight from the database's notification, with no read behind them.
+ * arrive as signals straight from the database's notification (the store's ChangeSignal), with
+ * no read behind them; `relayed` marks those.
  */
-export interface JobSignal {
-  kind: JobChangeKind;
-  jobId: string;
-  accountId: string;
-  type: string;
-  priority: number;
-  status: JobStatus;
-  eventSeq: number;
-  runAt: Date;
-  /** webhook says the change may have made a webhook delivery (exact for this process's changes). */
-  webhook: boolean;
-  /** relayed is true for a change another process committed. */
-  relayed?: boolean;
-}
+export type JobSignal = ChangeSignal & { relayed?: boolean };
 
 type Listener = (change: JobChange) => void;
 type SignalListener = (signal: JobSignal) => void;
