@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { type JobError, type JsonValue, wholeInput } from '../../domain/index.js';
+import type { JobError, JsonValue } from '../../domain/index.js';
+import { claimedFromJob } from '../../worker/index.js';
 import {
   type ClaimedAttempt,
   type RemoteHeartbeat,
@@ -83,20 +84,13 @@ const failBodySchema = {
 const job = { $ref: 'Job#' } as const;
 const tags = ['worker'];
 
-/** claimedView is a claimed job as a remote worker gets it. */
+/**
+ * claimedView is a claimed job as a remote worker gets it: what an in-process worker gets
+ * (claimedFromJob), with the lease's end as a time instead of its length, and the checkpoint.
+ */
 function claimedView({ job, checkpoint }: ClaimedAttempt) {
-  return {
-    id: job.id,
-    type: job.type,
-    input: wholeInput(job),
-    attempt: job.attempts,
-    maxAttempts: job.maxAttempts,
-    metadata: job.metadata,
-    timeoutMs: job.timeoutMs,
-    leaseToken: job.leaseToken,
-    leaseExpiresAt: job.leaseExpiresAt?.toISOString() ?? null,
-    checkpoint,
-  };
+  const { leaseMs: _leaseMs, eventSeq: _eventSeq, ...claimed } = claimedFromJob(job, 0);
+  return { ...claimed, leaseExpiresAt: job.leaseExpiresAt?.toISOString() ?? null, checkpoint };
 }
 
 /**
