@@ -16,14 +16,19 @@ export class DatabaseClock implements Clock {
   private offsetMs = 0;
   private timer: NodeJS.Timeout | null = null;
 
+  /**
+   * @param machineNow reads this machine's clock in ms (sub-millisecond, so round trips compare);
+   *   tests pass their own.
+   */
   constructor(
     private readonly store: Pick<Store, 'clockNow'>,
     private readonly resyncMs = 30_000,
     private readonly samples = 5,
+    private readonly machineNow: () => number = () => performance.timeOrigin + performance.now(),
   ) {}
 
   now(): Date {
-    return new Date(Date.now() + this.offsetMs);
+    return new Date(this.machineNow() + this.offsetMs);
   }
 
   /** offset is the last measured difference, database minus machine, in ms. */
@@ -35,11 +40,10 @@ export class DatabaseClock implements Clock {
   async sync(): Promise<void> {
     let best = { roundTrip: Number.POSITIVE_INFINITY, offset: 0 };
     for (let i = 0; i < this.samples; i++) {
-      const sent = performance.now();
-      const sentAt = Date.now();
+      const sent = this.machineNow();
       const database = (await this.store.clockNow()).getTime();
-      const roundTrip = performance.now() - sent;
-      if (roundTrip < best.roundTrip) best = { roundTrip, offset: database - (sentAt + roundTrip / 2) };
+      const roundTrip = this.machineNow() - sent;
+      if (roundTrip < best.roundTrip) best = { roundTrip, offset: database - (sent + roundTrip / 2) };
     }
     this.offsetMs = best.offset;
   }

@@ -13,21 +13,28 @@ describe('DatabaseClock', () => {
   });
 
   it('keeps the reading with the shortest round trip, not the last one', async () => {
-    // The database's clock is exact (skew 0), but some answers are held back on the way: only a
-    // fast one says the true offset; a held-back one would put the clock 100 ms behind.
+    // The database's clock is exact (skew 0), but some answers are held back 200 ms on the way
+    // back: such a reading puts the clock 100 ms behind; only the fast one says the true offset.
+    // Both clocks are the test's, so nothing here waits on real time.
+    let machine = 1_000_000;
     const holdMs = [200, 200, 0, 200, 200];
     let call = 0;
-    const clock = new DatabaseClock({
-      clockNow: async () => {
-        const now = new Date();
-        const hold = holdMs[call++ % holdMs.length]!;
-        if (hold > 0) await new Promise((resolve) => setTimeout(resolve, hold));
-        return now;
+    const clock = new DatabaseClock(
+      {
+        clockNow: async () => {
+          const database = new Date(machine);
+          machine += holdMs[call++ % holdMs.length]!;
+          return database;
+        },
       },
-    });
+      30_000,
+      5,
+      () => machine,
+    );
     await clock.sync();
     assert.equal(call, 5);
-    assert.ok(Math.abs(clock.offset) < 50, `offset ${clock.offset}`);
+    assert.equal(clock.offset, 0);
+    assert.equal(clock.now().getTime(), machine);
   });
 
   it('keeps the last offset when a re-measure fails', async () => {
