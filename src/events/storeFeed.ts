@@ -75,13 +75,15 @@ export async function startStoreFeed(store: Store, bus: EventBus, options: Store
     }
     if (followed.length > 0) void publishFollowed(followed).catch((error) => options.onError?.(error));
   };
-  // The job as it is now, read by id: the same view of it a catch-up read gives.
+  // The job as it is now, read by id (once, however many of its changes came together): the same
+  // view of it a catch-up read gives.
   const publishFollowed = async (signals: readonly ChangeSignal[]) => {
-    const jobs = await Promise.all(signals.map((s) => store.jobGet({ id: s.jobId })));
-    signals.forEach((s, i) => {
-      const job = jobs[i];
+    const ids = [...new Set(signals.map((s) => s.jobId))];
+    const jobs = new Map(await Promise.all(ids.map(async (id) => [id, await store.jobGet({ id })] as const)));
+    for (const s of signals) {
+      const job = jobs.get(s.jobId);
       if (job && !stopped) bus.publish({ kind: s.kind, job, relayed: true }, { signalled: true });
-    });
+    }
   };
 
   const stopWatching = store.watch((note) => {
