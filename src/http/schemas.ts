@@ -127,6 +127,20 @@ export const createJobBodySchema = {
   },
 } as const;
 
+/** createJobsBodySchema is the `POST /v1/jobs/batch` body: `jobs`, each a `POST /v1/jobs` body. */
+export function createJobsBodySchema(maxJobs: number) {
+  const { examples: _one, ...item } = createJobBodySchema;
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['jobs'],
+    examples: [{ jobs: [CREATE_JOB_EXAMPLE, { ...CREATE_JOB_EXAMPLE, priority: 10, metadata: { note: 'the second, sooner' } }] }],
+    properties: {
+      jobs: { type: 'array', minItems: 1, maxItems: maxJobs, items: item, description: `The jobs to create, 1 to ${maxJobs}, each a \`POST /v1/jobs\` body.` },
+    },
+  } as const;
+}
+
 /** jobIdParamsSchema is `:id` in job routes. */
 export const jobIdParamsSchema = {
   type: 'object',
