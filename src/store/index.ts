@@ -2,3 +2,4 @@
 export type * from './types.js';
 export { openStore, parseDbUrl } from './open.js';
 export { DatabaseClock } from './databaseClock.js';
+export { type JobFilter, TOTAL_COUNT_CAP, countersServe, createdIdRange } from './jobFilter.js';

@@ -19,6 +19,7 @@ import type {
   WebhookEvent,
 } from '../domain/index.js';
 import type { FileStore } from '../files/index.js';
+import type { JobFilter } from './jobFilter.js';
 
 /**
  * The Store interface: everything Longrun keeps, behind one contract that every driver passes
@@ -141,8 +142,11 @@ export interface Store {
   jobInsert(p: JobInsertParams): Promise<{ job: Job; replayed: boolean }>;
   /** jobGet returns the job, or null; with `accountId`, only that account's job. */
   jobGet(p: { id: string; accountId?: string }): Promise<Job | null>;
-  /** jobList returns one page, newest first, and the total that matches (from counters). */
-  jobList(p: JobListParams): Promise<{ jobs: Job[]; total: number }>;
+  /**
+   * jobList returns one page, newest first, and the total that matches: from the counters for a
+   * status and type filter, else counted up to TOTAL_COUNT_CAP (then `totalCapped` is true).
+   */
+  jobList(p: JobListParams): Promise<JobListPage>;
 
   /**
    * jobClaim takes up to `limit` due pending jobs of `types`, highest priority first then oldest,
@@ -358,15 +362,21 @@ export interface JobInsertParams {
 }
 
 /** JobListParams select one page of an account's jobs, newest first. */
-export interface JobListParams {
+export interface JobListParams extends JobFilter {
   accountId: string;
-  statuses?: readonly JobStatus[];
-  type?: string;
   limit: number;
   /** offset skips that many jobs after the cursor (or from the newest). */
   offset?: number;
   /** beforeId continues after the job with this id (keyset cursor). */
   beforeId?: string;
+}
+
+/** JobListPage is one page of jobList. */
+export interface JobListPage {
+  jobs: Job[];
+  total: number;
+  /** totalCapped is present (true) when counting stopped at TOTAL_COUNT_CAP. */
+  totalCapped?: true;
 }
 
 /** QueueStat is one job type's queue: jobs waiting, jobs running, and the earliest runAt of those waiting. */

@@ -4,10 +4,12 @@ import {
   type JobError, type JobEventKind, type JsonValue, type RateLimits, type WorkerContact, type WorkerKey, checkPurgeable, idFloor, ulid,
 } from '../../domain/index.js';
 import { withAttempts } from '../deliveryColumns.js';
+import { pageOf } from '../jobFilter.js';
 import type {
   DeliveryRecordParams,
   FeedEvent,
   JobInsertParams,
+  JobListPage,
   JobListParams,
   LeaseParams,
   QueueStat,
@@ -228,13 +230,13 @@ export class PostgresStore implements Store {
     return jobFromRow(row);
   }
 
-  jobList(p: JobListParams): Promise<{ jobs: Job[]; total: number }> {
-    const q = jobListSql({ ...p, statuses: p.statuses ?? [], offset: p.offset ?? 0 });
+  jobList(p: JobListParams): Promise<JobListPage> {
+    const q = jobListSql(p);
     // One snapshot for the page and its total, so they agree with each other.
     return this.db.tx('snapshot', async (tx) => {
       const rows = await tx.rows<JobRow>(q.listSql, q.listParams);
-      const total = (await tx.one<{ total: number }>(q.totalSql, q.totalParams))!.total;
-      return { jobs: rows.map(jobFromRow), total };
+      const total = Number((await tx.one<{ total: number }>(q.totalSql, q.totalParams))!.total);
+      return pageOf(rows.map(jobFromRow), total, q.counted);
     });
   }
 

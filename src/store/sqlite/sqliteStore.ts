@@ -19,6 +19,7 @@ import type {
   DeliveryRecordParams,
   FeedEvent,
   JobInsertParams,
+  JobListPage,
   JobListParams,
   LeaseParams,
   QueueStat,
@@ -29,6 +30,7 @@ import type {
   WatchNote,
   WebhookSecrets,
 } from '../types.js';
+import { pageOf } from '../jobFilter.js';
 import * as accounts from './accountWrites.js';
 import type { SqliteContext, Stmt } from './context.js';
 import * as deliveries from './deliveryWrites.js';
@@ -212,19 +214,12 @@ export class SqliteStore implements Store {
     });
   }
 
-  jobList(p: JobListParams): Promise<{ jobs: Job[]; total: number }> {
+  jobList(p: JobListParams): Promise<JobListPage> {
     return this.read(() => {
-      const statuses = p.statuses ?? [];
-      const { listSql, totalSql } = jobListSql({ statuses: statuses.length, type: p.type !== undefined, before: p.beforeId !== undefined });
-      const filters = [p.accountId, ...statuses, ...(p.type !== undefined ? [p.type] : [])];
-      const rows = this.stmt(listSql).all(
-        ...filters,
-        ...(p.beforeId !== undefined ? [p.beforeId] : []),
-        p.limit,
-        p.offset ?? 0,
-      ) as JobRow[];
-      const total = (this.stmt(totalSql).get(...filters) as { total: number }).total;
-      return { jobs: rows.map(jobFromRow), total };
+      const q = jobListSql(p);
+      const rows = this.stmt(q.listSql).all(...q.listParams) as JobRow[];
+      const total = (this.stmt(q.totalSql).get(...q.totalParams) as { total: number }).total;
+      return pageOf(rows.map(jobFromRow), total, q.counted);
     });
   }
 
