@@ -14,6 +14,7 @@ import { errorHandler, sendProblem, toLongrunError } from './problem.js';
 import { accountRoutes } from './routes/account.js';
 import { adminRoutes } from './routes/admin.js';
 import { adminWorkerRoutes } from './routes/adminWorkers.js';
+import { bulkRoutes } from './routes/bulk.js';
 import { eventRoutes } from './routes/events.js';
 import { fileRoutes } from './routes/files.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -117,6 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminWorkerRoutes, { deps });
   await app.register(workerRoutes, { deps });
   await app.register(jobTypeRoutes, { deps });
+  await app.register(bulkRoutes, { deps });
   return app;
 }
 

@@ -2,4 +2,4 @@
 export type * from './types.js';
 export { openStore, parseDbUrl } from './open.js';
 export { DatabaseClock } from './databaseClock.js';
-export { type JobFilter, TOTAL_COUNT_CAP, countersServe, createdIdRange } from './jobFilter.js';
+export { type JobFilter, type JobListPage, type JobListParams, TOTAL_COUNT_CAP, countersServe, createdIdRange } from './jobFilter.js';

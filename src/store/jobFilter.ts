@@ -1,4 +1,4 @@
-import { type JobStatus, idFloor } from '../domain/index.js';
+import { type Job, type JobStatus, idFloor } from '../domain/index.js';
 
 /**
  * JobFilter narrows an account's jobs; every field given must hold. The list route, bulk actions
@@ -18,6 +18,24 @@ export interface JobFilter {
   createdFrom?: Date;
   /** createdTo keeps jobs created before this time. */
   createdTo?: Date;
+}
+
+/** JobListParams select one page of an account's jobs, newest first. */
+export interface JobListParams extends JobFilter {
+  accountId: string;
+  limit: number;
+  /** offset skips that many jobs after the cursor (or from the newest). */
+  offset?: number;
+  /** beforeId continues after the job with this id (keyset cursor). */
+  beforeId?: string;
+}
+
+/** JobListPage is one page of jobList. */
+export interface JobListPage {
+  jobs: Job[];
+  total: number;
+  /** totalCapped is present (true) when counting stopped at TOTAL_COUNT_CAP. */
+  totalCapped?: true;
 }
 
 /**

@@ -19,7 +19,7 @@ import type {
   WebhookEvent,
 } from '../domain/index.js';
 import type { FileStore } from '../files/index.js';
-import type { JobFilter } from './jobFilter.js';
+import type { JobListPage, JobListParams } from './jobFilter.js';
 
 /**
  * The Store interface: everything Longrun keeps, behind one contract that every driver passes
@@ -359,24 +359,6 @@ export interface JobInsertParams {
   job: Job;
   /** idempotency, when the client sent an Idempotency-Key. */
   idempotency: { key: string; requestHash: string; expiresAt: Date } | null;
-}
-
-/** JobListParams select one page of an account's jobs, newest first. */
-export interface JobListParams extends JobFilter {
-  accountId: string;
-  limit: number;
-  /** offset skips that many jobs after the cursor (or from the newest). */
-  offset?: number;
-  /** beforeId continues after the job with this id (keyset cursor). */
-  beforeId?: string;
-}
-
-/** JobListPage is one page of jobList. */
-export interface JobListPage {
-  jobs: Job[];
-  total: number;
-  /** totalCapped is present (true) when counting stopped at TOTAL_COUNT_CAP. */
-  totalCapped?: true;
 }
 
 /** QueueStat is one job type's queue: jobs waiting, jobs running, and the earliest runAt of those waiting. */

@@ -4,13 +4,11 @@ import {
   type JobError, type JobEventKind, type JsonValue, type RateLimits, type WorkerContact, type WorkerKey, checkPurgeable, idFloor, ulid,
 } from '../../domain/index.js';
 import { withAttempts } from '../deliveryColumns.js';
-import { pageOf } from '../jobFilter.js';
+import { type JobListPage, type JobListParams, pageOf } from '../jobFilter.js';
 import type {
   DeliveryRecordParams,
   FeedEvent,
   JobInsertParams,
-  JobListPage,
-  JobListParams,
   LeaseParams,
   QueueStat,
   Store,

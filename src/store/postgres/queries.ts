@@ -1,6 +1,5 @@
 import { DELIVERY_COLUMNS } from '../deliveryColumns.js';
-import { TOTAL_COUNT_CAP, countersServe, createdIdRange } from '../jobFilter.js';
-import type { JobListParams } from '../types.js';
+import { type JobListParams, TOTAL_COUNT_CAP, countersServe, createdIdRange } from '../jobFilter.js';
 import { CREDIT_ENTRY, JOB_WRITE_SQL } from './jobWriteSql.js';
 
 /**

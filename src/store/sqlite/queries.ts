@@ -1,7 +1,6 @@
 import { DELIVERY_COLUMNS } from '../deliveryColumns.js';
 import { JOB_COLUMNS } from '../jobColumns.js';
-import { TOTAL_COUNT_CAP, countersServe, createdIdRange } from '../jobFilter.js';
-import type { JobListParams } from '../types.js';
+import { type JobListParams, TOTAL_COUNT_CAP, countersServe, createdIdRange } from '../jobFilter.js';
 
 /**
  * The SQLite driver's queries, one per store method. Named parameters (`@now`) where a query has

@@ -19,8 +19,6 @@ import type {
   DeliveryRecordParams,
   FeedEvent,
   JobInsertParams,
-  JobListPage,
-  JobListParams,
   LeaseParams,
   QueueStat,
   Store,
@@ -30,7 +28,7 @@ import type {
   WatchNote,
   WebhookSecrets,
 } from '../types.js';
-import { pageOf } from '../jobFilter.js';
+import { type JobListPage, type JobListParams, pageOf } from '../jobFilter.js';
 import * as accounts from './accountWrites.js';
 import type { SqliteContext, Stmt } from './context.js';
 import * as deliveries from './deliveryWrites.js';
