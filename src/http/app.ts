@@ -20,6 +20,7 @@ import { fileRoutes } from './routes/files.js';
 import { jobRoutes } from './routes/jobs.js';
 import { jobTypeRoutes } from './routes/jobTypes.js';
 import { opsRoutes } from './routes/ops.js';
+import { statsRoutes } from './routes/stats.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { workerRoutes } from './routes/worker.js';
 import { SHARED_SCHEMAS } from './schemas.js';
@@ -119,6 +120,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(workerRoutes, { deps });
   await app.register(jobTypeRoutes, { deps });
   await app.register(bulkRoutes, { deps });
+  await app.register(statsRoutes, { deps });
   return app;
 }
 

@@ -18,6 +18,7 @@ export * from './attempts.js';
 export * from './attemptFiles.js';
 export * from './reapExpired.js';
 export * from './usage.js';
+export * from './stats.js';
 export * from './purgeExpired.js';
 export * from './deliveries.js';
 export * from './deliveryAttempts.js';

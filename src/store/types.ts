@@ -20,6 +20,7 @@ import type {
 } from '../domain/index.js';
 import type { FileStore } from '../files/index.js';
 import type { JobListPage, JobListParams } from './jobFilter.js';
+import type { JobStatsParams, JobStatsRow, QueueDepth } from './jobStats.js';
 
 /**
  * The Store interface: everything Longrun keeps, behind one contract that every driver passes
@@ -266,6 +267,10 @@ export interface Store {
    * to a final status in the window, optionally of one type; for percentiles.
    */
   usageProcessTimes(p: { accountId: string; from: Date; to: Date; type?: string }): Promise<number[]>;
+  /** jobStatsBuckets groups the account's jobs created in the window by creation bucket, type and status. */
+  jobStatsBuckets(p: JobStatsParams): Promise<JobStatsRow[]>;
+  /** jobStatsQueue is the account's pending and running jobs by type, from the counters (no scan of jobs). */
+  jobStatsQueue(p: { accountId: string }): Promise<QueueDepth[]>;
 }
 
 /** StoreCapabilities are what a store shares between the processes that use it. */

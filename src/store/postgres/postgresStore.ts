@@ -5,17 +5,9 @@ import {
 } from '../../domain/index.js';
 import { withAttempts } from '../deliveryColumns.js';
 import { type JobListPage, type JobListParams, pageOf } from '../jobFilter.js';
+import type { JobStatsParams, JobStatsRow, QueueDepth } from '../jobStats.js';
 import type {
-  DeliveryRecordParams,
-  FeedEvent,
-  JobInsertParams,
-  LeaseParams,
-  QueueStat,
-  Store,
-  StoreCapabilities,
-  StoreOptions,
-  UsageRow,
-  WatchNote,
+  DeliveryRecordParams, FeedEvent, JobInsertParams, LeaseParams, QueueStat, Store, StoreCapabilities, StoreOptions, UsageRow, WatchNote,
   WebhookSecrets,
 } from '../types.js';
 import type { FileStore } from '../../files/index.js';
@@ -34,15 +26,7 @@ import { eventChannel } from './names.js';
 import { SQL, jobListSql } from './queries.js';
 import * as workers from './workers.js';
 import {
-  type AccountRow,
-  type ApiKeyRow,
-  type DeliveryRow,
-  type JobRow,
-  accountFromRow,
-  apiKeyFromRow,
-  attemptFromRow,
-  deliveryFromRow,
-  jobFromRow,
+  type AccountRow, type ApiKeyRow, type DeliveryRow, type JobRow, accountFromRow, apiKeyFromRow, attemptFromRow, deliveryFromRow, jobFromRow,
 } from './rows.js';
 
 /** PostgresOptions tune the PostgreSQL store. */
@@ -389,6 +373,14 @@ export class PostgresStore implements Store {
   async usageProcessTimes(p: { accountId: string; from: Date; to: Date; type?: string }): Promise<number[]> {
     const rows = await this.db.rows<{ t: number }>(SQL.usageProcessTimes, [...this.window(p), p.type ?? null]);
     return rows.map((r) => r.t);
+  }
+
+  jobStatsBuckets(p: JobStatsParams): Promise<JobStatsRow[]> {
+    return this.db.rows<JobStatsRow>(SQL.jobStatsBuckets, [...this.window(p), p.bucketMs]);
+  }
+
+  jobStatsQueue(p: { accountId: string }): Promise<QueueDepth[]> {
+    return this.db.rows<QueueDepth>(SQL.jobStatsQueue, [p.accountId]);
   }
 
   /** window is an account's time window as usage queries take it (see SQL.usageSummary). */

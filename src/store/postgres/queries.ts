@@ -186,6 +186,17 @@ export const SQL = {
     WHERE account_id = $1 AND id >= $2 AND id < $3 AND created_at >= $4 AND created_at < $5
       AND status IN ('completed', 'failed') AND ($6::text IS NULL OR type = $6::text)
     ORDER BY process_time`,
+  // As usageSummary's window, and $6 the bucket in ms.
+  jobStatsBuckets: `
+    SELECT (floor(extract(epoch FROM created_at) * 1000 / $6) * $6)::bigint AS bucket, type, status, count(*)::int AS jobs,
+      count(started_at)::int AS started, COALESCE(round(sum(extract(epoch FROM started_at - created_at) * 1000)), 0)::bigint AS "waitMs"
+    FROM jobs
+    WHERE account_id = $1 AND id >= $2 AND id < $3 AND created_at >= $4 AND created_at < $5
+    GROUP BY 1, type, status ORDER BY 1, type, status`,
+  jobStatsQueue: `
+    SELECT type, COALESCE(sum(count) FILTER (WHERE status = 'pending'), 0)::int AS pending,
+      COALESCE(sum(count) FILTER (WHERE status = 'running'), 0)::int AS running
+    FROM job_counters WHERE account_id = $1 AND status IN ('pending', 'running') GROUP BY type HAVING sum(count) > 0 ORDER BY type`,
 } as const;
 
 /**

@@ -153,6 +153,18 @@ export const SQL = {
     WHERE account_id = @account AND id >= @id_from AND id < @id_to AND created_at >= @from AND created_at < @to
       AND status IN ('completed', 'failed') AND (@type IS NULL OR type = @type)
     ORDER BY process_time`,
+  // The id range finds the window by the primary key, as in usageSummary. % is integer arithmetic
+  // whatever @bucket is bound as (a JS number binds as a real, and / would not truncate).
+  jobStatsBuckets: `
+    SELECT created_at - created_at % @bucket AS bucket, type, status, COUNT(*) AS jobs, COUNT(started_at) AS started,
+      COALESCE(SUM(started_at - created_at), 0) AS waitMs
+    FROM jobs
+    WHERE account_id = @account AND id >= @id_from AND id < @id_to AND created_at >= @from AND created_at < @to
+    GROUP BY bucket, type, status ORDER BY bucket, type, status`,
+  jobStatsQueue: `
+    SELECT type, SUM(CASE WHEN status = 'pending' THEN count ELSE 0 END) AS pending,
+      SUM(CASE WHEN status = 'running' THEN count ELSE 0 END) AS running
+    FROM job_counters WHERE account_id = ? AND status IN ('pending', 'running') GROUP BY type HAVING SUM(count) > 0 ORDER BY type`,
 } as const;
 
 /**

@@ -29,6 +29,7 @@ import type {
   WebhookSecrets,
 } from '../types.js';
 import { type JobListPage, type JobListParams, pageOf } from '../jobFilter.js';
+import type { JobStatsParams, JobStatsRow, QueueDepth } from '../jobStats.js';
 import * as accounts from './accountWrites.js';
 import type { SqliteContext, Stmt } from './context.js';
 import * as deliveries from './deliveryWrites.js';
@@ -350,6 +351,14 @@ export class SqliteStore implements Store {
       const rows = this.stmt(SQL.usageProcessTimes).all({ ...this.window(p), type: p.type ?? null }) as { t: number }[];
       return rows.map((r) => r.t);
     });
+  }
+
+  jobStatsBuckets(p: JobStatsParams): Promise<JobStatsRow[]> {
+    return this.read(() => this.stmt(SQL.jobStatsBuckets).all({ ...this.window(p), bucket: p.bucketMs }) as JobStatsRow[]);
+  }
+
+  jobStatsQueue(p: { accountId: string }): Promise<QueueDepth[]> {
+    return this.read(() => this.stmt(SQL.jobStatsQueue).all(p.accountId) as QueueDepth[]);
   }
 
   private window(p: { accountId: string; from: Date; to: Date }) {
