@@ -15,6 +15,7 @@ import { accountRoutes } from './routes/account.js';
 import { adminRoutes } from './routes/admin.js';
 import { adminWorkerRoutes } from './routes/adminWorkers.js';
 import { bulkRoutes } from './routes/bulk.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { eventRoutes } from './routes/events.js';
 import { fileRoutes } from './routes/files.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -121,6 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(jobTypeRoutes, { deps });
   await app.register(bulkRoutes, { deps });
   await app.register(statsRoutes, { deps });
+  await app.register(dashboardRoutes, { deps });
   return app;
 }
 
