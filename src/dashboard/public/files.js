@@ -13,13 +13,17 @@ function kind(file) {
 
 function FileItem({ job, file }) {
   const [url, setUrl] = useState(null);
+  const [blobType, setBlobType] = useState(null);
   const [error, setError] = useState(null);
   const path = `/v1/jobs/${job.id}/files/${encodeURIComponent(file.name)}`;
   const previewable = kind(file) !== 'other';
   useEffect(() => {
     if (!previewable) return undefined;
     let made = null;
-    apiBlob(path).then((blob) => setUrl((made = URL.createObjectURL(blob))), setError);
+    apiBlob(path).then((blob) => {
+      setBlobType(blob.type);
+      setUrl((made = URL.createObjectURL(blob)));
+    }, setError);
     return () => made && URL.revokeObjectURL(made);
   }, [path]);
   const download = async () => {
@@ -35,8 +39,8 @@ function FileItem({ job, file }) {
     <span>${file.name}${file.size !== undefined ? ` (${file.size} bytes)` : ''}</span>
     <button type="button" onClick=${download} aria-label=${`Download ${file.name}`}>Download</button>
     <${ErrorNote} error=${error} />
-    ${url && kind(file) === 'image' && html`<img src=${url} alt=${`Preview of ${file.name}`} class="preview" />`}
-    ${url && kind(file) === 'pdf' && html`<iframe src=${url} title=${`Preview of ${file.name}`} class="preview pdf"></iframe>`}
+    ${url && kind(file) === 'image' && html`<img src=${url} alt=${`Preview of ${file.name}`} class="preview" data-type=${blobType} />`}
+    ${url && kind(file) === 'pdf' && html`<iframe src=${url} title=${`Preview of ${file.name}`} class="preview pdf" data-type=${blobType}></iframe>`}
   </li>`;
 }
 
