@@ -6,7 +6,7 @@ import { BulkBar } from './bulk.js';
 import { filterQuery, matches, readFilters } from './filters.js';
 import { ErrorNote, Link, Progress, Status, Time, html, navigate } from './ui.js';
 
-const PAGE = 50;
+const PAGE = 100;
 const STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'];
 const LABELS = { type: 'Type', metadata: 'Metadata (key:value)', errorCode: 'Error code', priority: 'Priority', originalJobId: 'Reruns of job', createdFrom: 'Created from', createdTo: 'Created before' };
 
