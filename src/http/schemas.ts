@@ -150,6 +150,33 @@ export const jobIdParamsSchema = {
 
 const statusList = `^(${JOB_STATUSES.join('|')})(,(${JOB_STATUSES.join('|')}))*$`;
 
+/**
+ * jobFilterProperties are the fields that select jobs: the list's query parameters and the
+ * `filter` of a bulk action (service/jobFilterRequest.ts reads them). Every field given must hold.
+ */
+export const jobFilterProperties = {
+  status: {
+    type: 'string',
+    pattern: statusList,
+    [PATTERN_MESSAGE]: `must be one of ${JOB_STATUSES.join(', ')}, or a comma list of them`,
+    description: 'A status or a comma list.',
+  },
+  type: { type: 'string', maxLength: 100 },
+  metadata: {
+    type: 'string',
+    minLength: 3,
+    maxLength: 300,
+    pattern: '^[^:]+:',
+    [PATTERN_MESSAGE]: 'must be key:value',
+    description: '`key:value`: jobs whose metadata has this key with exactly this string value (the first `:` separates them).',
+  },
+  errorCode: { type: 'string', minLength: 1, maxLength: 100, description: 'Jobs whose `error.code` is this (e.g. `timeout`, `cancelled`).' },
+  priority: { type: 'integer', minimum: -100, maximum: 100 },
+  originalJobId: { type: 'string', maxLength: 100, description: 'The reruns of this job.' },
+  createdFrom: { ...time, description: 'Jobs created at or after this time.' },
+  createdTo: { ...time, description: 'Jobs created before this time.' },
+} as const;
+
 /** listJobsQuerySchema is `GET /v1/jobs`'s query. */
 export const listJobsQuerySchema = {
   type: 'object',
@@ -157,14 +184,8 @@ export const listJobsQuerySchema = {
   properties: {
     limit: { type: 'integer', minimum: 1, maximum: 100, default: 25 },
     offset: { type: 'integer', minimum: 0, maximum: 10_000, default: 0, description: 'Prefer `cursor` deep in history.' },
-    status: {
-      type: 'string',
-      pattern: statusList,
-      [PATTERN_MESSAGE]: `must be one of ${JOB_STATUSES.join(', ')}, or a comma list of them`,
-      description: 'A status or a comma list.',
-    },
-    type: { type: 'string', maxLength: 100 },
     cursor: { type: 'string', maxLength: 200, description: 'The `nextCursor` of the previous page.' },
+    ...jobFilterProperties,
   },
 } as const;
 
@@ -192,7 +213,8 @@ export const jobListSchema = {
       properties: {
         limit: { type: 'integer' },
         offset: { type: 'integer' },
-        total: { type: 'integer', description: 'Jobs matching the filters.' },
+        total: { type: 'integer', description: 'Jobs matching the filters (at most 10,000 when `totalCapped`).' },
+        totalCapped: { type: 'boolean', description: 'True when a filter other than status and type matched more than 10,000 jobs and counting stopped there.' },
         hasMore: { type: 'boolean' },
         nextCursor: { type: ['string', 'null'] },
       },

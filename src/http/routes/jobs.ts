@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { JobStatus } from '../../domain/index.js';
-import { type CreateJobRequest, cancelJob, createJob, listJobs, purgeJob, rerunJob, waitForJob } from '../../service/index.js';
+import { type CreateJobRequest, FILTER_FIELDS, type ListJobsRequest, cancelJob, createJob, listJobs, purgeJob, rerunJob, waitForJob } from '../../service/index.js';
 import type { AppDeps } from '../deps.js';
 import { idempotencyKey } from '../idempotencyKey.js';
 import { fromQuery } from '../queryFields.js';
@@ -78,7 +77,7 @@ export const jobRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { de
     },
   );
 
-  app.get<{ Querystring: { limit: number; offset: number; status?: string; type?: string; cursor?: string } }>(
+  app.get<{ Querystring: ListJobsRequest }>(
     '/v1/jobs',
     {
       schema: {
@@ -90,18 +89,10 @@ export const jobRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { de
     },
     async (request) => {
       const q = request.query;
-      const page = await fromQuery({ cursor: 'cursor' }, () =>
-        listJobs(service, request.principal, {
-          limit: q.limit,
-          offset: q.offset,
-          statuses: q.status ? ([...new Set(q.status.split(','))] as JobStatus[]) : undefined,
-          type: q.type,
-          cursor: q.cursor,
-        }),
-      );
+      const page = await fromQuery({ cursor: 'cursor', ...FILTER_FIELDS }, () => listJobs(service, request.principal, q));
       return {
         data: page.jobs.map(jobView),
-        pagination: { limit: q.limit, offset: q.offset, total: page.total, hasMore: page.hasMore, nextCursor: page.nextCursor },
+        pagination: { limit: q.limit, offset: q.offset, total: page.total, totalCapped: page.totalCapped, hasMore: page.hasMore, nextCursor: page.nextCursor },
       };
     },
   );
