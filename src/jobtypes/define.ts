@@ -21,6 +21,21 @@ export interface JobContext<Input extends object = JsonObject> {
   progress(percent: number, message?: string): Promise<void>;
   /** files stores the attempt's output files; list what `put` returns in the output. */
   files: JobFiles;
+  /**
+   * readJobFile reads a file of an earlier job of the same account, named in the input as
+   * `{ "fromJob": "job_…", "file": "name" }`, whole and at most `maxBytes`. It throws a JobFailure:
+   * `input_file_missing` when the job is gone, has not completed (retryable: it may yet) or has no
+   * such file, `input_too_large` when the file is over `maxBytes`.
+   */
+  readJobFile(ref: JobFileRef, p: { maxBytes: number }): Promise<Uint8Array>;
+}
+
+/** JobFileRef names a file of an earlier job of the same account, as an input gives it. */
+export interface JobFileRef {
+  /** fromJob is the earlier job's id. */
+  fromJob: string;
+  /** file is the name of one of its output files (`document.pdf`). */
+  file: string;
 }
 
 /** OutputFile is a stored output file as a job's output lists it. */
@@ -45,6 +60,11 @@ export interface JobFiles {
 export interface InputCheckContext {
   /** allowPrivateTargets mirrors LONGRUN_ALLOW_PRIVATE_TARGETS: the URL guard's address rules are off. */
   allowPrivateTargets: boolean;
+  /**
+   * findJob looks a job up in the creating account (another account's job is not found), for an
+   * input that names an earlier job's file; null when there is none.
+   */
+  findJob(id: string): Promise<{ id: string; status: string } | null>;
 }
 
 /**

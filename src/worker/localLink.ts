@@ -5,6 +5,7 @@ import {
   discardEarlierAttemptFiles,
   failAttempt,
   heartbeatAttempt,
+  readEarlierJobFile,
   releaseAttempt,
   reportProgress,
   type ServiceDeps,
@@ -49,6 +50,7 @@ export function localLink(deps: ServiceDeps): WorkerLink {
       await reportProgress(deps, attempt, p);
     },
     storeFile: (attempt, p) => storeAttemptFile(deps, attempt, p),
+    readJobFile: (attempt, p) => readEarlierJobFile(deps, attempt, p),
     async complete(attempt, p) {
       await completeAttempt(deps, attempt, p);
     },

@@ -159,6 +159,7 @@ async function runHandler(
         }
       },
       files,
+      readJobFile: (ref, p) => host.link.readJobFile(attempt, { fromJob: ref.fromJob, name: ref.file, maxBytes: p.maxBytes }),
     };
     await host.link.begin(job);
     const output = await run(ctx);

@@ -28,6 +28,11 @@ export interface WorkerLink {
   heartbeat(attempt: LeasedAttempt): Promise<void>;
   progress(attempt: LeasedAttempt, p: { progress: number; message?: string | null }): Promise<void>;
   storeFile(attempt: LeasedAttempt, p: { name: string; data: Uint8Array }): Promise<OutputFile>;
+  /**
+   * readJobFile reads a file of an earlier job of the attempt's own account (an input's
+   * `{ fromJob, file }`), at most `maxBytes`; it throws the JobFailure the handler fails with.
+   */
+  readJobFile(attempt: LeasedAttempt, p: { fromJob: string; name: string; maxBytes: number }): Promise<Uint8Array>;
   complete(attempt: LeasedAttempt, p: { output: JsonValue | null; size: number; processTime: number }): Promise<void>;
   fail(attempt: LeasedAttempt, p: { error: JobError; retryable: boolean; processTime: number }): Promise<void>;
   /** release hands the job back: at once (shutdown), or with `defer` not due for `delayMs` (local only; a remote link releases at once). */

@@ -1,4 +1,4 @@
-import type { OutputFile } from '../../jobtypes/index.js';
+import { JobFailure, type OutputFile } from '../../jobtypes/index.js';
 import type { ClaimedJob, LeasedAttempt, WorkerLink } from '../workerLink.js';
 import { type ProtocolClientOptions, protocolClient } from './protocolClient.js';
 
@@ -92,6 +92,11 @@ export function remoteLink(options: RemoteLinkOptions): WorkerLink {
         bytes: p.data,
         timeoutMs: options.uploadTimeoutMs ?? 10 * 60_000,
       });
+    },
+    async readJobFile(_attempt, p) {
+      // The worker protocol has no route to read another job's file yet: say so, finally, rather
+      // than fail in a way that looks like the file is missing.
+      throw new JobFailure('input_file_unavailable', `This worker runs over the HTTP worker protocol, which cannot read ${p.fromJob}'s files yet; run the type on a worker with the store`, false);
     },
     async complete(attempt, p) {
       await client.send({ method: 'POST', ...leased(attempt, 'complete'), json: { output: p.output } });
