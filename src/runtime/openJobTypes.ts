@@ -1,5 +1,6 @@
 import { BUILTIN_JOB_TYPES, JobTypeRegistry } from '../jobtypes/index.js';
 import { DEFAULT_IMAGE_LIMITS, imageJobTypes } from '../jobtypes/image/index.js';
+import { DEFAULT_PDF_LIMITS, pdfJobTypes } from '../jobtypes/pdf/index.js';
 import { DEFAULT_RENDER_SETTINGS, type RenderSettings, renderEnvironment, renderJobTypes } from '../jobtypes/render/index.js';
 import type { Logger } from '../log/index.js';
 import type { ProcessMetrics } from '../metrics/index.js';
@@ -31,7 +32,8 @@ export async function openJobTypes(p: {
   };
   const render = renderEnvironment({ ...DEFAULT_RENDER_SETTINGS, ...p.render, onLaunch }, { allowPrivateTargets: p.allowPrivateTargets });
   const image = imageJobTypes({ ...DEFAULT_IMAGE_LIMITS, allowPrivateTargets: p.allowPrivateTargets });
-  const registry = new JobTypeRegistry([...BUILTIN_JOB_TYPES, ...renderJobTypes(render), ...image]);
+  const pdf = pdfJobTypes({ ...DEFAULT_PDF_LIMITS, allowPrivateTargets: p.allowPrivateTargets });
+  const registry = new JobTypeRegistry([...BUILTIN_JOB_TYPES, ...renderJobTypes(render), ...image, ...pdf]);
   if (p.handlers) for (const definition of await loadHandlers(p.handlers)) registry.register(definition);
   return { registry, close: () => render.pool.close() };
 }
