@@ -1,4 +1,4 @@
-import { DELIVERY_STATES, ERROR_CODES, JOB_STATUSES, PATTERN_MESSAGE, WEBHOOK_EVENTS } from '../domain/index.js';
+import { DELIVERY_STATES, ERROR_CODES, JOB_FILTER_FIELDS, JOB_STATUSES, WEBHOOK_EVENTS } from '../domain/index.js';
 
 /**
  * The JSON Schemas of the HTTP API. The same schemas validate requests, shape responses and
@@ -134,8 +134,6 @@ export const jobIdParamsSchema = {
   required: ['id'],
 } as const;
 
-const statusList = `^(${JOB_STATUSES.join('|')})(,(${JOB_STATUSES.join('|')}))*$`;
-
 /** listJobsQuerySchema is `GET /v1/jobs`'s query. */
 export const listJobsQuerySchema = {
   type: 'object',
@@ -143,13 +141,7 @@ export const listJobsQuerySchema = {
   properties: {
     limit: { type: 'integer', minimum: 1, maximum: 100, default: 25 },
     offset: { type: 'integer', minimum: 0, maximum: 10_000, default: 0, description: 'Prefer `cursor` deep in history.' },
-    status: {
-      type: 'string',
-      pattern: statusList,
-      [PATTERN_MESSAGE]: `must be one of ${JOB_STATUSES.join(', ')}, or a comma list of them`,
-      description: 'A status or a comma list.',
-    },
-    type: { type: 'string', maxLength: 100 },
+    ...JOB_FILTER_FIELDS,
     cursor: { type: 'string', maxLength: 200, description: 'The `nextCursor` of the previous page.' },
   },
 } as const;

@@ -1,4 +1,4 @@
-import type { FieldProblem, JsonObject, JsonValue } from '../domain/index.js';
+import type { FieldProblem, Job, JobFilter, JsonObject, JsonValue } from '../domain/index.js';
 
 /** JsonSchema is a JSON Schema (draft 2020-12 subset that Ajv understands) for a type's input. */
 export type JsonSchema = { [key: string]: unknown };
@@ -28,7 +28,22 @@ export interface JobContext<Input extends object = JsonObject> {
    * such file, `input_too_large` when the file is over `maxBytes`.
    */
   readJobFile(ref: JobFileRef, p: { maxBytes: number }): Promise<Uint8Array>;
+  /**
+   * accountJobs returns a page of the jobs of this job's account, newest first, filtered and
+   * paged as `GET /v1/jobs` (pass the last page's `nextCursor`, null for the first page).
+   */
+  accountJobs(p: JobFilter & { cursor: string | null; limit: number }): Promise<AccountJobPage>;
 }
+
+/** AccountJobPage is one page of accountJobs: the jobs, the cursor of the next page (null on the last) and how many match in all. */
+export interface AccountJobPage {
+  jobs: AccountJob[];
+  nextCursor: string | null;
+  total: number;
+}
+
+/** AccountJob is a job as a handler may see it: the stored job without its private input or lease. */
+export type AccountJob = Omit<Job, 'privateInput' | 'leaseToken'>;
 
 /** JobFileRef names a file of an earlier job of the same account, as an input gives it. */
 export interface JobFileRef {
@@ -52,8 +67,12 @@ export type OutputFile = {
  * a file put again under the same name replaces the first, and a retry starts with none.
  */
 export interface JobFiles {
-  /** put stores `data` whole as `name` (letters, digits, `.`, `_`, `-`); its type comes from the extension. */
-  put(name: string, data: Uint8Array): Promise<OutputFile>;
+  /**
+   * put stores `data` as `name` (letters, digits, `.`, `_`, `-`); its type comes from the
+   * extension. `data` is the whole file, or chunks as they are made (an async iterable), which a
+   * worker with the store writes one at a time without holding the file.
+   */
+  put(name: string, data: Uint8Array | AsyncIterable<Uint8Array>): Promise<OutputFile>;
 }
 
 /** InputCheckContext is what `checkInput` may consult besides the input. */

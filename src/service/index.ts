@@ -14,7 +14,7 @@ export * from './cancelJob.js';
 export * from './rerunJob.js';
 export * from './attempts.js';
 export * from './attemptFiles.js';
-export * from './inputFiles.js';
+export * from './attemptReads.js';
 export * from './reapExpired.js';
 export * from './usage.js';
 export * from './purgeExpired.js';

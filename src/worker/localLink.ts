@@ -5,6 +5,7 @@ import {
   discardEarlierAttemptFiles,
   failAttempt,
   heartbeatAttempt,
+  listAttemptAccountJobs,
   readEarlierJobFile,
   releaseAttempt,
   reportProgress,
@@ -51,6 +52,7 @@ export function localLink(deps: ServiceDeps): WorkerLink {
     },
     storeFile: (attempt, p) => storeAttemptFile(deps, attempt, p),
     readJobFile: (attempt, p) => readEarlierJobFile(deps, attempt, p),
+    listAccountJobs: (attempt, p) => listAttemptAccountJobs(deps, attempt, p),
     async complete(attempt, p) {
       await completeAttempt(deps, attempt, p);
     },

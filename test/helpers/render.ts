@@ -62,11 +62,11 @@ export async function renderHarness(
 
 /**
  * runDirectly runs one attempt of `type` with `input` (defaults applied, as a worker would) on
- * `files`, with no store and no HTTP, and reads back every file its output lists. An input that
- * names an earlier job's file reads it from the same file store (`readJobFile`, or else refused).
+ * `files`, with no store and no HTTP, and reads back every file its output lists. A handler that
+ * reads an earlier job's file or the account's jobs gets `readJobFile` and `accountJobs`, if given.
  */
 export async function runDirectly(
-  p: { registry: JobTypeRegistry; files: LocalFileStore; readJobFile?: JobContext['readJobFile'] },
+  p: { registry: JobTypeRegistry; files: LocalFileStore; readJobFile?: JobContext['readJobFile']; accountJobs?: JobContext['accountJobs'] },
   type: string,
   input: JsonObject,
   options: { signal?: AbortSignal } = {},
@@ -86,6 +86,11 @@ export async function runDirectly(
       p.readJobFile ??
       (async () => {
         throw new Error(`${type} was given no earlier job's file in this test`);
+      }),
+    accountJobs:
+      p.accountJobs ??
+      (async () => {
+        throw new Error(`${type} was given no account's jobs in this test`);
       }),
   };
   const output = await p.registry.handler(type)(ctx);

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { InvalidRequestError, type JobStatus } from '../../domain/index.js';
+import { InvalidRequestError, parseJobFilter } from '../../domain/index.js';
 import { type CreateJobRequest, cancelJob, createJob, listJobs, purgeJob, rerunJob, waitForJob } from '../../service/index.js';
 import type { AppDeps } from '../deps.js';
 import { fromQuery } from '../queryFields.js';
@@ -97,8 +97,7 @@ export const jobRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { de
         listJobs(service, request.principal, {
           limit: q.limit,
           offset: q.offset,
-          statuses: q.status ? ([...new Set(q.status.split(','))] as JobStatus[]) : undefined,
-          type: q.type,
+          ...parseJobFilter(q),
           cursor: q.cursor,
         }),
       );

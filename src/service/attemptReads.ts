@@ -1,8 +1,14 @@
-import { isId } from '../domain/index.js';
+/**
+ * What a running attempt may read of its own account (the account of the job it runs): an earlier
+ * job's file, and pages of the account's jobs. The account always comes from the attempt's job,
+ * never from the handler, so a handler cannot read another account's jobs or files.
+ */
+import { type Job, type JobFilter, isId } from '../domain/index.js';
 import { isSafeFileName } from '../files/index.js';
 import { JobFailure } from '../jobtypes/index.js';
 import type { Attempt } from './attempts.js';
 import type { ServiceDeps } from './deps.js';
+import { listJobs } from './readJobs.js';
 
 /**
  * readEarlierJobFile reads, for a running attempt, a file of an earlier job of the same account
@@ -31,4 +37,20 @@ export async function readEarlierJobFile(
   const chunks: Buffer[] = [];
   for await (const chunk of body) chunks.push(Buffer.from(chunk as Uint8Array));
   return Buffer.concat(chunks);
+}
+
+/**
+ * listAttemptAccountJobs returns a page of the attempt's account's jobs, newest first, as
+ * `GET /v1/jobs` would (the same filter, the same cursor), without their private input or lease.
+ */
+export async function listAttemptAccountJobs(
+  deps: ServiceDeps,
+  attempt: Pick<Attempt, 'id'>,
+  p: JobFilter & { cursor: string | null; limit: number },
+): Promise<{ jobs: Omit<Job, 'privateInput' | 'leaseToken'>[]; nextCursor: string | null; total: number }> {
+  const own = await deps.store.jobGet({ id: attempt.id });
+  if (!own) throw new Error(`The job ${attempt.id} is gone`);
+  const principal = { accountId: own.accountId, apiKeyId: null, apiKeyUsed: null };
+  const page = await listJobs(deps, principal, { limit: p.limit, offset: 0, statuses: p.statuses, type: p.type, cursor: p.cursor ?? undefined });
+  return { jobs: page.jobs.map(({ privateInput: _private, leaseToken: _lease, ...job }) => job), nextCursor: page.nextCursor, total: page.total };
 }
