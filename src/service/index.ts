@@ -8,6 +8,7 @@ export * from './apiKeyCache.js';
 export * from './accounts.js';
 export * from './listAccounts.js';
 export * from './createJob.js';
+export * from './createJobs.js';
 export * from './jobTypes.js';
 export * from './readJobs.js';
 export * from './cancelJob.js';

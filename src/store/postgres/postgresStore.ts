@@ -5,18 +5,8 @@ import {
 } from '../../domain/index.js';
 import { withAttempts } from '../deliveryColumns.js';
 import type {
-  DeliveryRecordParams,
-  FeedEvent,
-  JobInsertParams,
-  JobListParams,
-  LeaseParams,
-  QueueStat,
-  Store,
-  StoreCapabilities,
-  StoreOptions,
-  UsageRow,
-  WatchNote,
-  WebhookSecrets,
+  DeliveryRecordParams, FeedEvent, JobInsertParams, JobListParams, LeaseParams, QueueStat, Store, StoreCapabilities, StoreOptions,
+  UsageRow, WatchNote, WebhookSecrets,
 } from '../types.js';
 import type { FileStore } from '../../files/index.js';
 import * as accounts from './accountWrites.js';
@@ -34,15 +24,7 @@ import { eventChannel } from './names.js';
 import { SQL, jobListSql } from './queries.js';
 import * as workers from './workers.js';
 import {
-  type AccountRow,
-  type ApiKeyRow,
-  type DeliveryRow,
-  type JobRow,
-  accountFromRow,
-  apiKeyFromRow,
-  attemptFromRow,
-  deliveryFromRow,
-  jobFromRow,
+  type AccountRow, type ApiKeyRow, type DeliveryRow, type JobRow, accountFromRow, apiKeyFromRow, attemptFromRow, deliveryFromRow, jobFromRow,
 } from './rows.js';
 
 /** PostgresOptions tune the PostgreSQL store. */
@@ -213,6 +195,12 @@ export class PostgresStore implements Store {
     const created = await (p.idempotency ? jobs.insertJob(this.db, p, this.c) : this.creates.write(p));
     if (!created.replayed) this.notifier.changed('created', [created.job]);
     return created;
+  }
+
+  async jobInsertAll(items: readonly JobInsertParams[]): Promise<{ job: Job; replayed: boolean }[]> {
+    const written = await jobs.insertJobs(this.db, items, this.c);
+    this.notifier.changed('created', written.filter((w) => !w.replayed).map((w) => w.job));
+    return written;
   }
 
   /** told queues the notification of the change `write` makes, once it committed (see Notifier). */
