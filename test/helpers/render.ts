@@ -60,6 +60,24 @@ export async function renderHarness(
   };
 }
 
+/** renderOnce renders one file with a render type on a browser of its own, closed after: a test's input made by Longrun itself. */
+export async function renderOnce(type: string, input: JsonObject, file: string): Promise<Buffer> {
+  const harness = await renderHarness({ settings: { chromiumPath: process.env.LONGRUN_CHROMIUM } });
+  try {
+    const rendered = (await harness.run(type, input)).files.get(file);
+    if (!rendered) throw new Error(`${type} stored no ${file}`);
+    return rendered;
+  } finally {
+    await harness.close();
+  }
+}
+
+/** tempFileStore is a LocalFileStore in a fresh temp folder, and the way to remove it. */
+export async function tempFileStore(): Promise<{ files: LocalFileStore; remove(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'longrun-files-test-'));
+  return { files: new LocalFileStore(dir), remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
 /**
  * runDirectly runs one attempt of `type` with `input` (defaults applied, as a worker would) on
  * `files`, with no store and no HTTP, and reads back every file its output lists. A handler that

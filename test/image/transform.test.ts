@@ -2,47 +2,36 @@
 // html/image rendered in the bundled Chromium, served from 127.0.0.1. Each output is checked by
 // reading its own header back: format, width and height.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { JsonObject } from '../../src/domain/index.js';
-import { LocalFileStore } from '../../src/files/index.js';
 import { type JobFailure, JobTypeRegistry } from '../../src/jobtypes/index.js';
 import { DEFAULT_IMAGE_LIMITS, type ImageSettings, imageJobTypes, imageTransformSpec } from '../../src/jobtypes/image/index.js';
 import { imageInfo } from '../../src/jobtypes/render/index.js';
-import { type LocalSite, type RenderRun, renderHarness, runDirectly, startSite } from '../helpers/render.js';
+import { type LocalSite, type RenderRun, renderOnce, runDirectly, startSite, tempFileStore } from '../helpers/render.js';
 
 let site: LocalSite;
 let png: Buffer;
-let dir: string;
-let files: LocalFileStore;
+let store: Awaited<ReturnType<typeof tempFileStore>>;
 
 before(async () => {
-  const render = await renderHarness({ settings: { chromiumPath: process.env.LONGRUN_CHROMIUM } });
-  try {
-    const html = '<style>body{margin:0;background:#3366cc}</style><h1 style="color:white">Transform me</h1>';
-    png = (await render.run('html/image', { html, viewport: { width: 800, height: 600 } })).files.get('image.png')!;
-  } finally {
-    await render.close();
-  }
+  const html = '<style>body{margin:0;background:#3366cc}</style><h1 style="color:white">Transform me</h1>';
+  png = await renderOnce('html/image', { html, viewport: { width: 800, height: 600 } }, 'image.png');
+  store = await tempFileStore();
   site = await startSite((request, response) => {
     if (request.url === '/image.png') response.writeHead(200, { 'content-type': 'image/png' }).end(png);
     else if (request.url === '/moved') response.writeHead(302, { location: '/image.png' }).end();
     else if (request.url === '/text') response.writeHead(200, { 'content-type': 'text/plain' }).end('not an image at all');
     else response.writeHead(404).end();
   });
-  dir = await mkdtemp(join(tmpdir(), 'longrun-image-test-'));
-  files = new LocalFileStore(dir);
 });
 after(async () => {
   await site.close();
-  await rm(dir, { recursive: true, force: true });
+  await store.remove();
 });
 
 function transform(input: JsonObject, settings: Partial<ImageSettings> = {}): Promise<RenderRun> {
   const registry = new JobTypeRegistry(imageJobTypes({ ...DEFAULT_IMAGE_LIMITS, allowPrivateTargets: true, ...settings }));
-  return runDirectly({ registry, files }, 'image/transform', { source: `${site.origin}/image.png`, ...input });
+  return runDirectly({ registry, files: store.files }, 'image/transform', { source: `${site.origin}/image.png`, ...input });
 }
 
 function failsWith(code: string, retryable: boolean) {

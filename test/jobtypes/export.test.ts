@@ -5,35 +5,22 @@
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
 import { after, before, describe, it } from 'node:test';
-import type { Job } from '../../src/domain/index.js';
 import { EXPORT_COLUMNS } from '../../src/jobtypes/export/index.js';
-import { type TestAccount, type TestServer, jobReaches, startTestServer } from '../helpers/server.js';
+import { type TestAccount, type TestServer, downloadFile, runToEnd, startTestServer } from '../helpers/server.js';
 
 let server: TestServer;
 let owner: TestAccount;
 let other: TestAccount;
 
-async function runJob(account: TestAccount, type: string, input: unknown, metadata?: unknown): Promise<Job> {
-  const created = await server.request('POST', '/v1/jobs', { key: account.key, body: { type, input, metadata } });
-  assert.equal(created.status, 201, created.text);
-  return jobReaches(server, created.json.id, (job) => ['completed', 'failed', 'cancelled'].includes(job.status));
-}
-
-async function download(account: TestAccount, url: string): Promise<string> {
-  const answer = await fetch(`${server.url}${url}`, { headers: { 'x-api-key': account.key } });
-  assert.equal(answer.status, 200);
-  return answer.text();
-}
-
 before(async () => {
   server = await startTestServer({ workers: 1 });
   owner = await server.createAccount();
   other = await server.createAccount();
-  await runJob(owner, 'demo/sleep', { durationMs: 0 }, { note: 'plain' });
-  await runJob(owner, 'demo/sleep', { durationMs: 0 }, { note: 'a "quoted", comma\nand a second line' });
-  await runJob(owner, 'demo/sleep', { durationMs: 0, failAt: 1, failCode: 'asked_to_fail' });
-  await runJob(owner, 'demo/sleep', { durationMs: 0 }, { order: 3 });
-  await runJob(other, 'demo/sleep', { durationMs: 0 }, { note: 'not yours' });
+  await runToEnd(server, owner, 'demo/sleep', { durationMs: 0 }, { metadata: { note: 'plain' } });
+  await runToEnd(server, owner, 'demo/sleep', { durationMs: 0 }, { metadata: { note: 'a "quoted", comma\nand a second line' } });
+  await runToEnd(server, owner, 'demo/sleep', { durationMs: 0, failAt: 1, failCode: 'asked_to_fail' });
+  await runToEnd(server, owner, 'demo/sleep', { durationMs: 0 }, { metadata: { order: 3 } });
+  await runToEnd(server, other, 'demo/sleep', { durationMs: 0 }, { metadata: { note: 'not yours' } });
 });
 after(async () => {
   await server.close();
@@ -41,7 +28,7 @@ after(async () => {
 
 describe('jobs/export', () => {
   it('writes a CSV that a CSV parser reads back to the jobs the list route answers for the same filter', async () => {
-    const exported = await runJob(owner, 'jobs/export', { status: 'completed,failed', type: 'demo/sleep' });
+    const exported = await runToEnd(server, owner, 'jobs/export', { status: 'completed,failed', type: 'demo/sleep' });
     assert.equal(exported.status, 'completed', JSON.stringify(exported.error));
     const output = exported.output as any;
     const listed = (await server.request('GET', '/v1/jobs?status=completed,failed&type=demo/sleep&limit=100', { key: owner.key })).json.data;
@@ -50,7 +37,7 @@ describe('jobs/export', () => {
     assert.equal(output.files[0].name, 'jobs.csv');
     assert.equal(output.files[0].contentType, 'text/csv; charset=utf-8');
 
-    const records: Record<string, string>[] = parse(await download(owner, output.files[0].url), { columns: true });
+    const records: Record<string, string>[] = parse((await downloadFile(server, owner, output.files[0].url)).toString('utf8'), { columns: true });
     assert.deepEqual(Object.keys(records[0]!), [...EXPORT_COLUMNS]);
     assert.deepEqual(records.map((r) => r.id), listed.map((j: any) => j.id));
     for (const [i, record] of records.entries()) {
@@ -68,10 +55,10 @@ describe('jobs/export', () => {
   });
 
   it('writes NDJSON, one job per line, and stops at maxRows saying it was truncated', async () => {
-    const exported = await runJob(owner, 'jobs/export', { format: 'ndjson', type: 'demo/sleep', maxRows: 3 });
+    const exported = await runToEnd(server, owner, 'jobs/export', { format: 'ndjson', type: 'demo/sleep', maxRows: 3 });
     const output = exported.output as any;
     assert.deepEqual([output.rows, output.truncated, output.files[0].name], [3, true, 'jobs.ndjson']);
-    const lines = (await download(owner, output.files[0].url)).trimEnd().split('\n').map((line) => JSON.parse(line));
+    const lines = (await downloadFile(server, owner, output.files[0].url)).toString('utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
     const newest = (await server.request('GET', '/v1/jobs?type=demo/sleep&limit=3', { key: owner.key })).json.data;
     assert.deepEqual(lines.map((l) => l.id), newest.map((j: any) => j.id));
     assert.deepEqual(lines[0].metadata, newest[0].metadata);

@@ -4,9 +4,8 @@
 // there when the job runs fails it with input_file_missing (and refunds it).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Job } from '../../src/domain/index.js';
 import { imageInfo } from '../../src/jobtypes/render/index.js';
-import { type TestAccount, type TestServer, jobReaches, startTestServer } from '../helpers/server.js';
+import { type TestAccount, type TestServer, downloadFile, runToEnd, startTestServer } from '../helpers/server.js';
 
 let server: TestServer;
 let owner: TestAccount;
@@ -21,44 +20,31 @@ after(async () => {
   await server.close();
 });
 
-/** runJob creates a job for `account` and resolves with it once final. */
-async function runJob(account: TestAccount, type: string, input: unknown): Promise<Job> {
-  const created = await server.request('POST', '/v1/jobs', { key: account.key, body: { type, input } });
-  assert.equal(created.status, 201, created.text);
-  return jobReaches(server, created.json.id, (job) => ['completed', 'failed', 'cancelled'].includes(job.status));
-}
-
-async function download(account: TestAccount, url: string): Promise<Buffer> {
-  const answer = await fetch(`${server.url}${url}`, { headers: { 'x-api-key': account.key } });
-  assert.equal(answer.status, 200);
-  return Buffer.from(await answer.arrayBuffer());
-}
-
 describe('input from an earlier job\'s file', () => {
   it('chains html/pdf → pdf/extract: the extractor returns the text the PDF was made from', async () => {
-    const rendered = await runJob(owner, 'html/pdf', { html: '<title>Chained</title><p>Text that travels from one job to the next.</p>' });
+    const rendered = await runToEnd(server, owner, 'html/pdf', { html: '<title>Chained</title><p>Text that travels from one job to the next.</p>' });
     assert.equal(rendered.status, 'completed', JSON.stringify(rendered.error));
-    const extracted = await runJob(owner, 'pdf/extract', { source: { fromJob: rendered.id, file: 'document.pdf' } });
+    const extracted = await runToEnd(server, owner, 'pdf/extract', { source: { fromJob: rendered.id, file: 'document.pdf' } });
     assert.equal(extracted.status, 'completed', JSON.stringify(extracted.error));
     const output = extracted.output as any;
     assert.equal(output.pageCount, 1);
     assert.equal(output.metadata.title, 'Chained');
-    const markdown = (await download(owner, output.files[0].url)).toString('utf8');
+    const markdown = (await downloadFile(server, owner, output.files[0].url)).toString('utf8');
     assert.match(markdown, /Text that travels from one job to the next\./);
   });
 
   it('chains html/image → image/transform: the result has the asked size and format', async () => {
-    const shot = await runJob(owner, 'html/image', { html: '<p>shot</p>', viewport: { width: 640, height: 480 } });
+    const shot = await runToEnd(server, owner, 'html/image', { html: '<p>shot</p>', viewport: { width: 640, height: 480 } });
     assert.equal(shot.status, 'completed', JSON.stringify(shot.error));
-    const resized = await runJob(owner, 'image/transform', { source: { fromJob: shot.id, file: 'image.png' }, width: 320, format: 'webp' });
+    const resized = await runToEnd(server, owner, 'image/transform', { source: { fromJob: shot.id, file: 'image.png' }, width: 320, format: 'webp' });
     assert.equal(resized.status, 'completed', JSON.stringify(resized.error));
     const output = resized.output as any;
     assert.deepEqual([output.width, output.height, output.format], [320, 240, 'webp']);
-    assert.deepEqual(imageInfo(await download(owner, output.files[0].url)), { type: 'webp', width: 320, height: 240 });
+    assert.deepEqual(imageInfo(await downloadFile(server, owner, output.files[0].url)), { type: 'webp', width: 320, height: 240 });
   });
 
   it('refuses at create, naming /input/source/fromJob, a job of another account or none, and creates nothing', async () => {
-    const theirs = await runJob(other, 'demo/sleep', { durationMs: 0 });
+    const theirs = await runToEnd(server, other, 'demo/sleep', { durationMs: 0 });
     const before = await server.request('GET', '/v1/jobs?limit=100', { key: owner.key });
     for (const fromJob of [theirs.id, 'job_01KB0000000000000000000000']) {
       const refused = await server.request('POST', '/v1/jobs', { key: owner.key, body: { type: 'pdf/extract', input: { source: { fromJob, file: 'document.pdf' } } } });
@@ -71,8 +57,8 @@ describe('input from an earlier job\'s file', () => {
   });
 
   it('fails input_file_missing, final and refunded, when the earlier job has no such file', async () => {
-    const slept = await runJob(owner, 'demo/sleep', { durationMs: 0 });
-    const failed = await runJob(owner, 'image/transform', { source: { fromJob: slept.id, file: 'image.png' } });
+    const slept = await runToEnd(server, owner, 'demo/sleep', { durationMs: 0 });
+    const failed = await runToEnd(server, owner, 'image/transform', { source: { fromJob: slept.id, file: 'image.png' } });
     assert.equal(failed.status, 'failed');
     assert.equal(failed.error?.code, 'input_file_missing');
     assert.match(failed.error?.message ?? '', /has no file image\.png/);

@@ -2,23 +2,18 @@
 // Chromium from known text, served from 127.0.0.1; the extractor must give that text back, page
 // by page, with the title. Encrypted and broken PDFs fail with their own codes.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { JsonObject } from '../../src/domain/index.js';
-import { LocalFileStore } from '../../src/files/index.js';
 import { type JobFailure, JobTypeRegistry } from '../../src/jobtypes/index.js';
 import { DEFAULT_PDF_LIMITS, type PdfSettings, pdfJobTypes } from '../../src/jobtypes/pdf/index.js';
-import { type LocalSite, type RenderRun, renderHarness, runDirectly, startSite } from '../helpers/render.js';
+import { type LocalSite, type RenderRun, renderOnce, runDirectly, startSite, tempFileStore } from '../helpers/render.js';
 
 const PAGES = ['The quick brown fox jumps over the lazy dog.', 'Zwölf Boxkämpfer jagen Viktor quer über den großen Sylter Deich.', 'Third page: 42 invoices, €1,234.56 due.'];
 const HTML = `<title>Extraction sample</title>${PAGES.map((text, i) => `<p style="${i > 0 ? 'break-before: page' : ''}">${text}</p>`).join('')}`;
 
 let site: LocalSite;
 let pdf: Buffer;
-let dir: string;
-let files: LocalFileStore;
+let store: Awaited<ReturnType<typeof tempFileStore>>;
 
 /** encryptedPdf is a one-page PDF whose /Encrypt dictionary's user key matches no password: opening it needs one. */
 function encryptedPdf(): Buffer {
@@ -41,12 +36,8 @@ function encryptedPdf(): Buffer {
 }
 
 before(async () => {
-  const render = await renderHarness({ settings: { chromiumPath: process.env.LONGRUN_CHROMIUM } });
-  try {
-    pdf = (await render.run('html/pdf', { html: HTML })).files.get('document.pdf')!;
-  } finally {
-    await render.close();
-  }
+  pdf = await renderOnce('html/pdf', { html: HTML }, 'document.pdf');
+  store = await tempFileStore();
   site = await startSite((request, response) => {
     if (request.url === '/doc.pdf') response.writeHead(200, { 'content-type': 'application/pdf' }).end(pdf);
     else if (request.url === '/locked.pdf') response.writeHead(200, { 'content-type': 'application/pdf' }).end(encryptedPdf());
@@ -54,17 +45,15 @@ before(async () => {
     else if (request.url === '/page.html') response.writeHead(200, { 'content-type': 'text/html' }).end(HTML);
     else response.writeHead(404).end();
   });
-  dir = await mkdtemp(join(tmpdir(), 'longrun-pdf-test-'));
-  files = new LocalFileStore(dir);
 });
 after(async () => {
   await site.close();
-  await rm(dir, { recursive: true, force: true });
+  await store.remove();
 });
 
 function extract(input: JsonObject, settings: Partial<PdfSettings> = {}): Promise<RenderRun> {
   const registry = new JobTypeRegistry(pdfJobTypes({ ...DEFAULT_PDF_LIMITS, allowPrivateTargets: true, ...settings }));
-  return runDirectly({ registry, files }, 'pdf/extract', { source: `${site.origin}/doc.pdf`, ...input });
+  return runDirectly({ registry, files: store.files }, 'pdf/extract', { source: `${site.origin}/doc.pdf`, ...input });
 }
 
 function failsWith(code: string, pattern?: RegExp) {
