@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { imageInfo } from '../../src/jobtypes/render/index.js';
-import { type TestAccount, type TestServer, downloadFile, runToEnd, startTestServer } from '../helpers/server.js';
+import { type TestAccount, type TestServer, downloadFile, jobReaches, runToEnd, startTestServer } from '../helpers/server.js';
 
 let server: TestServer;
 let owner: TestAccount;
@@ -31,6 +31,14 @@ describe('input from an earlier job\'s file', () => {
     assert.equal(output.metadata.title, 'Chained');
     const markdown = (await downloadFile(server, owner, output.files[0].url)).toString('utf8');
     assert.match(markdown, /Text that travels from one job to the next\./);
+
+    // A password is private: used by the worker (an unencrypted PDF ignores it), never shown back.
+    const created = await server.request('POST', '/v1/jobs', { key: owner.key, body: { type: 'pdf/extract', input: { source: { fromJob: rendered.id, file: 'document.pdf' }, password: 'pw-secret-42' } } });
+    assert.equal(created.status, 201, created.text);
+    assert.doesNotMatch(created.text, /pw-secret-42/);
+    const withPassword = await jobReaches(server, created.json.id, (job) => job.status === 'completed' || job.status === 'failed');
+    assert.equal(withPassword.status, 'completed', JSON.stringify(withPassword.error));
+    assert.doesNotMatch((await server.request('GET', `/v1/jobs/${created.json.id}`, { key: owner.key })).text, /pw-secret-42/);
   });
 
   it('chains html/image → image/transform: the result has the asked size and format', async () => {
