@@ -8,9 +8,11 @@ import {
   MAX_STORED_DEPTH,
   jsonBytes,
   jsonValueTooDeep,
+  isId,
   newId,
 } from '../domain/index.js';
 import { UnsafeTargetError, checkUrl, timedLookup } from '../egress/index.js';
+import type { InputCheckContext } from '../jobtypes/index.js';
 import type { JobInsertParams } from '../store/index.js';
 import type { Principal, ServiceDeps } from './deps.js';
 import { resolveJobType } from './jobTypes.js';
@@ -72,7 +74,7 @@ export async function prepareJob(
   checkStoredValues(input, request.metadata);
   const checked = deps.registry.prepareInput(jobType, input);
   if (!checked.ok) throw new InvalidRequestError(`The input does not match the ${request.type} schema`, checked.errors);
-  const problems = (await jobType.checkInput?.(checked.input, { allowPrivateTargets: deps.config.allowPrivateTargets })) ?? [];
+  const problems = (await jobType.checkInput?.(checked.input, inputCheckContext(deps, principal))) ?? [];
   if (problems.length > 0) throw new InvalidRequestError(`The input is not acceptable for ${request.type}`, problems);
 
   const now = deps.clock.now();
@@ -121,6 +123,14 @@ export async function prepareJob(
     leaseToken: null,
     leaseExpiresAt: null,
     eventSeq: 1,
+  };
+}
+
+/** inputCheckContext is what a type's checkInput may consult: the URL guard's setting and the account's jobs. */
+function inputCheckContext(deps: ServiceDeps, principal: Principal): InputCheckContext {
+  return {
+    allowPrivateTargets: deps.config.allowPrivateTargets,
+    findJob: async (id) => (isId('job', id) ? deps.store.jobGet({ id, accountId: principal.accountId }) : null),
   };
 }
 

@@ -17,6 +17,7 @@ export * from './rerunJob.js';
 export * from './bulkJobs.js';
 export * from './attempts.js';
 export * from './attemptFiles.js';
+export * from './attemptReads.js';
 export * from './reapExpired.js';
 export * from './usage.js';
 export * from './stats.js';
