@@ -141,6 +141,12 @@ export function createJobsBodySchema(maxJobs: number) {
   } as const;
 }
 
+/** windowQueryProperties are `from` and `to`, the time window of the usage and stats routes. */
+export const windowQueryProperties = {
+  from: { type: 'string', maxLength: 40, description: 'ISO 8601; inclusive.' },
+  to: { type: 'string', maxLength: 40, description: 'ISO 8601; exclusive; default now.' },
+} as const;
+
 /** jobIdParamsSchema is `:id` in job routes. */
 export const jobIdParamsSchema = {
   type: 'object',

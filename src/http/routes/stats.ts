@@ -4,7 +4,7 @@ import { MAX_STATS_BUCKETS, STATS_BUCKETS, type StatsBucket, getStats } from '..
 import type { AppDeps } from '../deps.js';
 import { requireAccount } from '../auth.js';
 import { fromQuery } from '../queryFields.js';
-import { problemResponses } from '../schemas.js';
+import { problemResponses, windowQueryProperties } from '../schemas.js';
 
 const count = { type: 'integer' } as const;
 const statusCounts = Object.fromEntries(JOB_STATUSES.map((s) => [s, { ...count, description: `Jobs created in the window that are ${s} now.` }]));
@@ -26,8 +26,7 @@ export const statsRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
           type: 'object',
           additionalProperties: false,
           properties: {
-            from: { type: 'string', maxLength: 40, description: 'ISO 8601; inclusive.' },
-            to: { type: 'string', maxLength: 40, description: 'ISO 8601; exclusive; default now.' },
+            ...windowQueryProperties,
             bucket: { type: 'string', enum: Object.keys(STATS_BUCKETS), default: 'minute', description: 'The size of a bucket.' },
           },
         },
