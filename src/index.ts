@@ -20,4 +20,4 @@ export {
   type JsonSchema,
   type OutputFile,
 } from './jobtypes/define.js';
-export type { FieldProblem, JobFilter, JsonObject, JsonValue } from './domain/index.js';
+export type { FieldProblem, JobFilterRequest, JsonObject, JsonValue } from './domain/index.js';

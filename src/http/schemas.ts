@@ -127,6 +127,26 @@ export const createJobBodySchema = {
   },
 } as const;
 
+/** createJobsBodySchema is the `POST /v1/jobs/batch` body: `jobs`, each a `POST /v1/jobs` body. */
+export function createJobsBodySchema(maxJobs: number) {
+  const { examples: _one, ...item } = createJobBodySchema;
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['jobs'],
+    examples: [{ jobs: [CREATE_JOB_EXAMPLE, { ...CREATE_JOB_EXAMPLE, priority: 10, metadata: { note: 'the second, sooner' } }] }],
+    properties: {
+      jobs: { type: 'array', minItems: 1, maxItems: maxJobs, items: item, description: `The jobs to create, 1 to ${maxJobs}, each a \`POST /v1/jobs\` body.` },
+    },
+  } as const;
+}
+
+/** windowQueryProperties are `from` and `to`, the time window of the usage and stats routes. */
+export const windowQueryProperties = {
+  from: { type: 'string', maxLength: 40, description: 'ISO 8601; inclusive.' },
+  to: { type: 'string', maxLength: 40, description: 'ISO 8601; exclusive; default now.' },
+} as const;
+
 /** jobIdParamsSchema is `:id` in job routes. */
 export const jobIdParamsSchema = {
   type: 'object',
@@ -141,8 +161,8 @@ export const listJobsQuerySchema = {
   properties: {
     limit: { type: 'integer', minimum: 1, maximum: 100, default: 25 },
     offset: { type: 'integer', minimum: 0, maximum: 10_000, default: 0, description: 'Prefer `cursor` deep in history.' },
-    ...JOB_FILTER_FIELDS,
     cursor: { type: 'string', maxLength: 200, description: 'The `nextCursor` of the previous page.' },
+    ...JOB_FILTER_FIELDS,
   },
 } as const;
 
@@ -170,7 +190,8 @@ export const jobListSchema = {
       properties: {
         limit: { type: 'integer' },
         offset: { type: 'integer' },
-        total: { type: 'integer', description: 'Jobs matching the filters.' },
+        total: { type: 'integer', description: 'Jobs matching the filters (at most 10,000 when `totalCapped`).' },
+        totalCapped: { type: 'boolean', description: 'True when a filter other than status and type matched more than 10,000 jobs and counting stopped there.' },
         hasMore: { type: 'boolean' },
         nextCursor: { type: ['string', 'null'] },
       },

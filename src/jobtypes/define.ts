@@ -1,4 +1,4 @@
-import type { FieldProblem, Job, JobFilter, JsonObject, JsonValue } from '../domain/index.js';
+import type { FieldProblem, Job, JobFilterRequest, JsonObject, JsonValue } from '../domain/index.js';
 
 /** JsonSchema is a JSON Schema (draft 2020-12 subset that Ajv understands) for a type's input. */
 export type JsonSchema = { [key: string]: unknown };
@@ -32,7 +32,7 @@ export interface JobContext<Input extends object = JsonObject> {
    * accountJobs returns a page of the jobs of this job's account, newest first, filtered and
    * paged as `GET /v1/jobs` (pass the last page's `nextCursor`, null for the first page).
    */
-  accountJobs(p: JobFilter & { cursor: string | null; limit: number }): Promise<AccountJobPage>;
+  accountJobs(p: JobFilterRequest & { cursor: string | null; limit: number }): Promise<AccountJobPage>;
 }
 
 /** AccountJobPage is one page of accountJobs: the jobs, the cursor of the next page (null on the last) and how many match in all. */

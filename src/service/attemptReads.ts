@@ -3,7 +3,7 @@
  * job's file, and pages of the account's jobs. The account always comes from the attempt's job,
  * never from the handler, so a handler cannot read another account's jobs or files.
  */
-import { type Job, type JobFilter, isId } from '../domain/index.js';
+import { type Job, type JobFilterRequest, isId } from '../domain/index.js';
 import { isSafeFileName } from '../files/index.js';
 import { JobFailure } from '../jobtypes/index.js';
 import type { Attempt } from './attempts.js';
@@ -46,11 +46,12 @@ export async function readEarlierJobFile(
 export async function listAttemptAccountJobs(
   deps: ServiceDeps,
   attempt: Pick<Attempt, 'id'>,
-  p: JobFilter & { cursor: string | null; limit: number },
+  p: JobFilterRequest & { cursor: string | null; limit: number },
 ): Promise<{ jobs: Omit<Job, 'privateInput' | 'leaseToken'>[]; nextCursor: string | null; total: number }> {
   const own = await deps.store.jobGet({ id: attempt.id });
   if (!own) throw new Error(`The job ${attempt.id} is gone`);
   const principal = { accountId: own.accountId, apiKeyId: null, apiKeyUsed: null };
-  const page = await listJobs(deps, principal, { limit: p.limit, offset: 0, statuses: p.statuses, type: p.type, cursor: p.cursor ?? undefined });
+  const { cursor, ...filter } = p;
+  const page = await listJobs(deps, principal, { ...filter, offset: 0, cursor: cursor ?? undefined });
   return { jobs: page.jobs.map(({ privateInput: _private, leaseToken: _lease, ...job }) => job), nextCursor: page.nextCursor, total: page.total };
 }

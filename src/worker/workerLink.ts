@@ -1,4 +1,4 @@
-import type { JobError, JobFilter, JsonObject, JsonValue } from '../domain/index.js';
+import type { JobError, JobFilterRequest, JsonObject, JsonValue } from '../domain/index.js';
 import type { AccountJobPage, OutputFile } from '../jobtypes/index.js';
 
 /**
@@ -35,7 +35,7 @@ export interface WorkerLink {
    */
   readJobFile(attempt: LeasedAttempt, p: { fromJob: string; name: string; maxBytes: number }): Promise<Uint8Array>;
   /** listAccountJobs returns a page of the jobs of the attempt's own account, as `GET /v1/jobs` would. */
-  listAccountJobs(attempt: LeasedAttempt, p: JobFilter & { cursor: string | null; limit: number }): Promise<AccountJobPage>;
+  listAccountJobs(attempt: LeasedAttempt, p: JobFilterRequest & { cursor: string | null; limit: number }): Promise<AccountJobPage>;
   complete(attempt: LeasedAttempt, p: { output: JsonValue | null; size: number; processTime: number }): Promise<void>;
   fail(attempt: LeasedAttempt, p: { error: JobError; retryable: boolean; processTime: number }): Promise<void>;
   /** release hands the job back: at once (shutdown), or with `defer` not due for `delayMs` (local only; a remote link releases at once). */

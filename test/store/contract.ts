@@ -21,6 +21,7 @@ import { describePurge } from './contract/purge.js';
 import { describeQueue } from './contract/queue.js';
 import { describeRate } from './contract/rate.js';
 import { describeRetention } from './contract/retention.js';
+import { describeStats } from './contract/stats.js';
 import { describeTransitions } from './contract/transitions.js';
 import { describeUsage } from './contract/usage.js';
 import { describeWatch } from './contract/watch.js';
@@ -44,6 +45,7 @@ export function describeStoreContract(name: string, open: OpenStore, openPair: O
     describeLedger(open);
     describeExpired(open);
     describeUsage(open);
+    describeStats(open);
     describeEvents(open);
     describeClock(open);
     describeRate(open);

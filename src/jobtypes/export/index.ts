@@ -1,15 +1,13 @@
 /** The export family: `jobs/export`, the account's own jobs as a CSV or NDJSON file. */
-import { JOB_FILTER_FIELDS, type JobFilter, parseJobFilter } from '../../domain/index.js';
+import { JOB_FILTER_FIELDS, type JobFilterRequest } from '../../domain/index.js';
 import { type JobContext, type JobSpec, type JobTypeDefinition, type OutputFile, defineJobSpec, defineJobType } from '../define.js';
 import { csvHeader, csvLine, exportRow, ndjsonLine } from './rows.js';
 
 export { EXPORT_COLUMNS, type ExportRow } from './rows.js';
 
 /** ExportInput is `jobs/export`'s input with the schema's defaults applied. */
-export interface ExportInput {
+export interface ExportInput extends JobFilterRequest {
   format: 'csv' | 'ndjson';
-  status?: string;
-  type?: string;
   maxRows: number;
 }
 
@@ -53,9 +51,9 @@ export function jobsExportTypes(): JobTypeDefinition<any, ExportOutput>[] {
     defineJobType<ExportInput, ExportOutput>({
       ...jobsExportSpec,
       async run(ctx) {
-        const { format, maxRows } = ctx.input;
+        const { format, maxRows, ...filter } = ctx.input;
         const counts = { rows: 0, truncated: false };
-        const lines = exportLines(ctx, parseJobFilter(ctx.input), maxRows, format, counts);
+        const lines = exportLines(ctx, filter, maxRows, format, counts);
         const file = await ctx.files.put(format === 'csv' ? 'jobs.csv' : 'jobs.ndjson', lines);
         await ctx.progress(95, 'Stored');
         return { files: [file], format, rows: counts.rows, truncated: counts.truncated };
@@ -67,7 +65,7 @@ export function jobsExportTypes(): JobTypeDefinition<any, ExportOutput>[] {
 /** exportLines yields the file in chunks, one per page of jobs, counting rows into `counts`. */
 async function* exportLines(
   ctx: Pick<JobContext, 'accountJobs' | 'progress' | 'signal'>,
-  filter: JobFilter,
+  filter: JobFilterRequest,
   maxRows: number,
   format: ExportInput['format'],
   counts: { rows: number; truncated: boolean },
