@@ -1,12 +1,22 @@
-// Seconds per job of image/transform, pdf/extract and jobs/export on this machine, 127.0.0.1 only:
+// Seconds per job of image/transform, pdf/extract, jobs/export and web/crawl on this machine,
+// 127.0.0.1 only (the crawl's site too, so private targets are allowed for this run):
 // a fresh server (in-memory SQLite, one worker), each job created and waited for in turn through
 // the whole API (create, claim, run, store, complete). The sources are made first with html/image
 // and html/pdf and read by { fromJob, file }. Stops by itself.
 //   node --import tsx scripts/fileTypesBench.ts
+import { createServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { jobReaches, startTestServer } from '../test/helpers/server.js';
 
-const server = await startTestServer({ workers: 1, render: { chromiumPath: process.env.LONGRUN_CHROMIUM } });
+const server = await startTestServer({ workers: 1, service: { allowPrivateTargets: true }, render: { chromiumPath: process.env.LONGRUN_CHROMIUM } });
+// A site of 20 pages, each linking to the next two, with a paragraph of text.
+const site = createServer((request, response) => {
+  const n = Number((request.url ?? '/').slice(1)) || 0;
+  const links = [n + 1, n + 2].filter((m) => m < 20).map((m) => `<a href="/${m}">page ${m}</a>`).join(' ');
+  response.writeHead(request.url === '/robots.txt' ? 404 : 200, { 'content-type': 'text/html' }).end(`<title>Page ${n}</title><article><h1>Page ${n}</h1>${'<p>Some text of the page, to be read. </p>'.repeat(10)}</article>${links}`);
+});
+await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+const siteUrl = `http://127.0.0.1:${(site.address() as { port: number }).port}/`;
 const owner = await server.createAccount({ credits: null });
 async function run(type: string, input: unknown) {
   const created = await server.request('POST', '/v1/jobs', { key: owner.key, body: { type, input } });
@@ -32,4 +42,6 @@ await time('pdf/extract 10-page PDF', 20, () => run('pdf/extract', { source: { f
 for (let i = 0; i < 1000; i++) await server.request('POST', '/v1/jobs', { key: owner.key, body: { type: 'demo/sleep', input: { durationMs: 0 }, metadata: { i } } });
 await time('jobs/export CSV of ~1000 jobs', 5, () => run('jobs/export', { type: 'demo/sleep' }));
 await time('jobs/export NDJSON of ~1000 jobs', 5, () => run('jobs/export', { type: 'demo/sleep', format: 'ndjson' }));
+await time('web/crawl of a 20-page local site', 3, () => run('web/crawl', { url: siteUrl, maxPages: 20, maxDepth: 20 }));
 await server.close();
+site.close();

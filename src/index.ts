@@ -8,8 +8,11 @@ export {
   defineJobType,
   JobFailure,
   isJobFailure,
+  type AccountJob,
+  type AccountJobPage,
   type InputCheckContext,
   type JobContext,
+  type JobFileRef,
   type JobFiles,
   type JobHandler,
   type JobSpec,
@@ -17,4 +20,4 @@ export {
   type JsonSchema,
   type OutputFile,
 } from './jobtypes/define.js';
-export type { FieldProblem, JsonObject, JsonValue } from './domain/index.js';
+export type { FieldProblem, JobFilterRequest, JsonObject, JsonValue } from './domain/index.js';

@@ -175,6 +175,24 @@ export class PayloadTooLargeError extends LongrunError {
 }
 
 /**
+ * InputFileError: a worker over the HTTP protocol asked for an earlier job's file (an input's
+ * `{ fromJob, file }`) that its job cannot have: `input_file_missing`, 404 when the earlier job is
+ * gone, ended without completing or has no such file, 409 while it is still pending or running;
+ * or `input_too_large`, 413, when the file is over the worker's limit. The worker fails its attempt
+ * with the same code (retryably for the 409).
+ */
+export class InputFileError extends LongrunError {
+  readonly code: 'input_file_missing' | 'input_too_large';
+  readonly status: 404 | 409 | 413;
+  readonly title = 'Input file unavailable';
+  constructor(detail: string, why: 'missing' | 'not_yet' | 'too_large' = 'missing') {
+    super(detail);
+    this.code = why === 'too_large' ? 'input_too_large' : 'input_file_missing';
+    this.status = why === 'too_large' ? 413 : why === 'not_yet' ? 409 : 404;
+  }
+}
+
+/**
  * LeaseLostError: a worker reported into a job it no longer holds (cancelled, reaped or retaken).
  * `reason`, when known, says why (see leaseLostReason); the API shows it as the problem's `reason`.
  */
@@ -259,5 +277,7 @@ export const ERROR_CODES = [
   'conflict',
   'service_unavailable',
   'range_not_satisfiable',
+  'input_file_missing',
+  'input_too_large',
   'internal',
 ] as const;

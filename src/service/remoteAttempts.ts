@@ -1,4 +1,5 @@
 import {
+  InputFileError,
   InvalidRequestError,
   type Job,
   type JobError,
@@ -8,9 +9,10 @@ import {
   leaseLostReason,
 } from '../domain/index.js';
 import { type FileBody, isSafeFileName } from '../files/index.js';
-import type { OutputFile } from '../jobtypes/index.js';
+import { type OutputFile, isJobFailure } from '../jobtypes/index.js';
 import { type Attempt, completeAttempt, failLeasedJob, releaseAttempt, reportProgress } from './attempts.js';
 import { storeAttemptFile } from './attemptFiles.js';
+import { readEarlierJobFile } from './attemptReads.js';
 import type { ServiceDeps } from './deps.js';
 
 /**
@@ -99,6 +101,21 @@ export async function storeRemoteFile(deps: ServiceDeps, attempt: Attempt, file:
   if ('replay' in held) throw new LeaseLostError(attempt.id, 'superseded');
   await enforceDeadline(deps, attempt, held.job);
   return storeAttemptFile(deps, attempt, file);
+}
+
+/**
+ * readRemoteJobFile is readEarlierJobFile for a worker over the HTTP protocol, after checking its
+ * lease: the earlier job's file of the attempt's own account, or InputFileError saying why not.
+ */
+export async function readRemoteJobFile(deps: ServiceDeps, attempt: Attempt, p: { fromJob: string; name: string; maxBytes: number }): Promise<Uint8Array> {
+  const held = await heldJob(deps, attempt);
+  if ('replay' in held) throw new LeaseLostError(attempt.id, 'superseded');
+  try {
+    return await readEarlierJobFile(deps, attempt, p);
+  } catch (error) {
+    if (!isJobFailure(error)) throw error;
+    throw new InputFileError(error.message, error.code === 'input_too_large' ? 'too_large' : error.retryable ? 'not_yet' : 'missing');
+  }
 }
 
 /** heldJob reads the job and checks the lease: the job while it holds, the job when this lease completed it, else LeaseLostError with its reason. */

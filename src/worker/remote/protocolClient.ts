@@ -52,6 +52,8 @@ export interface ProtocolRequest {
   json?: unknown;
   bytes?: Uint8Array;
   lease?: { id: string; leaseToken: string };
+  /** binary answers the body's bytes (a Buffer) instead of its JSON. */
+  binary?: boolean;
   signal?: AbortSignal;
   /** timeoutMs bounds one try (a long-poll needs longer than its wait). */
   timeoutMs: number;
@@ -104,6 +106,7 @@ async function sendOnce(base: string, workerKey: string, request: ProtocolReques
   const timeout = AbortSignal.timeout(request.timeoutMs);
   const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
   const response = await fetch(`${base}${request.path}`, { method: request.method, headers, body, signal });
+  if (request.binary && response.ok) return Buffer.from(await response.arrayBuffer());
   const text = await response.text();
   const parsed = parseJson(text);
   if (response.ok) return parsed;

@@ -1,6 +1,6 @@
 import { JobFailure, type OutputFile } from '../../jobtypes/index.js';
 import type { ClaimedJob, LeasedAttempt, WorkerLink } from '../workerLink.js';
-import { type ProtocolClientOptions, protocolClient } from './protocolClient.js';
+import { type ProtocolClientOptions, WorkerApiError, protocolClient } from './protocolClient.js';
 
 /** MAX_CLAIM = the protocol's largest `max`: a claim for more free slots asks for this many. */
 const MAX_CLAIM = 32;
@@ -94,9 +94,24 @@ export function remoteLink(options: RemoteLinkOptions): WorkerLink {
         timeoutMs: options.uploadTimeoutMs ?? 10 * 60_000,
       });
     },
-    // The worker protocol has no routes for an attempt's reads of its account yet: say so, finally,
-    // rather than fail in a way that looks like the file or the jobs are missing.
-    readJobFile: async (_attempt, p) => needsLocalWorker(`read ${p.fromJob}'s files`),
+    async readJobFile(attempt, p) {
+      try {
+        return await client.send<Buffer>({
+          method: 'GET',
+          ...leased(attempt, `inputs/${encodeURIComponent(p.fromJob)}/files/${encodeURIComponent(p.name)}?maxBytes=${p.maxBytes}`),
+          binary: true,
+          timeoutMs: options.uploadTimeoutMs ?? 10 * 60_000,
+        });
+      } catch (error) {
+        // The API says why the file cannot be had; the attempt fails as a local one would (409: not yet).
+        if (error instanceof WorkerApiError && (error.code === 'input_file_missing' || error.code === 'input_too_large')) {
+          throw new JobFailure(error.code, error.message, error.status === 409);
+        }
+        throw error;
+      }
+    },
+    // The worker protocol has no route to list the account's jobs yet: say so, finally, rather
+    // than fail in a way that looks as if there were none.
     listAccountJobs: async () => needsLocalWorker('list the account\'s jobs'),
     async complete(attempt, p) {
       await client.send({ method: 'POST', ...leased(attempt, 'complete'), json: { output: p.output } });
