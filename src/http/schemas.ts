@@ -163,6 +163,12 @@ export const jobFilterProperties = {
   createdTo: { ...time, description: 'Jobs created before this time.' },
 } as const;
 
+/** windowQueryProperties are a time window's `from` and `to` (usage, stats); the service judges the times. */
+export const windowQueryProperties = {
+  from: { type: 'string', maxLength: 40, description: 'ISO 8601; inclusive.' },
+  to: { type: 'string', maxLength: 40, description: 'ISO 8601; exclusive; default now.' },
+} as const;
+
 /** listJobsQuerySchema is `GET /v1/jobs`'s query. */
 export const listJobsQuerySchema = {
   type: 'object',

@@ -2,10 +2,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import { getAccount, getUsage, listJobTypes } from '../../service/index.js';
 import { listedJobTypeSchema, listedJobTypeView } from '../jobTypeView.js';
 import type { AppDeps } from '../deps.js';
-import { fromQuery } from '../queryFields.js';
+import { fromQuery, windowDates } from '../queryFields.js';
 import { requireAccount } from '../auth.js';
 import { accountView } from '../views.js';
-import { problemResponses } from '../schemas.js';
+import { problemResponses, windowQueryProperties } from '../schemas.js';
 
 const totals = {
   jobs: { type: 'integer' },
@@ -44,10 +44,7 @@ export const accountRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, 
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: {
-            from: { type: 'string', maxLength: 40, description: 'ISO 8601; inclusive.' },
-            to: { type: 'string', maxLength: 40, description: 'ISO 8601; exclusive; default now.' },
-          },
+          properties: windowQueryProperties,
         },
         response: {
           200: {
@@ -65,10 +62,7 @@ export const accountRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, 
       },
     },
     async (request) => {
-      const { from, to } = request.query;
-      // Text becomes a Date as it is (an invalid one for text that is no time); the service judges it.
-      const window = { from: from === undefined ? undefined : new Date(from), to: to === undefined ? undefined : new Date(to) };
-      const usage = await fromQuery({ from: 'from', to: 'to' }, () => getUsage(service, request.principal, window));
+      const usage = await fromQuery({ from: 'from', to: 'to' }, () => getUsage(service, request.principal, windowDates(request.query)));
       return { ...usage, from: usage.from.toISOString(), to: usage.to.toISOString() };
     },
   );

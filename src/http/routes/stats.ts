@@ -3,8 +3,8 @@ import { JOB_STATUSES } from '../../domain/index.js';
 import { MAX_STATS_BUCKETS, STATS_BUCKETS, type StatsBucket, getStats } from '../../service/index.js';
 import type { AppDeps } from '../deps.js';
 import { requireAccount } from '../auth.js';
-import { fromQuery } from '../queryFields.js';
-import { problemResponses } from '../schemas.js';
+import { fromQuery, windowDates } from '../queryFields.js';
+import { problemResponses, windowQueryProperties } from '../schemas.js';
 
 const count = { type: 'integer' } as const;
 const statusCounts = Object.fromEntries(JOB_STATUSES.map((s) => [s, { ...count, description: `Jobs created in the window that are ${s} now.` }]));
@@ -26,8 +26,7 @@ export const statsRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
           type: 'object',
           additionalProperties: false,
           properties: {
-            from: { type: 'string', maxLength: 40, description: 'ISO 8601; inclusive.' },
-            to: { type: 'string', maxLength: 40, description: 'ISO 8601; exclusive; default now.' },
+            ...windowQueryProperties,
             bucket: { type: 'string', enum: Object.keys(STATS_BUCKETS), default: 'minute', description: 'The size of a bucket.' },
           },
         },
@@ -70,9 +69,7 @@ export const statsRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
       },
     },
     async (request) => {
-      const { from, to, bucket } = request.query;
-      // Text becomes a Date as it is (an invalid one for text that is no time); the service judges it.
-      const window = { from: from === undefined ? undefined : new Date(from), to: to === undefined ? undefined : new Date(to), bucket };
+      const window = { ...windowDates(request.query), bucket: request.query.bucket };
       const stats = await fromQuery({ from: 'from', to: 'to' }, () => getStats(deps.service, request.principal, window));
       return { ...stats, from: stats.from.toISOString(), to: stats.to.toISOString(), series: stats.series.map((p) => ({ ...p, start: p.start.toISOString() })) };
     },
