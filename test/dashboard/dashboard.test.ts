@@ -131,6 +131,19 @@ describe('dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Download report.pdf' }).waitFor();
   });
 
+  it('signs in with the admin key to the admin view: accounts, workers and job types', async () => {
+    await h.worker.claim({ max: 1, host: 'gpu-box' }); // the worker is seen (it may get nothing)
+    const page = await h.browser.newPage();
+    await page.goto(`${h.server.url}/dashboard`);
+    await page.getByLabel('API key or admin key').fill(h.server.adminKey!);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Admin' }).waitFor();
+    await page.getByRole('cell', { name: h.account.accountId }).waitFor();
+    await page.getByRole('cell', { name: 'gpu-box' }).waitFor();
+    await page.getByRole('cell', { name: 'demo/sleep', exact: true }).first().waitFor();
+    assert.equal(await page.getByRole('link', { name: 'Jobs' }).count(), 0, 'the admin key reads no account’s jobs');
+  });
+
   it('never shows another account’s job, even at its guessed URL', async () => {
     const other = await h.server.createAccount({ credits: 10 });
     const theirs = await h.createJob({ metadata: { secret: 'theirs' } }, other.key);

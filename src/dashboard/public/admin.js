@@ -1,4 +1,4 @@
-// The admin view (admin key): accounts, the remote workers seen lately, and the job types.
+// The admin view (admin key): accounts, the remote workers seen lately, and every job type.
 import { useEffect, useState } from './hooks.js';
 import { api } from './api.js';
 import { ErrorNote, Time, html } from './ui.js';
@@ -7,10 +7,12 @@ import { ErrorNote, Time, html } from './ui.js';
 export function AdminPage() {
   const [accounts, setAccounts] = useState([]);
   const [workers, setWorkers] = useState([]);
+  const [types, setTypes] = useState([]);
   const [error, setError] = useState(null);
   useEffect(() => {
     api('/v1/admin/accounts?limit=100').then((a) => setAccounts(a.data ?? a.accounts ?? []), setError);
     api('/v1/admin/workers').then((a) => setWorkers(a.data), setError);
+    api('/v1/admin/job-types').then(setTypes, setError);
   }, []);
   return html`<section aria-labelledby="admin-title">
     <h1 id="admin-title">Admin</h1>
@@ -25,6 +27,11 @@ export function AdminPage() {
     <div class="table-wrap"><table>
       <thead><tr><th scope="col">Worker</th><th scope="col">Host</th><th scope="col">Types</th><th scope="col">Jobs in hand</th><th scope="col">Last seen</th></tr></thead>
       <tbody>${workers.map((w) => html`<tr><td>${w.name}</td><td>${w.host}</td><td>${w.types.join(', ')}</td><td>${w.jobsInHand} of ${w.concurrency}</td><td><${Time} at=${w.lastSeenAt} /></td></tr>`)}</tbody>
+    </table></div>
+    <h2>Job types</h2>
+    <div class="table-wrap"><table>
+      <thead><tr><th scope="col">Type</th><th scope="col">Runs on</th><th scope="col">Credits</th><th scope="col">Timeout</th><th scope="col">Attempts</th><th scope="col">Description</th></tr></thead>
+      <tbody>${types.map((t) => html`<tr><td>${t.type}</td><td>${t.runsOn}</td><td>${t.creditCost}</td><td>${t.timeoutMs} ms</td><td>${t.maxAttempts}</td><td>${t.description}</td></tr>`)}</tbody>
     </table></div>
   </section>`;
 }
