@@ -98,6 +98,22 @@ describe('dashboard in Chromium', () => {
     assert.deepEqual(await shown(), [red.id]);
   });
 
+  it('updates the list live: a row’s progress as its job runs, and a new job on top', async () => {
+    const job = await h.runningJob();
+    await h.signedIn('/dashboard/jobs');
+    const page = h.browser.page;
+    const bar = page.getByRole('progressbar', { name: `Progress of ${job.id}` });
+    await bar.waitFor();
+    await page.getByText('live updates on').waitFor(); // the stream is open: no change is missed from here
+    let loads = 0;
+    page.on('load', () => loads++);
+    assert.equal((await h.worker.heartbeat(job, { progress: 40 })).status, 200);
+    await page.waitForFunction((id) => document.querySelector(`progress[aria-label="Progress of ${id}"]`)?.value === 40, job.id);
+    const created = await h.createJob({ runAt: new Date(Date.now() + 3_600_000).toISOString() });
+    await page.waitForFunction((id) => document.querySelector('table.jobs tbody tr')?.dataset.job === id, created.id);
+    assert.equal(loads, 0, 'no reload');
+  });
+
   it('bulk reruns two failed jobs after a preview of the count', async () => {
     const failed = [await h.failedJob('bulk_a'), await h.failedJob('bulk_a')];
     await h.signedIn('/dashboard/jobs?errorCode=bulk_a');

@@ -73,10 +73,11 @@ export function signOut() {
 
 /**
  * follow reads a text/event-stream with the key header (EventSource cannot send one) and calls
- * `onEvent(data, id)` with each message's parsed JSON. It reconnects after a dropped stream,
+ * `onEvent(data, id)` with each message's parsed JSON, and `onOpen(true)` once the server has
+ * answered (from then on no change is missed; `onOpen(false)` when it drops). It reconnects after a dropped stream,
  * resuming after the last id when `resume` is set, until `signal` aborts or `done(data)` is true.
  */
-export async function follow(path, { onEvent, signal, resume = false, done = () => false, onError = () => {} }) {
+export async function follow(path, { onEvent, signal, resume = false, done = () => false, onError = () => {}, onOpen = () => {} }) {
   let lastId = null;
   while (!signal.aborted) {
     try {
@@ -84,11 +85,15 @@ export async function follow(path, { onEvent, signal, resume = false, done = () 
       if (resume && lastId !== null) headers['last-event-id'] = lastId;
       const response = await fetch(path, { headers, signal });
       if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null));
+      onOpen(true);
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       let buffer = '';
       for (;;) {
         const { value, done: ended } = await reader.read();
-        if (ended) break;
+        if (ended) {
+          onOpen(false);
+          break;
+        }
         buffer += value;
         let cut;
         while ((cut = buffer.indexOf('\n\n')) >= 0) {
@@ -103,6 +108,7 @@ export async function follow(path, { onEvent, signal, resume = false, done = () 
       }
     } catch (error) {
       if (signal.aborted) return;
+      onOpen(false);
       onError(error);
       if (error instanceof ApiError && error.status < 500) return;
     }
