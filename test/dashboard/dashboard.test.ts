@@ -154,10 +154,17 @@ describe('dashboard in Chromium', () => {
     await page.getByLabel('API key or admin key').fill(h.server.adminKey!);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Admin' }).waitFor();
-    await page.getByRole('cell', { name: h.account.accountId }).waitFor();
+    await page.getByRole('cell', { name: h.account.accountId, exact: true }).waitFor();
     await page.getByRole('cell', { name: 'gpu-box' }).waitFor();
     await page.getByRole('cell', { name: 'demo/sleep', exact: true }).first().waitFor();
-    assert.equal(await page.getByRole('link', { name: 'Jobs' }).count(), 0, 'the admin key reads no account’s jobs');
+    assert.equal(await page.getByRole('link', { name: 'Jobs' }).count(), 0, 'no account’s jobs until one is chosen');
+    // Switching to the account: its jobs, read with the admin key acting for it.
+    const mine = (await h.server.request('GET', '/v1/jobs?limit=1', { key: h.account.key })).json.data[0].id;
+    await page.getByRole('button', { name: `View the jobs of test account (${h.account.accountId})` }).click();
+    await page.locator(`tr[data-job="${mine}"]`).waitFor();
+    await page.getByText(`viewing ${h.account.accountId}`).waitFor();
+    await page.getByRole('button', { name: 'Stop viewing the account' }).click();
+    await page.getByRole('heading', { name: 'Admin' }).waitFor();
   });
 
   it('never shows another account’s job, even at its guessed URL', async () => {

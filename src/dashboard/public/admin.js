@@ -1,7 +1,7 @@
-// The admin view (admin key): accounts, the remote workers seen lately, and every job type.
+// The admin view (admin key): accounts (each one's jobs viewable), the remote workers seen lately, and every job type.
 import { useEffect, useState } from './hooks.js';
-import { api } from './api.js';
-import { ErrorNote, Time, html } from './ui.js';
+import { actFor, api } from './api.js';
+import { ErrorNote, Time, html, navigate } from './ui.js';
 
 /** AdminPage is /dashboard/admin. */
 export function AdminPage() {
@@ -14,13 +14,21 @@ export function AdminPage() {
     api('/v1/admin/workers').then((a) => setWorkers(a.data), setError);
     api('/v1/admin/job-types').then(setTypes, setError);
   }, []);
+  // The admin key then acts for the account (Longrun-Account) on the jobs and overview pages.
+  const view = (accountId) => {
+    actFor(accountId);
+    navigate('/dashboard/jobs');
+  };
   return html`<section aria-labelledby="admin-title">
     <h1 id="admin-title">Admin</h1>
     <${ErrorNote} error=${error} />
     <h2>Accounts</h2>
     <div class="table-wrap"><table>
-      <thead><tr><th scope="col">Account</th><th scope="col">Name</th><th scope="col">Credits</th><th scope="col">Created</th></tr></thead>
-      <tbody>${accounts.map((a) => html`<tr><td>${a.id}</td><td>${a.name}</td><td>${a.credits?.balance ?? 'unlimited'}</td><td><${Time} at=${a.createdAt} /></td></tr>`)}</tbody>
+      <thead><tr><th scope="col">Account</th><th scope="col">Name</th><th scope="col">Credits</th><th scope="col">Created</th><th scope="col">Jobs</th></tr></thead>
+      <tbody>${accounts.map(
+        (a) => html`<tr><td>${a.id}</td><td>${a.name}</td><td>${a.credits?.balance ?? 'unlimited'}</td><td><${Time} at=${a.createdAt} /></td>
+          <td><button type="button" onClick=${() => view(a.id)} aria-label=${`View the jobs of ${a.name} (${a.id})`}>View jobs</button></td></tr>`,
+      )}</tbody>
     </table></div>
     <h2>Workers seen in the last hour</h2>
     ${workers.length === 0 && html`<p class="muted">No remote worker has claimed or heartbeaten in the last hour (in-process workers are not listed).</p>`}
