@@ -18,6 +18,7 @@ import { bulkRoutes } from './routes/bulk.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { eventRoutes } from './routes/events.js';
 import { fileRoutes } from './routes/files.js';
+import { batchRoutes } from './routes/batch.js';
 import { jobRoutes } from './routes/jobs.js';
 import { jobTypeRoutes } from './routes/jobTypes.js';
 import { opsRoutes } from './routes/ops.js';
@@ -112,6 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerMetrics(app, { metrics: deps.service.metrics ?? standaloneMetrics(app, deps.service), route: deps.metrics?.separate ? null : { token: deps.metrics?.token ?? null } });
   await app.register(opsRoutes, { deps });
   await app.register(jobRoutes, { deps });
+  await app.register(batchRoutes, { deps });
   await app.register(accountRoutes, { deps });
   await app.register(eventRoutes, { deps });
   await app.register(webhookRoutes, { deps });

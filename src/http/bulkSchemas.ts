@@ -1,6 +1,5 @@
-import { ERROR_CODES } from '../domain/index.js';
+import { ERROR_CODES, JOB_FILTER_FIELDS } from '../domain/index.js';
 import { BULK_LIMIT } from '../service/index.js';
-import { jobFilterProperties } from './schemas.js';
 
 /** bulkBodySchema is `POST /v1/jobs/bulk`'s body. */
 export const bulkBodySchema = {
@@ -20,7 +19,7 @@ export const bulkBodySchema = {
     filter: {
       type: 'object',
       additionalProperties: false,
-      properties: jobFilterProperties,
+      properties: JOB_FILTER_FIELDS,
       description: `The jobs a list with these filters shows, of those the action applies to, newest first, up to ${BULK_LIMIT}. Give this or \`ids\`.`,
     },
     dryRun: { type: 'boolean', default: false, description: 'Count the jobs the action would touch; change nothing.' },

@@ -1,4 +1,4 @@
-import { DELIVERY_STATES, ERROR_CODES, JOB_STATUSES, PATTERN_MESSAGE, WEBHOOK_EVENTS } from '../domain/index.js';
+import { DELIVERY_STATES, ERROR_CODES, JOB_FILTER_FIELDS, JOB_STATUSES, WEBHOOK_EVENTS } from '../domain/index.js';
 
 /**
  * The JSON Schemas of the HTTP API. The same schemas validate requests, shape responses and
@@ -127,46 +127,31 @@ export const createJobBodySchema = {
   },
 } as const;
 
+/** createJobsBodySchema is the `POST /v1/jobs/batch` body: `jobs`, each a `POST /v1/jobs` body. */
+export function createJobsBodySchema(maxJobs: number) {
+  const { examples: _one, ...item } = createJobBodySchema;
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['jobs'],
+    examples: [{ jobs: [CREATE_JOB_EXAMPLE, { ...CREATE_JOB_EXAMPLE, priority: 10, metadata: { note: 'the second, sooner' } }] }],
+    properties: {
+      jobs: { type: 'array', minItems: 1, maxItems: maxJobs, items: item, description: `The jobs to create, 1 to ${maxJobs}, each a \`POST /v1/jobs\` body.` },
+    },
+  } as const;
+}
+
+/** windowQueryProperties are `from` and `to`, the time window of the usage and stats routes. */
+export const windowQueryProperties = {
+  from: { type: 'string', maxLength: 40, description: 'ISO 8601; inclusive.' },
+  to: { type: 'string', maxLength: 40, description: 'ISO 8601; exclusive; default now.' },
+} as const;
+
 /** jobIdParamsSchema is `:id` in job routes. */
 export const jobIdParamsSchema = {
   type: 'object',
   properties: { id: { type: 'string', maxLength: 100 } },
   required: ['id'],
-} as const;
-
-const statusList = `^(${JOB_STATUSES.join('|')})(,(${JOB_STATUSES.join('|')}))*$`;
-
-/**
- * jobFilterProperties are the fields that select jobs: the list's query parameters and the
- * `filter` of a bulk action (service/jobFilterRequest.ts reads them). Every field given must hold.
- */
-export const jobFilterProperties = {
-  status: {
-    type: 'string',
-    pattern: statusList,
-    [PATTERN_MESSAGE]: `must be one of ${JOB_STATUSES.join(', ')}, or a comma list of them`,
-    description: 'A status or a comma list.',
-  },
-  type: { type: 'string', maxLength: 100 },
-  metadata: {
-    type: 'string',
-    minLength: 3,
-    maxLength: 300,
-    pattern: '^[^:]+:',
-    [PATTERN_MESSAGE]: 'must be key:value',
-    description: '`key:value`: jobs whose metadata has this key with exactly this string value (the first `:` separates them).',
-  },
-  errorCode: { type: 'string', minLength: 1, maxLength: 100, description: 'Jobs whose `error.code` is this (e.g. `timeout`, `cancelled`).' },
-  priority: { type: 'integer', minimum: -100, maximum: 100 },
-  originalJobId: { type: 'string', maxLength: 100, description: 'The reruns of this job.' },
-  createdFrom: { ...time, description: 'Jobs created at or after this time.' },
-  createdTo: { ...time, description: 'Jobs created before this time.' },
-} as const;
-
-/** windowQueryProperties are a time window's `from` and `to` (usage, stats); the service judges the times. */
-export const windowQueryProperties = {
-  from: { type: 'string', maxLength: 40, description: 'ISO 8601; inclusive.' },
-  to: { type: 'string', maxLength: 40, description: 'ISO 8601; exclusive; default now.' },
 } as const;
 
 /** listJobsQuerySchema is `GET /v1/jobs`'s query. */
@@ -177,7 +162,7 @@ export const listJobsQuerySchema = {
     limit: { type: 'integer', minimum: 1, maximum: 100, default: 25 },
     offset: { type: 'integer', minimum: 0, maximum: 10_000, default: 0, description: 'Prefer `cursor` deep in history.' },
     cursor: { type: 'string', maxLength: 200, description: 'The `nextCursor` of the previous page.' },
-    ...jobFilterProperties,
+    ...JOB_FILTER_FIELDS,
   },
 } as const;
 

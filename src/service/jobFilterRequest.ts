@@ -1,23 +1,7 @@
-import { InvalidRequestError, type JobStatus } from '../domain/index.js';
+import { InvalidRequestError, type JobFilterRequest, type JobStatus } from '../domain/index.js';
 import type { JobFilter } from '../store/index.js';
 
-/**
- * JobFilterRequest is a job filter as a client writes it (the list's query parameters, a bulk
- * action's `filter`), already checked against its schema (http/schemas.ts jobFilterProperties).
- */
-export interface JobFilterRequest {
-  /** status is one status or a comma list. */
-  status?: string;
-  type?: string;
-  /** metadata is `key:value`; the first `:` separates them. */
-  metadata?: string;
-  errorCode?: string;
-  priority?: number;
-  originalJobId?: string;
-  /** createdFrom and createdTo are RFC 3339 times. */
-  createdFrom?: string;
-  createdTo?: string;
-}
+export type { JobFilterRequest };
 
 /** jobFilterFrom reads a client's filter; a created range that ends before it starts is refused. */
 export function jobFilterFrom(request: JobFilterRequest): JobFilter {

@@ -141,6 +141,11 @@ export interface Store {
    * or throws IdempotencyKeyReusedError. Throws InsufficientCreditsError when the balance is short.
    */
   jobInsert(p: JobInsertParams): Promise<{ job: Job; replayed: boolean }>;
+  /**
+   * jobInsertAll writes every item as jobInsert would, all in one transaction: all of them or,
+   * when one is refused (credits, a reused key), none. Answers in the items' order.
+   */
+  jobInsertAll(items: readonly JobInsertParams[]): Promise<{ job: Job; replayed: boolean }[]>;
   /** jobGet returns the job, or null; with `accountId`, only that account's job. */
   jobGet(p: { id: string; accountId?: string }): Promise<Job | null>;
   /**

@@ -12,6 +12,7 @@ import { describeEvents } from './contract/events.js';
 import { describeExpired } from './contract/expired.js';
 import { describeFiles } from './contract/files.js';
 import { describeJobsInsert } from './contract/jobs-insert.js';
+import { describeJobsInsertAll } from './contract/jobs-insert-all.js';
 import { describeJobTypeSpecs } from './contract/jobTypeSpecs.js';
 import { describeLease } from './contract/lease.js';
 import { describeLedger } from './contract/ledger.js';
@@ -34,6 +35,7 @@ export function describeStoreContract(name: string, open: OpenStore, openPair: O
   describe(`store contract: ${name}`, () => {
     describeAccounts(open);
     describeJobsInsert(open);
+    describeJobsInsertAll(open);
     describeList(open);
     describeQueue(open);
     describeClaim(open);

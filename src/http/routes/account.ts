@@ -44,7 +44,9 @@ export const accountRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, 
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: windowQueryProperties,
+          properties: {
+            ...windowQueryProperties,
+          },
         },
         response: {
           200: {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { InvalidRequestError } from '../../domain/index.js';
 import { type CreateJobRequest, FILTER_FIELDS, type ListJobsRequest, cancelJob, createJob, listJobs, purgeJob, rerunJob, waitForJob } from '../../service/index.js';
 import type { AppDeps } from '../deps.js';
+import { idempotencyKey } from '../idempotencyKey.js';
 import { fromQuery } from '../queryFields.js';
 import { requireAccount } from '../auth.js';
 import { jobView } from '../views.js';
@@ -41,11 +41,7 @@ export const jobRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { de
       },
     },
     async (request, reply) => {
-      const idempotencyKey = header(request, 'idempotency-key');
-      if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 255)) {
-        throw InvalidRequestError.field('Idempotency-Key', 'must be 1 to 255 characters', 'header');
-      }
-      const { job: created, replayed } = await createJob(service, request.principal, request.body, { idempotencyKey });
+      const { job: created, replayed } = await createJob(service, request.principal, request.body, { idempotencyKey: idempotencyKey(request) });
       reply.header('location', `/v1/jobs/${created.id}`);
       if (replayed) reply.header('idempotent-replayed', 'true');
       const waitS = preferWait(request);

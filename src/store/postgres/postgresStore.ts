@@ -199,6 +199,12 @@ export class PostgresStore implements Store {
     return created;
   }
 
+  async jobInsertAll(items: readonly JobInsertParams[]): Promise<{ job: Job; replayed: boolean }[]> {
+    const written = await jobs.insertJobs(this.db, items, this.c);
+    this.notifier.changed('created', written.filter((w) => !w.replayed).map((w) => w.job));
+    return written;
+  }
+
   /** told queues the notification of the change `write` makes, once it committed (see Notifier). */
   private async told<T extends Job | Job[]>(kind: JobEventKind, write: Promise<T>): Promise<T> {
     const changed = await write;

@@ -205,6 +205,11 @@ export class SqliteStore implements Store {
     return this.writes.run(() => jobs.insertJob(this.c, p), { rowsMayWait: true });
   }
 
+  jobInsertAll(items: readonly JobInsertParams[]): Promise<{ job: Job; replayed: boolean }[]> {
+    // One write: one refused fails it, and the write queue leaves no trace of the ones before it.
+    return this.writes.run(() => items.map((p) => jobs.insertJob(this.c, p)), { rowsMayWait: true });
+  }
+
   jobGet(p: { id: string; accountId?: string }): Promise<Job | null> {
     return this.read(() => {
       const row = this.stmt(SQL.jobGet).get(p.id) as JobRow | undefined;
