@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../domain/index.js';
+import { ForbiddenError, InvalidRequestError, RateLimitedError, UnauthorizedError, isId } from '../domain/index.js';
 import { type Principal, type ServiceDeps, type WorkerPrincipal, authenticate, authenticateWorker, looksLikeWorkerKey, refuseWorkerKey, secretsEqual } from '../service/index.js';
 import type { RateLimiter } from './rateLimit.js';
 
@@ -24,17 +24,24 @@ export function presentedSecret(request: FastifyRequest): string | undefined {
   return undefined;
 }
 
+/** ACT_AS_HEADER names the account the admin key acts for on account routes (the dashboard's account switch). */
+export const ACT_AS_HEADER = 'longrun-account';
+
 /**
  * requireAccount is the onRequest hook of account routes: it sets `request.principal` or answers
  * 401, then spends one request of the key's rate budget (429 when spent, before any work is
- * done, so a refused request is never charged). RateLimit-* headers go on every answer.
+ * done, so a refused request is never charged). RateLimit-* headers go on every answer. The admin
+ * key (`adminKey`) acts for the account its `Longrun-Account` header names, with no API key of
+ * that account (`apiKeyId` null); an account key's header is ignored, so it never reaches another
+ * account.
  */
-export function requireAccount(deps: ServiceDeps, limiter: RateLimiter | null) {
+export function requireAccount(deps: ServiceDeps, limiter: RateLimiter | null, adminKey: string | null = null) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const secret = presentedSecret(request);
     // A worker key may claim any account's jobs of its types, so it reads no account's routes.
     if (looksLikeWorkerKey(secret)) await refuseWorkerKey(deps, secret);
-    request.principal = await authenticate(deps, secret);
+    const actAs = adminKey !== null && secret !== undefined && secretsEqual(secret, adminKey) ? request.headers[ACT_AS_HEADER] : undefined;
+    request.principal = typeof actAs === 'string' ? await actingAdmin(deps, actAs) : await authenticate(deps, secret);
     if (!limiter) return;
     const decision = await limiter.take(request.principal.apiKeyId ?? request.principal.accountId);
     reply.headers({
@@ -44,6 +51,13 @@ export function requireAccount(deps: ServiceDeps, limiter: RateLimiter | null) {
     });
     if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds);
   };
+}
+
+/** actingAdmin is the principal of the admin key acting for `accountId`, which must exist. */
+async function actingAdmin(deps: ServiceDeps, accountId: string): Promise<Principal> {
+  const account = isId('acct', accountId) ? await deps.store.accountGet({ id: accountId }) : null;
+  if (!account) throw InvalidRequestError.field(ACT_AS_HEADER, 'names no account', 'header');
+  return { accountId: account.id, apiKeyId: null, apiKeyUsed: 'admin' };
 }
 
 /**

@@ -42,3 +42,11 @@ function queryProblem(problem: FieldProblem, names: QueryNames): FieldProblem {
   if (!Object.hasOwn(names, field)) return problem;
   return { path: names[field]!, message: problem.message, in: 'query' };
 }
+
+/**
+ * windowDates turns a window's query text into Dates as it is (text that is no time becomes an
+ * invalid Date, which the service refuses naming the field); absent stays absent.
+ */
+export function windowDates(query: { from?: string; to?: string }): { from?: Date; to?: Date } {
+  return { from: query.from === undefined ? undefined : new Date(query.from), to: query.to === undefined ? undefined : new Date(query.to) };
+}

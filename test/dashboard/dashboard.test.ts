@@ -98,6 +98,22 @@ describe('dashboard in Chromium', () => {
     assert.deepEqual(await shown(), [red.id]);
   });
 
+  it('updates the list live: a row’s progress as its job runs, and a new job on top', async () => {
+    const job = await h.runningJob();
+    await h.signedIn('/dashboard/jobs');
+    const page = h.browser.page;
+    const bar = page.getByRole('progressbar', { name: `Progress of ${job.id}` });
+    await bar.waitFor();
+    await page.getByText('live updates on').waitFor(); // the stream is open: no change is missed from here
+    let loads = 0;
+    page.on('load', () => loads++);
+    assert.equal((await h.worker.heartbeat(job, { progress: 40 })).status, 200);
+    await page.waitForFunction((id) => document.querySelector(`progress[aria-label="Progress of ${id}"]`)?.value === 40, job.id);
+    const created = await h.createJob({ runAt: new Date(Date.now() + 3_600_000).toISOString() });
+    await page.waitForFunction((id) => document.querySelector('table.jobs tbody tr')?.dataset.job === id, created.id);
+    assert.equal(loads, 0, 'no reload');
+  });
+
   it('bulk reruns two failed jobs after a preview of the count', async () => {
     const failed = [await h.failedJob('bulk_a'), await h.failedJob('bulk_a')];
     await h.signedIn('/dashboard/jobs?errorCode=bulk_a');
@@ -129,6 +145,26 @@ describe('dashboard in Chromium', () => {
     // the server, so the test reads the type the page saw rather than fetching the blob again).
     assert.equal(await preview.getAttribute('data-type'), 'application/pdf');
     await page.getByRole('button', { name: 'Download report.pdf' }).waitFor();
+  });
+
+  it('signs in with the admin key to the admin view: accounts, workers and job types', async () => {
+    await h.worker.claim({ max: 1, host: 'gpu-box' }); // the worker is seen (it may get nothing)
+    const page = await h.browser.newPage();
+    await page.goto(`${h.server.url}/dashboard`);
+    await page.getByLabel('API key or admin key').fill(h.server.adminKey!);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Admin' }).waitFor();
+    await page.getByRole('cell', { name: h.account.accountId, exact: true }).waitFor();
+    await page.getByRole('cell', { name: 'gpu-box' }).waitFor();
+    await page.getByRole('cell', { name: 'demo/sleep', exact: true }).first().waitFor();
+    assert.equal(await page.getByRole('link', { name: 'Jobs' }).count(), 0, 'no account’s jobs until one is chosen');
+    // Switching to the account: its jobs, read with the admin key acting for it.
+    const mine = (await h.server.request('GET', '/v1/jobs?limit=1', { key: h.account.key })).json.data[0].id;
+    await page.getByRole('button', { name: `View the jobs of test account (${h.account.accountId})` }).click();
+    await page.locator(`tr[data-job="${mine}"]`).waitFor();
+    await page.getByText(`viewing ${h.account.accountId}`).waitFor();
+    await page.getByRole('button', { name: 'Stop viewing the account' }).click();
+    await page.getByRole('heading', { name: 'Admin' }).waitFor();
   });
 
   it('never shows another account’s job, even at its guessed URL', async () => {

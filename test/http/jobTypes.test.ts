@@ -73,6 +73,11 @@ describe('declared job types', () => {
     const sleep = listed.json.find((t: { type: string }) => t.type === 'demo/sleep');
     assert.equal(sleep.runsOn, 'local');
     assert.equal(listed.json.filter((t: { runsOn: string }) => t.runsOn === 'remote').length, 1);
+    // The operator's list (the dashboard's admin view) is the same list, for the admin key only.
+    const operators = await server.request('GET', '/v1/admin/job-types', admin);
+    assert.equal(operators.status, 200, operators.text);
+    assert.deepEqual(operators.json, listed.json);
+    assert.equal((await server.request('GET', '/v1/admin/job-types', { key })).status, 403);
   });
 
   it('takes a name given URL-encoded as the same type', async () => {

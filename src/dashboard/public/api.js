@@ -3,9 +3,27 @@
 
 const KEY = 'longrun.key';
 const ROLE = 'longrun.role';
+const ACCOUNT = 'longrun.account';
 
-/** session is who is signed in: `key` and `role` ('account' or 'admin'), both null when signed out. */
-export const session = { key: sessionStorage.getItem(KEY), role: sessionStorage.getItem(ROLE) };
+/**
+ * session is who is signed in: `key` and `role` ('account' or 'admin'), both null when signed
+ * out; `account` is the account the admin key acts for (sent as Longrun-Account), or null.
+ */
+export const session = { key: sessionStorage.getItem(KEY), role: sessionStorage.getItem(ROLE), account: sessionStorage.getItem(ACCOUNT) };
+
+/** keyHeaders are the headers that say who is asking: the key, and for the admin key the account it acts for. */
+function keyHeaders(key = session.key) {
+  const headers = { 'x-api-key': key ?? '' };
+  if (session.role === 'admin' && session.account && key === session.key) headers['longrun-account'] = session.account;
+  return headers;
+}
+
+/** actFor makes the admin key act for `accountId` on the account routes (null: stop). */
+export function actFor(accountId) {
+  if (accountId) sessionStorage.setItem(ACCOUNT, accountId);
+  else sessionStorage.removeItem(ACCOUNT);
+  session.account = accountId;
+}
 
 /** ApiError is a refused request, with the server's problem+json when it sent one. */
 export class ApiError extends Error {
@@ -17,7 +35,7 @@ export class ApiError extends Error {
 }
 
 async function call(path, { method = 'GET', body, key = session.key, signal } = {}) {
-  const headers = { 'x-api-key': key ?? '' };
+  const headers = keyHeaders(key);
   if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
   if (!response.ok) {
@@ -68,27 +86,33 @@ export async function signIn(key) {
 export function signOut() {
   sessionStorage.removeItem(KEY);
   sessionStorage.removeItem(ROLE);
-  Object.assign(session, { key: null, role: null });
+  sessionStorage.removeItem(ACCOUNT);
+  Object.assign(session, { key: null, role: null, account: null });
 }
 
 /**
  * follow reads a text/event-stream with the key header (EventSource cannot send one) and calls
- * `onEvent(data, id)` with each message's parsed JSON. It reconnects after a dropped stream,
+ * `onEvent(data, id)` with each message's parsed JSON, and `onOpen(true)` once the server has
+ * answered (from then on no change is missed; `onOpen(false)` when it drops). It reconnects after a dropped stream,
  * resuming after the last id when `resume` is set, until `signal` aborts or `done(data)` is true.
  */
-export async function follow(path, { onEvent, signal, resume = false, done = () => false, onError = () => {} }) {
+export async function follow(path, { onEvent, signal, resume = false, done = () => false, onError = () => {}, onOpen = () => {} }) {
   let lastId = null;
   while (!signal.aborted) {
     try {
-      const headers = { 'x-api-key': session.key ?? '', accept: 'text/event-stream' };
+      const headers = { ...keyHeaders(), accept: 'text/event-stream' };
       if (resume && lastId !== null) headers['last-event-id'] = lastId;
       const response = await fetch(path, { headers, signal });
       if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null));
+      onOpen(true);
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       let buffer = '';
       for (;;) {
         const { value, done: ended } = await reader.read();
-        if (ended) break;
+        if (ended) {
+          onOpen(false);
+          break;
+        }
         buffer += value;
         let cut;
         while ((cut = buffer.indexOf('\n\n')) >= 0) {
@@ -103,6 +127,7 @@ export async function follow(path, { onEvent, signal, resume = false, done = () 
       }
     } catch (error) {
       if (signal.aborted) return;
+      onOpen(false);
       onError(error);
       if (error instanceof ApiError && error.status < 500) return;
     }

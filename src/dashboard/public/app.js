@@ -1,7 +1,7 @@
 // The dashboard: sign-in, then the view the URL names. Every view reads the public API only.
 import { render } from './preact.js';
 import { useEffect, useState } from './hooks.js';
-import { ApiError, session, signIn, signOut } from './api.js';
+import { ApiError, actFor, session, signIn, signOut } from './api.js';
 import { AdminPage } from './admin.js';
 import { JobPage } from './job.js';
 import { JobsPage } from './jobs.js';
@@ -57,19 +57,26 @@ function App() {
   };
   const path = location.pathname;
   const admin = role === 'admin';
+  // The admin key reads an account's jobs only while it acts for one (chosen in the admin view).
+  const acting = admin && session.account;
+  const stopActing = () => {
+    actFor(null);
+    navigate('/dashboard/admin');
+  };
   const current = (href) => (path === href || (href === '/dashboard/jobs' && path.startsWith('/dashboard/jobs')) ? 'page' : undefined);
   return html`<div class="shell">
     <header>
       <strong class="brand">Longrun</strong>
       <nav aria-label="Main">
-        ${!admin && html`<${Link} href="/dashboard/jobs" aria-current=${current('/dashboard/jobs')}>Jobs</${Link}>`}
-        ${!admin && html`<${Link} href="/dashboard/overview" aria-current=${current('/dashboard/overview')}>Overview</${Link}>`}
+        ${(!admin || acting) && html`<${Link} href="/dashboard/jobs" aria-current=${current('/dashboard/jobs')}>Jobs</${Link}>`}
+        ${(!admin || acting) && html`<${Link} href="/dashboard/overview" aria-current=${current('/dashboard/overview')}>Overview</${Link}>`}
         ${admin && html`<${Link} href="/dashboard/admin" aria-current=${current('/dashboard/admin')}>Admin</${Link}>`}
       </nav>
-      <span class="who">${admin ? 'Signed in with the admin key' : 'Signed in with an account key'}</span>
+      <span class="who">${admin ? `Signed in with the admin key${acting ? `, viewing ${session.account}` : ''}` : 'Signed in with an account key'}</span>
+      ${acting && html`<button type="button" onClick=${stopActing}>Stop viewing the account</button>`}
       <button type="button" onClick=${out}>Sign out</button>
     </header>
-    <main id="main">${admin ? html`<${AdminPage} />` : route(path)}</main>
+    <main id="main">${admin && !acting ? html`<${AdminPage} />` : route(path)}</main>
   </div>`;
 }
 

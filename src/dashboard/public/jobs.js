@@ -58,6 +58,7 @@ export function JobsPage() {
   const [error, setError] = useState(null);
   const [selected, setSelected] = useState(new Set());
   const [reloads, setReloads] = useState(0);
+  const [live, setLive] = useState(false);
 
   useEffect(() => {
     let stale = false;
@@ -75,6 +76,7 @@ export function JobsPage() {
     const stop = new AbortController();
     follow('/v1/events', {
       signal: stop.signal,
+      onOpen: setLive,
       onEvent: (job) =>
         setPage((current) => {
           if (!current) return current;
@@ -103,7 +105,7 @@ export function JobsPage() {
     <${FilterForm} filters=${filters} />
     <${BulkBar} selected=${[...selected]} filters=${filters} onDone=${() => setReloads(reloads + 1)} />
     <${ErrorNote} error=${error} />
-    <p class="count" aria-live="polite">${total} matching jobs</p>
+    <p class="count"><span aria-live="polite">${total} matching jobs</span> <span class="muted" data-live=${live}>${live ? '· live updates on' : '· live updates off'}</span></p>
     <div class="table-wrap">
       <table class="jobs">
         <thead><tr>

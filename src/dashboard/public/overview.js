@@ -15,7 +15,13 @@ function Chart({ title, x, series }) {
     import('./uplot.js').then(({ default: uPlot }) => {
       if (gone) return;
       const width = Math.max(280, Math.min(box.current.clientWidth || 600, 900));
-      plot = new uPlot({ width, height: 220, series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2 }))] }, [x, ...series.map((s) => s.values)], box.current);
+      // Points as well as lines, so a lone value in a series shows.
+      const options = {
+        width,
+        height: 220,
+        series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, points: { show: true, size: 5 } }))],
+      };
+      plot = new uPlot(options, [x, ...series.map((s) => s.values)], box.current);
     });
     return () => {
       gone = true;
@@ -51,7 +57,9 @@ export function OverviewPage() {
       <${Chart} title=${`Jobs created per ${bucket}, by status now`} x=${x}
         series=${Object.keys(COLORS).map((s) => ({ label: s, color: COLORS[s], values: stats.series.map((p) => p[s]) }))} />
       <${Chart} title="Failure rate (failed / ended)" x=${x} series=${[{ label: 'failure rate', color: COLORS.failed, values: stats.series.map((p) => p.failureRate) }]} />
-      ${days.length > 0 && html`<${Chart} title="Credits per day" x=${days} series=${[
+      ${days.length === 1 && html`<figure class="chart"><figcaption>Credits on ${stats.creditsByDay[0].day}</figcaption>
+        <p>${stats.creditsByDay[0].creditsCharged} charged, ${stats.creditsByDay[0].creditsRefunded} refunded</p></figure>`}
+      ${days.length > 1 && html`<${Chart} title="Credits per day" x=${days} series=${[
         { label: 'charged', color: COLORS.running, values: stats.creditsByDay.map((d) => d.creditsCharged) },
         { label: 'refunded', color: COLORS.cancelled, values: stats.creditsByDay.map((d) => d.creditsRefunded) },
       ]} />`}

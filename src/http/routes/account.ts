@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { getAccount, getUsage, listJobTypes } from '../../service/index.js';
 import { listedJobTypeSchema, listedJobTypeView } from '../jobTypeView.js';
 import type { AppDeps } from '../deps.js';
-import { fromQuery } from '../queryFields.js';
+import { fromQuery, windowDates } from '../queryFields.js';
 import { requireAccount } from '../auth.js';
 import { accountView } from '../views.js';
 import { problemResponses, windowQueryProperties } from '../schemas.js';
@@ -25,7 +25,7 @@ const processTime = {
 /** accountRoutes: the caller's account, usage, and the job types it can create. */
 export const accountRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
   const service = deps.service;
-  app.addHook('onRequest', requireAccount(service, deps.rateLimiter ?? null));
+  app.addHook('onRequest', requireAccount(service, deps.rateLimiter ?? null, deps.adminKey));
 
   app.get(
     '/v1/account',
@@ -64,10 +64,7 @@ export const accountRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, 
       },
     },
     async (request) => {
-      const { from, to } = request.query;
-      // Text becomes a Date as it is (an invalid one for text that is no time); the service judges it.
-      const window = { from: from === undefined ? undefined : new Date(from), to: to === undefined ? undefined : new Date(to) };
-      const usage = await fromQuery({ from: 'from', to: 'to' }, () => getUsage(service, request.principal, window));
+      const usage = await fromQuery({ from: 'from', to: 'to' }, () => getUsage(service, request.principal, windowDates(request.query)));
       return { ...usage, from: usage.from.toISOString(), to: usage.to.toISOString() };
     },
   );

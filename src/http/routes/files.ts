@@ -19,7 +19,7 @@ const fileParamsSchema = {
  */
 export const fileRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
   const service = deps.service;
-  app.addHook('onRequest', requireAccount(service, deps.rateLimiter ?? null));
+  app.addHook('onRequest', requireAccount(service, deps.rateLimiter ?? null, deps.adminKey));
 
   app.get<{ Params: { id: string; name: string } }>(
     '/v1/jobs/:id/files/:name',

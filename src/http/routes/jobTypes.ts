@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { type FieldProblem, InvalidRequestError, describeFieldProblem } from '../../domain/index.js';
 import { DECLARED_SPEC_SCHEMA } from '../../jobtypes/index.js';
-import { deleteJobType, putJobType } from '../../service/index.js';
+import { deleteJobType, listJobTypes, putJobType } from '../../service/index.js';
 import type { AppDeps } from '../deps.js';
 import { requireAdmin } from '../auth.js';
-import { declaredJobTypeSchema, declaredJobTypeView } from '../jobTypeView.js';
+import { declaredJobTypeSchema, declaredJobTypeView, listedJobTypeSchema, listedJobTypeView } from '../jobTypeView.js';
 import { problemResponses } from '../schemas.js';
 
 // The type's name is the rest of the path, slashes and all (`/v1/admin/job-types/py/reverse`):
@@ -29,10 +29,22 @@ const EXAMPLE = {
   maxAttempts: 3,
 };
 
-/** jobTypeRoutes: declare, replace and delete job types without code; they need LONGRUN_ADMIN_KEY. */
+/** jobTypeRoutes: list every job type, and declare, replace and delete job types without code; they need LONGRUN_ADMIN_KEY. */
 export const jobTypeRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
   const service = deps.service;
   app.addHook('onRequest', requireAdmin(service, deps.adminKey));
+
+  app.get(
+    '/v1/admin/job-types',
+    {
+      schema: {
+        summary: 'Every job type this server accepts, as GET /v1/job-types lists them, for the operator',
+        tags: ['admin'],
+        response: { 200: { type: 'array', items: listedJobTypeSchema }, ...problemResponses },
+      },
+    },
+    async () => (await listJobTypes(service)).map(listedJobTypeView),
+  );
 
   app.put<{ Params: { '*': string }; Body: Record<string, unknown> }>(
     ROUTE.url,

@@ -3,7 +3,7 @@ import { JOB_STATUSES } from '../../domain/index.js';
 import { MAX_STATS_BUCKETS, STATS_BUCKETS, type StatsBucket, getStats } from '../../service/index.js';
 import type { AppDeps } from '../deps.js';
 import { requireAccount } from '../auth.js';
-import { fromQuery } from '../queryFields.js';
+import { fromQuery, windowDates } from '../queryFields.js';
 import { problemResponses, windowQueryProperties } from '../schemas.js';
 
 const count = { type: 'integer' } as const;
@@ -13,7 +13,7 @@ const ms = { type: 'integer', description: 'Milliseconds.' } as const;
 
 /** statsRoutes: the caller's jobs over a window in time buckets, by type, and credits per day. */
 export const statsRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
-  app.addHook('onRequest', requireAccount(deps.service, deps.rateLimiter ?? null));
+  app.addHook('onRequest', requireAccount(deps.service, deps.rateLimiter ?? null, deps.adminKey));
 
   app.get<{ Querystring: { from?: string; to?: string; bucket?: StatsBucket } }>(
     '/v1/stats',
@@ -69,9 +69,7 @@ export const statsRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
       },
     },
     async (request) => {
-      const { from, to, bucket } = request.query;
-      // Text becomes a Date as it is (an invalid one for text that is no time); the service judges it.
-      const window = { from: from === undefined ? undefined : new Date(from), to: to === undefined ? undefined : new Date(to), bucket };
+      const window = { ...windowDates(request.query), bucket: request.query.bucket };
       const stats = await fromQuery({ from: 'from', to: 'to' }, () => getStats(deps.service, request.principal, window));
       return { ...stats, from: stats.from.toISOString(), to: stats.to.toISOString(), series: stats.series.map((p) => ({ ...p, start: p.start.toISOString() })) };
     },
