@@ -242,6 +242,33 @@ class WorkerTest(unittest.TestCase):
         self.assertEqual(len(api.seen("/job_1/complete")), 1)
         self.assertEqual(api.seen("/release"), [], "the first run's claim did not take the job")
 
+    def test_a_claim_stop_cuts_late_takes_nothing_once_run_returned(self) -> None:
+        # stop() cuts a waiting claim from a thread of its own; on a busy machine that thread may
+        # run only after run() returned and the next run() began. The first run's claim must not
+        # take the next job then (it did, and handed it back, and the next run waited for ever).
+        api, worker = self.start()
+        worker.handler(TYPE)(lambda job: "ok")
+        cut = worker._client.abort
+        late = threading.Event()
+        self.addCleanup(late.set)
+
+        def cut_late() -> None:
+            if threading.current_thread().name == "longrun-abort-claim":
+                late.wait(5)  # stop()'s cut, held back until the next job is there
+            cut()
+
+        worker._client.abort = cut_late  # type: ignore[method-assign]
+        thread, result = self.run_in_thread(worker)
+        api.wait_for(lambda requests: [r for r in requests if r.path.endswith("/claim")])
+        worker.stop()
+        thread.join(10)
+        self.assertEqual(result, [0])
+        api.add_job()
+        second, answer = self.run_in_thread(worker, max_jobs=1)
+        second.join(10)
+        self.assertEqual(answer, [1], "the next run took the job")
+        self.assertEqual(api.seen("/release"), [], "the first run's claim did not take the job")
+
     def test_bad_arguments_are_refused(self) -> None:
         with self.assertRaises(ValueError):
             Worker(url="http://x", key="k", concurrency=0)

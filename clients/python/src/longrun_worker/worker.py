@@ -118,12 +118,18 @@ class Worker:
                         break
                     self._cond.wait()
                 self._stop.set()  # the claimer stops too, whichever way we got here
+                self._cond.notify_all()
                 deadline = time.monotonic() + self.grace_seconds
                 while self._running and time.monotonic() < deadline:
                     self._cond.wait(deadline - time.monotonic())
                 left = list(self._running.values())
             for job in left:
                 self._release(job)
+            # A claim may still be waiting on the API (stop() cuts it from a thread of its own,
+            # which may not have run yet): cut it here and wait for the claimer, so that nothing
+            # of this run claims a job after run() returned, e.g. while the next run() waits for it.
+            self._client.abort()
+            claimer.join(self.wait_seconds + 20)
         finally:
             self._restore_signals(previous)
         if self._fatal is not None:
