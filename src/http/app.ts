@@ -8,6 +8,7 @@ import { silentLogger } from '../log/index.js';
 import { ProcessMetrics } from '../metrics/index.js';
 import type { ServiceDeps } from '../service/index.js';
 import type { AppDeps } from './deps.js';
+import { dialectsNamed, mountDialects } from './dialects/index.js';
 import { registerMetrics } from './metrics.js';
 import { namedWildcards } from './openapiPaths.js';
 import { errorHandler, sendProblem, toLongrunError } from './problem.js';
@@ -117,6 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminWorkerRoutes, { deps });
   await app.register(workerRoutes, { deps });
   await app.register(jobTypeRoutes, { deps });
+  await mountDialects(app, deps, dialectsNamed(deps.compat));
   return app;
 }
 

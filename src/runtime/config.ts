@@ -60,6 +60,8 @@ export interface ServeConfig extends RuntimeConfig {
   retentionDays?: number;
   /** timers run the event streams' pings (default Node's); tests pass a ManualClock. */
   timers?: Timers;
+  /** compat names the compatibility dialects to mount (`--compat`); absent: all of them. */
+  compat?: readonly string[];
 }
 
 /** WorkerConfig is everything `startWorker` needs: workers alone, on the store an API node serves. */
