@@ -26,6 +26,11 @@ export const SERVE_FLAGS: Flags = {
     kind: 'string',
     description: `Compatibility dialects to serve under /compat: all, none, or some of ${DIALECT_NAMES.join(', ')} joined by commas`,
   },
+  'cleariflow-require-key': {
+    env: 'LONGRUN_CLEARIFLOW_REQUIRE_KEY',
+    kind: 'boolean',
+    description: 'Make the cleariflow dialect\'s GET need the API key too, instead of its job_id alone',
+  },
   help: { kind: 'boolean', description: 'Show this help' },
 };
 
@@ -49,6 +54,7 @@ export async function serveCommand(args: string[]): Promise<void> {
     retentionDays: Number(flags['retention-days']),
     adminKey: process.env.LONGRUN_ADMIN_KEY || null,
     compat: compatFrom(String(flags.compat)),
+    cleariflowRequireKey: flags['cleariflow-require-key'] === true,
   });
   console.log(`listening on ${server.url}`);
   if (server.metricsUrl) console.log(`metrics on ${server.metricsUrl}`);

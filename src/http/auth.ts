@@ -27,11 +27,12 @@ export function presentedSecret(request: FastifyRequest): string | undefined {
 /**
  * requireAccount is the onRequest hook of account routes: it sets `request.principal` or answers
  * 401, then spends one request of the key's rate budget (429 when spent, before any work is
- * done, so a refused request is never charged). RateLimit-* headers go on every answer.
+ * done, so a refused request is never charged). RateLimit-* headers go on every answer. `secretOf`
+ * finds the key elsewhere for a dialect that sends it so (cleariflow's is in the body).
  */
-export function requireAccount(deps: ServiceDeps, limiter: RateLimiter | null) {
+export function requireAccount(deps: ServiceDeps, limiter: RateLimiter | null, secretOf: (request: FastifyRequest) => string | undefined = presentedSecret) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    const secret = presentedSecret(request);
+    const secret = secretOf(request);
     // A worker key may claim any account's jobs of its types, so it reads no account's routes.
     if (looksLikeWorkerKey(secret)) await refuseWorkerKey(deps, secret);
     request.principal = await authenticate(deps, secret);

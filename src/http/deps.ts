@@ -28,6 +28,8 @@ export interface AppDeps {
   workerFileMaxBytes?: number;
   /** compat names the compatibility dialects to mount under /compat (`--compat`); absent: all of them. */
   compat?: readonly string[];
+  /** cleariflowRequireKey makes cleariflow's GET need the key too (`--cleariflow-require-key`). */
+  cleariflowRequireKey?: boolean;
   /** version is shown in /openapi.json. */
   version?: string;
   /** timers run the event streams' pings (default Node's); tests pass a ManualClock. */

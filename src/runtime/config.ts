@@ -62,6 +62,8 @@ export interface ServeConfig extends RuntimeConfig {
   timers?: Timers;
   /** compat names the compatibility dialects to mount (`--compat`); absent: all of them. */
   compat?: readonly string[];
+  /** cleariflowRequireKey makes cleariflow's GET need the key too (`--cleariflow-require-key`). */
+  cleariflowRequireKey?: boolean;
 }
 
 /** WorkerConfig is everything `startWorker` needs: workers alone, on the store an API node serves. */

@@ -57,6 +57,7 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
       metrics: { token: config.metricsToken ?? null, separate: Boolean(config.metricsListen) },
       timers: config.timers,
       compat: config.compat,
+      cleariflowRequireKey: config.cleariflowRequireKey,
       version: packageVersion(),
     });
     if (config.metricsListen) {

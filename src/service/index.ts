@@ -21,6 +21,7 @@ export * from './deliveries.js';
 export * from './deliveryAttempts.js';
 export * from './webhookDeliveries.js';
 export * from './jobFiles.js';
+export * from './jobAliases.js';
 export * from './purgeJob.js';
 export * from './workerKeys.js';
 export * from './remoteAttempts.js';

@@ -125,6 +125,10 @@ export interface Store {
    * are not touched.
    */
   jobTypeSpecPut(p: { spec: DeclaredJobTypeSpec; revision: string; now: Date }): Promise<{ jobType: DeclaredJobType; created: boolean }>;
+  /** jobAliasInsert names a job by `alias` too (a dialect's id for it); a taken alias is a ConflictError. */
+  jobAliasInsert(p: { alias: string; jobId: string; now: Date }): Promise<void>;
+  /** jobAliasGet is the id of the job `alias` names, or null; the job's deletion removes its aliases. */
+  jobAliasGet(p: { alias: string }): Promise<string | null>;
   /** jobTypeSpecGet returns the declared job type, or null. */
   jobTypeSpecGet(p: { type: string }): Promise<DeclaredJobType | null>;
   /** jobTypeSpecList returns every declared job type, by name. */

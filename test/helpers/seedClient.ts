@@ -1,6 +1,6 @@
 // Runs client code copied from a seed document (test/compat/seeds) against a test server: the
 // text's base URL, key and placeholder ids are replaced, nothing else, and the script runs as a
-// user would run it (`node` for .mjs, `python3` for .py). Python tests skip, saying why, where
+// user would run it (`node` for .mjs, `python3` for .py, `bash` for the curl examples in .sh). Python tests skip, saying why, where
 // python3 or its `requests` package is missing.
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,7 +31,7 @@ export async function runSeed(file: string, replacements: Record<string, string>
   const dir = mkdtempSync(join(tmpdir(), 'longrun-seed-'));
   const path = join(dir, file);
   writeFileSync(path, seedSource(file, replacements));
-  const command = file.endsWith('.py') ? 'python3' : process.execPath;
+  const command = file.endsWith('.py') ? 'python3' : file.endsWith('.sh') ? 'bash' : process.execPath;
   try {
     return await new Promise<SeedRun>((resolve) => {
       execFile(command, [path], { timeout: timeoutMs, env: { ...process.env, NO_PROXY: '*', no_proxy: '*' } }, (error, stdout, stderr) => {

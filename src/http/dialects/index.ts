@@ -1,6 +1,7 @@
 /**
  * The compatibility dialects (issue 19) and the `--compat` choice of which to mount.
  */
+import { cleariflow } from './cleariflow/index.js';
 import { cloudlayer } from './cloudlayer/index.js';
 import type { Dialect } from './dialect.js';
 
@@ -8,7 +9,7 @@ export type { Dialect } from './dialect.js';
 export { mountDialects } from './mount.js';
 
 /** DIALECTS are every dialect, by name. */
-export const DIALECTS: readonly Dialect[] = [cloudlayer];
+export const DIALECTS: readonly Dialect[] = [cloudlayer, cleariflow];
 
 /** DIALECT_NAMES are what `--compat` may list. */
 export const DIALECT_NAMES: readonly string[] = DIALECTS.map((d) => d.name);
