@@ -8,7 +8,7 @@ import { silentLogger } from '../log/index.js';
 import { ProcessMetrics } from '../metrics/index.js';
 import type { ServiceDeps } from '../service/index.js';
 import type { AppDeps } from './deps.js';
-import { dialectsNamed, mountDialects } from './dialects/index.js';
+import { answerInDialect, dialectsNamed, mountDialects } from './dialects/index.js';
 import { registerMetrics } from './metrics.js';
 import { namedWildcards } from './openapiPaths.js';
 import { errorHandler, sendProblem, toLongrunError } from './problem.js';
@@ -50,6 +50,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       reply.header('x-request-id', request.id);
       // An over-long path segment can only be an id that does not exist.
       const mapped = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? new NotFoundError('Not found') : toLongrunError(error);
+      if (answerInDialect(app, request.url, reply, mapped)) return reply;
       return sendProblem(reply, mapped);
     },
   });

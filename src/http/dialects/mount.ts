@@ -11,8 +11,11 @@ import { problemDetail, toLongrunError } from '../problem.js';
 import type { Dialect } from './dialect.js';
 import { type DialectRoute, dialectOpenApi, dialectRoute } from './openapi.js';
 
+const mounted = new WeakMap<FastifyInstance, readonly Dialect[]>();
+
 /** mountDialects registers the given dialects on the app. */
 export async function mountDialects(app: FastifyInstance, deps: AppDeps, dialects: readonly Dialect[]): Promise<void> {
+  mounted.set(app, dialects);
   for (const dialect of dialects) {
     const routes: DialectRoute[] = [];
     const send = (reply: FastifyReply, error: LongrunError) => sendDialectError(reply, dialect, error);
@@ -35,6 +38,18 @@ export async function mountDialects(app: FastifyInstance, deps: AppDeps, dialect
     );
     app.get(`/compat/${dialect.name}/openapi.json`, { schema: { hide: true } }, async () => dialectOpenApi(dialect, routes, deps.version ?? '0.1.0'));
   }
+}
+
+/**
+ * answerInDialect answers an error that Fastify's router met before any scope saw the request
+ * (an over-long path segment) in the shape of the dialect whose prefix the path has; false when
+ * the path is no dialect's.
+ */
+export function answerInDialect(app: FastifyInstance, url: string, reply: FastifyReply, error: LongrunError): boolean {
+  const dialect = mounted.get(app)?.find((d) => url === d.prefix || url.startsWith(`${d.prefix}/`));
+  if (!dialect) return false;
+  sendDialectError(reply, dialect, error);
+  return true;
 }
 
 /** sendDialectError answers an error in the dialect's shape, keeping Retry-After for a 429. */

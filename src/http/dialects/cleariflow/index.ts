@@ -11,6 +11,7 @@ import { type Principal, createAliasedJob, getAliasedJob, jobFileBytes } from '.
 import { presentedSecret, requireAccount } from '../../auth.js';
 import type { AppDeps } from '../../deps.js';
 import type { Dialect } from '../dialect.js';
+import { idParamsSchema } from '../idParams.js';
 import { outputFiles } from '../outputFiles.js';
 import { cleariflowJob, cleariflowJobSchema } from './view.js';
 
@@ -34,7 +35,7 @@ const createBody = {
     priority: { type: 'integer', minimum: -100, maximum: 100, default: 0, description: 'Higher runs first (−100…100, default 0).' },
   },
 } as const;
-const idParams = { type: 'object', properties: { job_id: { type: 'string', maxLength: 100, description: 'The job_id the create answered.' } }, required: ['job_id'] } as const;
+const idParams = idParamsSchema('job_id');
 const keyQuery = { type: 'object', properties: { api_key: { type: 'string', maxLength: 200, description: 'Your API key, where the operator requires it.' } } } as const;
 const errorSchema = { type: 'object', description: 'An error.', properties: { error: { type: 'string' }, code: { type: 'string' } } } as const;
 

@@ -7,10 +7,11 @@ import { getJob, listJobs } from '../../../service/index.js';
 import { requireAccount } from '../../auth.js';
 import type { AppDeps } from '../../deps.js';
 import type { Dialect } from '../dialect.js';
+import { idParamsSchema } from '../idParams.js';
 import { type PageQuery, pageQuerySchema } from '../paging.js';
 import { cloudlayerJob, cloudlayerJobSchema } from './view.js';
 
-const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 100, description: 'The job id.' } }, required: ['id'] } as const;
+const idParams = idParamsSchema();
 const errorSchema = { type: 'object', description: 'An error.', properties: { error: { type: 'string' }, code: { type: 'string' } } } as const;
 const errors = { 400: errorSchema, 401: errorSchema, 404: errorSchema };
 
