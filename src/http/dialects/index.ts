@@ -4,13 +4,14 @@
 import { cleariflow } from './cleariflow/index.js';
 import { cloudlayer } from './cloudlayer/index.js';
 import { platform } from './platform/index.js';
+import { vydra } from './vydra/index.js';
 import type { Dialect } from './dialect.js';
 
 export type { Dialect } from './dialect.js';
 export { answerInDialect, mountDialects } from './mount.js';
 
 /** DIALECTS are every dialect, by name. */
-export const DIALECTS: readonly Dialect[] = [cloudlayer, cleariflow, platform];
+export const DIALECTS: readonly Dialect[] = [cloudlayer, cleariflow, platform, vydra];
 
 /** DIALECT_NAMES are what `--compat` may list. */
 export const DIALECT_NAMES: readonly string[] = DIALECTS.map((d) => d.name);
