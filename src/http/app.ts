@@ -16,6 +16,7 @@ import { accountRoutes } from './routes/account.js';
 import { adminRoutes } from './routes/admin.js';
 import { adminWorkerRoutes } from './routes/adminWorkers.js';
 import { eventRoutes } from './routes/events.js';
+import { fileLinkRoutes } from './routes/fileLinks.js';
 import { fileRoutes } from './routes/files.js';
 import { jobRoutes } from './routes/jobs.js';
 import { jobTypeRoutes } from './routes/jobTypes.js';
@@ -115,6 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(eventRoutes, { deps });
   await app.register(webhookRoutes, { deps });
   await app.register(fileRoutes, { deps });
+  await app.register(fileLinkRoutes, { deps });
   await app.register(adminRoutes, { deps });
   await app.register(adminWorkerRoutes, { deps });
   await app.register(workerRoutes, { deps });

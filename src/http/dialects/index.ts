@@ -4,6 +4,7 @@
 import { cleariflow } from './cleariflow/index.js';
 import { cloudlayer } from './cloudlayer/index.js';
 import { platform } from './platform/index.js';
+import { productai } from './productai/index.js';
 import { vydra } from './vydra/index.js';
 import type { Dialect } from './dialect.js';
 
@@ -11,7 +12,7 @@ export type { Dialect } from './dialect.js';
 export { answerInDialect, mountDialects } from './mount.js';
 
 /** DIALECTS are every dialect, by name. */
-export const DIALECTS: readonly Dialect[] = [cloudlayer, cleariflow, platform, vydra];
+export const DIALECTS: readonly Dialect[] = [cloudlayer, cleariflow, platform, productai, vydra];
 
 /** DIALECT_NAMES are what `--compat` may list. */
 export const DIALECT_NAMES: readonly string[] = DIALECTS.map((d) => d.name);

@@ -9,7 +9,7 @@ import { requireAccount } from '../../auth.js';
 import type { AppDeps } from '../../deps.js';
 import type { Dialect } from '../dialect.js';
 import { idParamsSchema } from '../idParams.js';
-import { requestOrigin } from '../origin.js';
+import { requestOrigin } from '../../origin.js';
 import { type PageQuery, pageQuerySchema } from '../paging.js';
 import { VYDRA_STATUSES, vydraCreated, vydraErrorCode, vydraJob, vydraJobSchema, vydraRefund } from './view.js';
 
