@@ -4,6 +4,7 @@
 // errors. Waits follow the job's own changes (jobReaches), never a timer.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sleepJobs } from '../helpers/compatJobs.js';
 import { pythonSkip, runSeed } from '../helpers/seedClient.js';
 import { type TestAccount, type TestServer, jobReaches, sleepJob, startTestServer } from '../helpers/server.js';
 
@@ -22,16 +23,7 @@ describe('compat: cloudlayer', () => {
     await server.close();
   });
 
-  const create = async (input: Record<string, unknown> = { durationMs: 0 }) => {
-    const answer = await server.request('POST', '/v1/jobs', { key: account.key, body: sleepJob(input) });
-    assert.equal(answer.status, 201, answer.text);
-    return answer.json.id as string;
-  };
-  const finished = async (input: Record<string, unknown> = { durationMs: 0 }) => {
-    const id = await create(input);
-    await jobReaches(server, id, (job) => ['completed', 'failed', 'cancelled'].includes(job.status));
-    return id;
-  };
+  const { create, finished } = sleepJobs(() => server, () => account.key);
   const get = (id: string, key = account.key) => server.request('GET', `/compat/cloudlayer/v2/jobs/${id}`, { key });
 
   it('shows a completed job in the document’s shape through the seed’s JavaScript get', async () => {

@@ -4,9 +4,9 @@
 // names; and its errors. Waits follow the job's own changes, never a timer.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { isFinalStatus } from '../../src/domain/index.js';
+import { sleepJobs } from '../helpers/compatJobs.js';
 import { pythonSkip, runSeed } from '../helpers/seedClient.js';
-import { type TestAccount, type TestServer, jobReaches, sleepJob, startTestServer } from '../helpers/server.js';
+import { type TestAccount, type TestServer, jobReaches, startTestServer } from '../helpers/server.js';
 
 describe('compat: platform', () => {
   let server: TestServer;
@@ -22,16 +22,7 @@ describe('compat: platform', () => {
     await server.close();
   });
 
-  const create = async (input: Record<string, unknown> = { durationMs: 0 }) => {
-    const answer = await server.request('POST', '/v1/jobs', { key: account.key, body: sleepJob(input) });
-    assert.equal(answer.status, 201, answer.text);
-    return answer.json.id as string;
-  };
-  const finished = async (input: Record<string, unknown> = { durationMs: 0 }) => {
-    const id = await create(input);
-    await jobReaches(server, id, (job) => isFinalStatus(job.status));
-    return id;
-  };
+  const { create, finished } = sleepJobs(() => server, () => account.key);
   const get = (id: string, key = account.key) => server.request('GET', `/compat/platform/v1/api/jobs/${id}`, { headers: { authorization: `Bearer ${key}` } });
 
   it('gets a completed job in the envelope through the seed’s curl', async () => {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isFinalStatus } from '../../src/domain/index.js';
 import { type Receiver, startReceiver } from '../helpers/receiver.js';
+import { sleepJobs } from '../helpers/compatJobs.js';
 import { runSeed } from '../helpers/seedClient.js';
 import { type TestAccount, type TestServer, balance, jobReaches, sleepJob, startTestServer } from '../helpers/server.js';
 
@@ -30,11 +31,7 @@ describe('compat: vydra', () => {
     assert.equal(answer.status, 201, answer.text);
     return answer.json.id as string;
   };
-  const finished = async (input: Record<string, unknown> = { durationMs: 0 }) => {
-    const id = await create(input);
-    await jobReaches(server, id, (job) => isFinalStatus(job.status));
-    return id;
-  };
+  const { finished } = sleepJobs(() => server, () => account.key, (input) => create(input));
   const get = (id: string, key = account.key) => server.request('GET', `/compat/vydra/api/v1/jobs/${id}`, { headers: { authorization: `Bearer ${key}` } });
 
   it('creates with the seed’s curl: 201 with absolute links that the seed’s get follows', async () => {
