@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { isFinalStatus } from '../../src/domain/index.js';
 import { type Receiver, startReceiver } from '../helpers/receiver.js';
 import { sleepJobs } from '../helpers/compatJobs.js';
+import { signatureHeader } from '../../src/webhooks/signature.js';
 import { runSeed } from '../helpers/seedClient.js';
 import { type TestAccount, type TestServer, balance, jobReaches, sleepJob, startTestServer } from '../helpers/server.js';
 
@@ -152,6 +153,42 @@ describe('compat: vydra', () => {
       const answer = await server.request('GET', `/compat/vydra/api/v1/jobs?${query}`, { key: account.key });
       assert.equal(answer.status, 400, query);
       assert.equal(answer.json.error.code, 'INVALID_REQUEST');
+    }
+  });
+
+  it('sends the document’s success and failure webhook payloads, Standard Webhooks signed, through the delivery log', async () => {
+    const hooks = await startReceiver();
+    try {
+      const make = async (input: Record<string, unknown>) => {
+        const answer = await server.request('POST', '/compat/vydra/api/v1/jobs', { key: account.key, body: { workflow: 'demo/sleep', input, webhookUrl: `${hooks.url}/hook` } });
+        assert.equal(answer.status, 201, answer.text);
+        return answer.json.id as string;
+      };
+      const done = await make({ durationMs: 1 });
+      const success = await hooks.request(0);
+      const failed = await make({ durationMs: 0, failAt: 1, failCode: 'processing_error' });
+      const failure = await hooks.request(1);
+      const doneJob = (await get(done)).json;
+      assert.deepEqual(JSON.parse(success.body), { jobId: done, status: 'completed', workflow: 'demo/sleep', output: { sleptMs: 1 }, completedAt: doneJob.completedAt });
+      const failedJob = (await get(failed)).json;
+      assert.deepEqual(JSON.parse(failure.body), {
+        jobId: failed,
+        status: 'failed',
+        workflow: 'demo/sleep',
+        error: { message: 'Failed at step 1 of 1, as asked', code: 'PROCESSING_ERROR' },
+        refund: { applied: failedJob.creditsRefunded > 0, creditsRefunded: failedJob.creditsRefunded },
+        completedAt: failedJob.completedAt,
+      });
+      const secret = (await server.request('GET', '/v1/account', { key: account.key })).json.webhookSecret;
+      for (const delivery of [success, failure]) {
+        const expected = signatureHeader({ id: String(delivery.headers['webhook-id']), timestamp: Number(delivery.headers['webhook-timestamp']), body: delivery.body, secrets: [secret] });
+        assert.equal(delivery.headers['webhook-signature'], expected);
+      }
+      const logged = await server.request('GET', `/v1/jobs/${done}/deliveries`, { key: account.key });
+      assert.equal(logged.status, 200, logged.text);
+      assert.deepEqual(logged.json.deliveries.map((d: { payload: unknown }) => d.payload), [JSON.parse(success.body)], 'the delivery log keeps the payload sent');
+    } finally {
+      await hooks.close();
     }
   });
 

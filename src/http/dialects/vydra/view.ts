@@ -48,6 +48,17 @@ export function vydraJob(job: Job) {
   };
 }
 
+/**
+ * vydraWebhook is the document's webhook payload: on success `{jobId, status, workflow, output,
+ * completedAt}`, on failure (or cancel) `{jobId, status, workflow, error, refund, completedAt}`.
+ */
+export function vydraWebhook(job: Job, event: string) {
+  if (event !== 'job.completed' && event !== 'job.failed' && event !== 'job.cancelled') return null;
+  const view = vydraJob(job);
+  const outcome = job.status === 'completed' ? { output: view.output } : { error: view.error, refund: vydraRefund(job) };
+  return { jobId: job.id, status: job.status, workflow: job.type, ...outcome, completedAt: view.completedAt };
+}
+
 /** vydraCreated is the answer to a create, with absolute links to the job. */
 export function vydraCreated(job: Job, self: string) {
   return {
