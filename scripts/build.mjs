@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Compiles src/ to dist/ (with .d.ts files, for the public entry dist/index.js) and copies the files tsc does not (SQL migrations). Run by `npm install`
+// Compiles src/ to dist/ (with .d.ts files, for the public entry dist/index.js) and copies the files tsc does not (SQL migrations, the dashboard's browser files). Run by `npm install`
 // through `prepare`, so a fresh clone is ready to `npm start`.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, rmSync } from 'node:fs';
@@ -12,4 +12,6 @@ execFileSync(process.execPath, [tsc, '-p', `${root}tsconfig.build.json`], { stdi
 for (const driver of ['sqlite', 'postgres']) {
   cpSync(`${root}src/store/${driver}/migrations`, `${root}dist/store/${driver}/migrations`, { recursive: true });
 }
+// The dashboard's browser files are plain ES modules served as they are (src/http/routes/dashboard.ts).
+cpSync(`${root}src/dashboard/public`, `${root}dist/dashboard/public`, { recursive: true });
 chmodSync(`${root}dist/cli/index.js`, 0o755);

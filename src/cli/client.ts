@@ -5,7 +5,7 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
-    detail: string,
+    readonly detail: string,
     readonly errors: readonly FieldProblem[],
   ) {
     super(`${status} ${code}: ${detail}`);
@@ -17,17 +17,17 @@ export class ApiError extends Error {
   }
 }
 
-/** Call sends one request to the server and returns its JSON answer, or throws ApiError. */
-export type Call = <T>(method: string, path: string, body?: unknown) => Promise<T>;
+/** Call sends one request (with any extra headers) to the server and returns its JSON answer, or throws ApiError. */
+export type Call = <T>(method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<T>;
 
 /** client makes a Call that speaks to the server at `url` with the API key `key`. */
 export function client(url: string, key: string): Call {
-  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+  return async <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> => {
     let response: Response;
     try {
       response = await fetch(new URL(path, url), {
         method,
-        headers: { 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: { ...headers, 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (error) {

@@ -1,4 +1,5 @@
 import { type Call, client } from './client.js';
+import { DEFAULT_BATCH, importJobs } from './importJobs.js';
 import { type Flags, UsageError, flagHelp, parseFlags, wantsHelp } from './options.js';
 
 /** CLIENT_FLAGS are the flags of `longrun jobs …`, a client of a running server. */
@@ -11,15 +12,17 @@ export const CLIENT_FLAGS: Flags = {
   wait: { kind: 'boolean', description: 'create: wait for the job and show its progress' },
   status: { kind: 'string', description: 'list: a status or a comma list' },
   limit: { kind: 'int', min: 1, max: 100, description: 'list: how many (default 25)' },
+  batch: { kind: 'int', min: 1, max: 1000, description: `import: jobs per request (default ${DEFAULT_BATCH})` },
   json: { kind: 'boolean', description: 'Print the raw JSON answer' },
   help: { kind: 'boolean', description: 'Show this help' },
 };
 
-const HELP = `Usage: longrun jobs <create|get|list|wait|cancel> [ID] [flags]
+const HELP = `Usage: longrun jobs <create|get|list|wait|cancel|import> [ID|FILE] [flags]
 
   longrun jobs create --type demo/sleep --input '{"durationMs":3000,"steps":6}' --wait
   longrun jobs list --status completed --limit 10
   longrun jobs get JOB_ID        longrun jobs wait JOB_ID        longrun jobs cancel JOB_ID
+  longrun jobs import jobs.ndjson    (one POST /v1/jobs body a line, sent in batches; safe to run again)
 
 ${flagHelp(CLIENT_FLAGS)}`;
 
@@ -34,7 +37,7 @@ interface JobAnswer {
   createdAt: string;
 }
 
-const ACTIONS = ['create', 'get', 'list', 'wait', 'cancel'];
+const ACTIONS = ['create', 'get', 'list', 'wait', 'cancel', 'import'];
 
 const FINAL = new Set(['completed', 'failed', 'cancelled']);
 
@@ -85,6 +88,13 @@ export async function jobsCommand(argv: string[]): Promise<void> {
       if (flags.json) return console.log(JSON.stringify(page, null, 2));
       for (const job of page.data) console.log(`${job.id}  ${job.status.padEnd(9)} ${String(job.progress).padStart(3)}%  ${job.type}  ${job.createdAt}`);
       console.log(`${page.data.length} of ${page.pagination.total}`);
+      return;
+    }
+    case 'import': {
+      if (!positional) throw new UsageError('longrun jobs import needs a file: one job per line, as JSON');
+      const { ids, batches } = await importJobs(call, positional, flags.batch === undefined ? undefined : Number(flags.batch));
+      if (flags.json) return console.log(JSON.stringify({ created: ids.length, batches, ids }, null, 2));
+      console.log(`${ids.length} jobs created (or already created by an earlier run) in ${batches} batches`);
       return;
     }
     default:

@@ -110,8 +110,9 @@ export class InsufficientCreditsError extends LongrunError {
   readonly code = 'insufficient_credits';
   readonly status = 402;
   readonly title = 'Insufficient credits';
-  constructor(readonly needed: number, readonly balance: number | null) {
-    super(`This job costs ${needed} credits and the account has ${balance ?? 0}`);
+  /** `what` names what costs `needed`: one job, or a batch of them. */
+  constructor(readonly needed: number, readonly balance: number | null, what = 'This job') {
+    super(`${what} costs ${needed} credits and the account has ${balance ?? 0}`);
   }
 }
 

@@ -12,6 +12,7 @@
  * - final status: completed, failed or cancelled; a final job never changes again.
  */
 export * from './job.js';
+export * from './jobFilter.js';
 export * from './ids.js';
 export * from './clock.js';
 export * from './account.js';

@@ -15,12 +15,16 @@ import { errorHandler, sendProblem, toLongrunError } from './problem.js';
 import { accountRoutes } from './routes/account.js';
 import { adminRoutes } from './routes/admin.js';
 import { adminWorkerRoutes } from './routes/adminWorkers.js';
+import { bulkRoutes } from './routes/bulk.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { eventRoutes } from './routes/events.js';
 import { fileLinkRoutes } from './routes/fileLinks.js';
 import { fileRoutes } from './routes/files.js';
+import { batchRoutes } from './routes/batch.js';
 import { jobRoutes } from './routes/jobs.js';
 import { jobTypeRoutes } from './routes/jobTypes.js';
 import { opsRoutes } from './routes/ops.js';
+import { statsRoutes } from './routes/stats.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { workerRoutes } from './routes/worker.js';
 import { SHARED_SCHEMAS } from './schemas.js';
@@ -112,6 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerMetrics(app, { metrics: deps.service.metrics ?? standaloneMetrics(app, deps.service), route: deps.metrics?.separate ? null : { token: deps.metrics?.token ?? null } });
   await app.register(opsRoutes, { deps });
   await app.register(jobRoutes, { deps });
+  await app.register(batchRoutes, { deps });
   await app.register(accountRoutes, { deps });
   await app.register(eventRoutes, { deps });
   await app.register(webhookRoutes, { deps });
@@ -121,6 +126,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminWorkerRoutes, { deps });
   await app.register(workerRoutes, { deps });
   await app.register(jobTypeRoutes, { deps });
+  await app.register(bulkRoutes, { deps });
+  await app.register(statsRoutes, { deps });
+  await app.register(dashboardRoutes, { deps });
   await mountDialects(app, deps, dialectsNamed(deps.compat));
   return app;
 }

@@ -1,4 +1,4 @@
-import { DELIVERY_STATES, ERROR_CODES, JOB_STATUSES, PATTERN_MESSAGE, WEBHOOK_EVENTS } from '../domain/index.js';
+import { DELIVERY_STATES, ERROR_CODES, JOB_FILTER_FIELDS, JOB_STATUSES, WEBHOOK_EVENTS } from '../domain/index.js';
 
 /**
  * The JSON Schemas of the HTTP API. The same schemas validate requests, shape responses and
@@ -127,14 +127,32 @@ export const createJobBodySchema = {
   },
 } as const;
 
+/** createJobsBodySchema is the `POST /v1/jobs/batch` body: `jobs`, each a `POST /v1/jobs` body. */
+export function createJobsBodySchema(maxJobs: number) {
+  const { examples: _one, ...item } = createJobBodySchema;
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['jobs'],
+    examples: [{ jobs: [CREATE_JOB_EXAMPLE, { ...CREATE_JOB_EXAMPLE, priority: 10, metadata: { note: 'the second, sooner' } }] }],
+    properties: {
+      jobs: { type: 'array', minItems: 1, maxItems: maxJobs, items: item, description: `The jobs to create, 1 to ${maxJobs}, each a \`POST /v1/jobs\` body.` },
+    },
+  } as const;
+}
+
+/** windowQueryProperties are `from` and `to`, the time window of the usage and stats routes. */
+export const windowQueryProperties = {
+  from: { type: 'string', maxLength: 40, description: 'ISO 8601; inclusive.' },
+  to: { type: 'string', maxLength: 40, description: 'ISO 8601; exclusive; default now.' },
+} as const;
+
 /** jobIdParamsSchema is `:id` in job routes. */
 export const jobIdParamsSchema = {
   type: 'object',
   properties: { id: { type: 'string', maxLength: 100 } },
   required: ['id'],
 } as const;
-
-const statusList = `^(${JOB_STATUSES.join('|')})(,(${JOB_STATUSES.join('|')}))*$`;
 
 /** listJobsQuerySchema is `GET /v1/jobs`'s query. */
 export const listJobsQuerySchema = {
@@ -143,14 +161,8 @@ export const listJobsQuerySchema = {
   properties: {
     limit: { type: 'integer', minimum: 1, maximum: 100, default: 25 },
     offset: { type: 'integer', minimum: 0, maximum: 10_000, default: 0, description: 'Prefer `cursor` deep in history.' },
-    status: {
-      type: 'string',
-      pattern: statusList,
-      [PATTERN_MESSAGE]: `must be one of ${JOB_STATUSES.join(', ')}, or a comma list of them`,
-      description: 'A status or a comma list.',
-    },
-    type: { type: 'string', maxLength: 100 },
     cursor: { type: 'string', maxLength: 200, description: 'The `nextCursor` of the previous page.' },
+    ...JOB_FILTER_FIELDS,
   },
 } as const;
 
@@ -178,7 +190,8 @@ export const jobListSchema = {
       properties: {
         limit: { type: 'integer' },
         offset: { type: 'integer' },
-        total: { type: 'integer', description: 'Jobs matching the filters.' },
+        total: { type: 'integer', description: 'Jobs matching the filters (at most 10,000 when `totalCapped`).' },
+        totalCapped: { type: 'boolean', description: 'True when a filter other than status and type matched more than 10,000 jobs and counting stopped there.' },
         hasMore: { type: 'boolean' },
         nextCursor: { type: ['string', 'null'] },
       },

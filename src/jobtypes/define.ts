@@ -1,4 +1,4 @@
-import type { FieldProblem, JsonObject, JsonValue } from '../domain/index.js';
+import type { FieldProblem, Job, JobFilterRequest, JsonObject, JsonValue } from '../domain/index.js';
 
 /** JsonSchema is a JSON Schema (draft 2020-12 subset that Ajv understands) for a type's input. */
 export type JsonSchema = { [key: string]: unknown };
@@ -21,6 +21,36 @@ export interface JobContext<Input extends object = JsonObject> {
   progress(percent: number, message?: string): Promise<void>;
   /** files stores the attempt's output files; list what `put` returns in the output. */
   files: JobFiles;
+  /**
+   * readJobFile reads a file of an earlier job of the same account, named in the input as
+   * `{ "fromJob": "job_…", "file": "name" }`, whole and at most `maxBytes`. It throws a JobFailure:
+   * `input_file_missing` when the job is gone, has not completed (retryable: it may yet) or has no
+   * such file, `input_too_large` when the file is over `maxBytes`.
+   */
+  readJobFile(ref: JobFileRef, p: { maxBytes: number }): Promise<Uint8Array>;
+  /**
+   * accountJobs returns a page of the jobs of this job's account, newest first, filtered and
+   * paged as `GET /v1/jobs` (pass the last page's `nextCursor`, null for the first page).
+   */
+  accountJobs(p: JobFilterRequest & { cursor: string | null; limit: number }): Promise<AccountJobPage>;
+}
+
+/** AccountJobPage is one page of accountJobs: the jobs, the cursor of the next page (null on the last) and how many match in all. */
+export interface AccountJobPage {
+  jobs: AccountJob[];
+  nextCursor: string | null;
+  total: number;
+}
+
+/** AccountJob is a job as a handler may see it: the stored job without its private input or lease. */
+export type AccountJob = Omit<Job, 'privateInput' | 'leaseToken'>;
+
+/** JobFileRef names a file of an earlier job of the same account, as an input gives it. */
+export interface JobFileRef {
+  /** fromJob is the earlier job's id. */
+  fromJob: string;
+  /** file is the name of one of its output files (`document.pdf`). */
+  file: string;
 }
 
 /** OutputFile is a stored output file as a job's output lists it. */
@@ -37,14 +67,23 @@ export type OutputFile = {
  * a file put again under the same name replaces the first, and a retry starts with none.
  */
 export interface JobFiles {
-  /** put stores `data` whole as `name` (letters, digits, `.`, `_`, `-`); its type comes from the extension. */
-  put(name: string, data: Uint8Array): Promise<OutputFile>;
+  /**
+   * put stores `data` as `name` (letters, digits, `.`, `_`, `-`); its type comes from the
+   * extension. `data` is the whole file, or chunks as they are made (an async iterable), which a
+   * worker with the store writes one at a time without holding the file.
+   */
+  put(name: string, data: Uint8Array | AsyncIterable<Uint8Array>): Promise<OutputFile>;
 }
 
 /** InputCheckContext is what `checkInput` may consult besides the input. */
 export interface InputCheckContext {
   /** allowPrivateTargets mirrors LONGRUN_ALLOW_PRIVATE_TARGETS: the URL guard's address rules are off. */
   allowPrivateTargets: boolean;
+  /**
+   * findJob looks a job up in the creating account (another account's job is not found), for an
+   * input that names an earlier job's file; null when there is none.
+   */
+  findJob(id: string): Promise<{ id: string; status: string } | null>;
 }
 
 /**

@@ -1,4 +1,7 @@
 import { BUILTIN_JOB_TYPES, JobTypeRegistry } from '../jobtypes/index.js';
+import { jobsExportTypes } from '../jobtypes/export/index.js';
+import { DEFAULT_IMAGE_LIMITS, imageJobTypes } from '../jobtypes/image/index.js';
+import { DEFAULT_PDF_LIMITS, pdfJobTypes } from '../jobtypes/pdf/index.js';
 import { DEFAULT_RENDER_SETTINGS, type RenderSettings, renderEnvironment, renderJobTypes } from '../jobtypes/render/index.js';
 import type { Logger } from '../log/index.js';
 import type { ProcessMetrics } from '../metrics/index.js';
@@ -13,7 +16,7 @@ export interface JobTypes {
 
 /**
  * openJobTypes registers the built-in job types, the render types (their browser launches on the
- * first render job, not here) and the `--handlers` module's. Shared by every process that runs
+ * first render job, not here), the image, document and export types, and the `--handlers` module's. Shared by every process that runs
  * jobs, with a store (openRuntime) or without one (startRemoteWorker).
  */
 export async function openJobTypes(p: {
@@ -29,7 +32,9 @@ export async function openJobTypes(p: {
     else p.log.info({ durationMs: outcome.durationMs }, 'render: Chromium started');
   };
   const render = renderEnvironment({ ...DEFAULT_RENDER_SETTINGS, ...p.render, onLaunch }, { allowPrivateTargets: p.allowPrivateTargets });
-  const registry = new JobTypeRegistry([...BUILTIN_JOB_TYPES, ...renderJobTypes(render)]);
+  const image = imageJobTypes({ ...DEFAULT_IMAGE_LIMITS, allowPrivateTargets: p.allowPrivateTargets });
+  const pdf = pdfJobTypes({ ...DEFAULT_PDF_LIMITS, allowPrivateTargets: p.allowPrivateTargets });
+  const registry = new JobTypeRegistry([...BUILTIN_JOB_TYPES, ...renderJobTypes(render), ...image, ...pdf, ...jobsExportTypes()]);
   if (p.handlers) for (const definition of await loadHandlers(p.handlers)) registry.register(definition);
   return { registry, close: () => render.pool.close() };
 }

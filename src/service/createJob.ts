@@ -8,9 +8,12 @@ import {
   MAX_STORED_DEPTH,
   jsonBytes,
   jsonValueTooDeep,
+  isId,
   newId,
 } from '../domain/index.js';
 import { UnsafeTargetError, checkUrl, timedLookup } from '../egress/index.js';
+import type { InputCheckContext } from '../jobtypes/index.js';
+import type { JobInsertParams } from '../store/index.js';
 import type { Principal, ServiceDeps } from './deps.js';
 import { resolveJobType } from './jobTypes.js';
 
@@ -42,13 +45,36 @@ export async function createJob(
   request: CreateJobRequest,
   options: { idempotencyKey?: string; originalJobId?: string } = {},
 ): Promise<{ job: Job; replayed: boolean }> {
+  const job = await prepareJob(deps, principal, request, options);
+  const idempotency = options.idempotencyKey ? idempotencyRecord(deps, options.idempotencyKey, requestHash(request), job.createdAt) : null;
+  const result = await deps.store.jobInsert({ job, idempotency });
+  if (!result.replayed) deps.bus.publish({ kind: 'created', job: result.job });
+  return result;
+}
+
+/** idempotencyRecord is how the store records an Idempotency-Key: the request's hash, and when the key frees. */
+export function idempotencyRecord(deps: ServiceDeps, key: string, hash: string, now: Date): JobInsertParams['idempotency'] {
+  return { key, requestHash: hash, expiresAt: new Date(now.getTime() + deps.config.idempotencyTtlMs) };
+}
+
+/**
+ * prepareJob checks a create request against its job type (input schema, the type's own checks,
+ * stored-value bounds, the webhook URL through the URL guard) and builds the pending job it would
+ * store, charged at the type's cost. Nothing is written.
+ */
+export async function prepareJob(
+  deps: ServiceDeps,
+  principal: Principal,
+  request: CreateJobRequest,
+  options: { originalJobId?: string } = {},
+): Promise<Job> {
   // A declared type is read from the store here, so one declared through another node counts at once.
   const jobType = await resolveJobType(deps, request.type);
   const input = request.input ?? {};
   checkStoredValues(input, request.metadata);
   const checked = deps.registry.prepareInput(jobType, input);
   if (!checked.ok) throw new InvalidRequestError(`The input does not match the ${request.type} schema`, checked.errors);
-  const problems = (await jobType.checkInput?.(checked.input, { allowPrivateTargets: deps.config.allowPrivateTargets })) ?? [];
+  const problems = (await jobType.checkInput?.(checked.input, inputCheckContext(deps, principal))) ?? [];
   if (problems.length > 0) throw new InvalidRequestError(`The input is not acceptable for ${request.type}`, problems);
 
   const now = deps.clock.now();
@@ -61,7 +87,7 @@ export async function createJob(
   if (request.webhookUrl) await assertWebhookUrl(deps, request.webhookUrl);
 
   const { publicInput, privateInput } = splitInput(input, jobType.privateFields ?? []);
-  const job: Job = {
+  return {
     id: newId('job', now.getTime()),
     type: request.type,
     status: 'pending',
@@ -98,16 +124,14 @@ export async function createJob(
     leaseExpiresAt: null,
     eventSeq: 1,
   };
-  const idempotency = options.idempotencyKey
-    ? {
-        key: options.idempotencyKey,
-        requestHash: requestHash(request),
-        expiresAt: new Date(now.getTime() + deps.config.idempotencyTtlMs),
-      }
-    : null;
-  const result = await deps.store.jobInsert({ job, idempotency });
-  if (!result.replayed) deps.bus.publish({ kind: 'created', job: result.job });
-  return result;
+}
+
+/** inputCheckContext is what a type's checkInput may consult: the URL guard's setting and the account's jobs. */
+function inputCheckContext(deps: ServiceDeps, principal: Principal): InputCheckContext {
+  return {
+    allowPrivateTargets: deps.config.allowPrivateTargets,
+    findJob: async (id) => (isId('job', id) ? deps.store.jobGet({ id, accountId: principal.accountId }) : null),
+  };
 }
 
 /**
@@ -150,8 +174,8 @@ async function assertWebhookUrl(deps: ServiceDeps, url: string): Promise<void> {
 
 const defaultLookup = timedLookup();
 
-/** requestHash fingerprints a request for idempotency: the same fields in any key order hash alike. */
-export function requestHash(request: CreateJobRequest): string {
+/** requestHash fingerprints a request (one create, or a batch) for idempotency: the same fields in any key order hash alike. */
+export function requestHash(request: CreateJobRequest | { jobs: readonly CreateJobRequest[] }): string {
   return createHash('sha256').update(canonicalJson(request)).digest('hex');
 }
 

@@ -1,6 +1,7 @@
-import { type Job, type JobStatus, JobNotFoundError, isFinalStatus, isId } from '../domain/index.js';
+import { type Job, JobNotFoundError, isFinalStatus, isId } from '../domain/index.js';
 import { decodeIdCursor, encodeIdCursor } from './cursor.js';
 import type { Principal, ServiceDeps } from './deps.js';
+import { type JobFilterRequest, jobFilterFrom } from './jobFilterRequest.js';
 
 /** getJob returns the caller's job; another account's job is not found. */
 export async function getJob(deps: ServiceDeps, principal: Principal, id: string): Promise<Job> {
@@ -10,11 +11,9 @@ export async function getJob(deps: ServiceDeps, principal: Principal, id: string
 }
 
 /** ListJobsRequest selects a page of the caller's jobs (already range-checked by the caller). */
-export interface ListJobsRequest {
+export interface ListJobsRequest extends JobFilterRequest {
   limit: number;
   offset: number;
-  statuses?: JobStatus[];
-  type?: string;
   cursor?: string;
 }
 
@@ -22,6 +21,8 @@ export interface ListJobsRequest {
 export interface JobPage {
   jobs: Job[];
   total: number;
+  /** totalCapped is true when counting stopped at TOTAL_COUNT_CAP (store/jobFilter.ts). */
+  totalCapped: boolean;
   hasMore: boolean;
   /** nextCursor continues after the last job of this page; null on the last page. */
   nextCursor: string | null;
@@ -30,17 +31,16 @@ export interface JobPage {
 /** listJobs returns one page of the caller's jobs; totals come from the store's counters. */
 export async function listJobs(deps: ServiceDeps, principal: Principal, request: ListJobsRequest): Promise<JobPage> {
   const beforeId = request.cursor === undefined ? undefined : decodeIdCursor(request.cursor, 'before', 'job');
-  const { jobs, total } = await deps.store.jobList({
+  const { jobs, total, totalCapped } = await deps.store.jobList({
+    ...jobFilterFrom(request),
     accountId: principal.accountId,
-    statuses: request.statuses,
-    type: request.type,
     limit: request.limit + 1, // one more tells whether there is a next page
     offset: request.offset,
     beforeId,
   });
   const hasMore = jobs.length > request.limit;
   const page = hasMore ? jobs.slice(0, request.limit) : jobs;
-  return { jobs: page, total, hasMore, nextCursor: hasMore ? encodeCursor(page[page.length - 1]!.id) : null };
+  return { jobs: page, total, totalCapped: totalCapped === true, hasMore, nextCursor: hasMore ? encodeCursor(page[page.length - 1]!.id) : null };
 }
 
 /** encodeCursor makes the opaque cursor for "after this job". */

@@ -71,7 +71,8 @@ const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
 
 // An invalid Date is what text that is no ISO 8601 time becomes (`new Date('yesterday')`), so
 // that is what the problem asks for.
-function checkTime(path: string, at: Date): Date {
+/** checkTime refuses a time that is no date, or outside the years 0000 to 9999, naming `path`. */
+export function checkTime(path: string, at: Date): Date {
   if (Number.isNaN(at.getTime())) throw InvalidRequestError.field(path, 'must be an ISO 8601 date or date-time');
   if (at.getTime() < EARLIEST || at.getTime() > LATEST) throw InvalidRequestError.field(path, 'must be in the years 0000 to 9999');
   return at;

@@ -2,3 +2,5 @@
 export type * from './types.js';
 export { openStore, parseDbUrl } from './open.js';
 export { DatabaseClock } from './databaseClock.js';
+export { type JobFilter, type JobListPage, type JobListParams, TOTAL_COUNT_CAP, countersServe, createdIdRange } from './jobFilter.js';
+export type { JobStatsParams, JobStatsRow, QueueDepth } from './jobStats.js';

@@ -19,6 +19,8 @@ import type {
   WebhookEvent,
 } from '../domain/index.js';
 import type { FileStore } from '../files/index.js';
+import type { JobListPage, JobListParams } from './jobFilter.js';
+import type { JobStatsParams, JobStatsRow, QueueDepth } from './jobStats.js';
 
 /**
  * The Store interface: everything Longrun keeps, behind one contract that every driver passes
@@ -143,10 +145,18 @@ export interface Store {
    * or throws IdempotencyKeyReusedError. Throws InsufficientCreditsError when the balance is short.
    */
   jobInsert(p: JobInsertParams): Promise<{ job: Job; replayed: boolean }>;
+  /**
+   * jobInsertAll writes every item as jobInsert would, all in one transaction: all of them or,
+   * when one is refused (credits, a reused key), none. Answers in the items' order.
+   */
+  jobInsertAll(items: readonly JobInsertParams[]): Promise<{ job: Job; replayed: boolean }[]>;
   /** jobGet returns the job, or null; with `accountId`, only that account's job. */
   jobGet(p: { id: string; accountId?: string }): Promise<Job | null>;
-  /** jobList returns one page, newest first, and the total that matches (from counters). */
-  jobList(p: JobListParams): Promise<{ jobs: Job[]; total: number }>;
+  /**
+   * jobList returns one page, newest first, and the total that matches: from the counters for a
+   * status and type filter, else counted up to TOTAL_COUNT_CAP (then `totalCapped` is true).
+   */
+  jobList(p: JobListParams): Promise<JobListPage>;
 
   /**
    * jobClaim takes up to `limit` due pending jobs of `types`, highest priority first then oldest,
@@ -266,6 +276,10 @@ export interface Store {
    * to a final status in the window, optionally of one type; for percentiles.
    */
   usageProcessTimes(p: { accountId: string; from: Date; to: Date; type?: string }): Promise<number[]>;
+  /** jobStatsBuckets groups the account's jobs created in the window by creation bucket, type and status. */
+  jobStatsBuckets(p: JobStatsParams): Promise<JobStatsRow[]>;
+  /** jobStatsQueue is the account's pending and running jobs by type, from the counters (no scan of jobs). */
+  jobStatsQueue(p: { accountId: string }): Promise<QueueDepth[]>;
 }
 
 /** StoreCapabilities are what a store shares between the processes that use it. */
@@ -359,18 +373,6 @@ export interface JobInsertParams {
   job: Job;
   /** idempotency, when the client sent an Idempotency-Key. */
   idempotency: { key: string; requestHash: string; expiresAt: Date } | null;
-}
-
-/** JobListParams select one page of an account's jobs, newest first. */
-export interface JobListParams {
-  accountId: string;
-  statuses?: readonly JobStatus[];
-  type?: string;
-  limit: number;
-  /** offset skips that many jobs after the cursor (or from the newest). */
-  offset?: number;
-  /** beforeId continues after the job with this id (keyset cursor). */
-  beforeId?: string;
 }
 
 /** QueueStat is one job type's queue: jobs waiting, jobs running, and the earliest runAt of those waiting. */

@@ -5,6 +5,8 @@ import {
   discardEarlierAttemptFiles,
   failAttempt,
   heartbeatAttempt,
+  listAttemptAccountJobs,
+  readEarlierJobFile,
   releaseAttempt,
   reportProgress,
   type ServiceDeps,
@@ -49,6 +51,8 @@ export function localLink(deps: ServiceDeps): WorkerLink {
       await reportProgress(deps, attempt, p);
     },
     storeFile: (attempt, p) => storeAttemptFile(deps, attempt, p),
+    readJobFile: (attempt, p) => readEarlierJobFile(deps, attempt, p),
+    listAccountJobs: (attempt, p) => listAttemptAccountJobs(deps, attempt, p),
     async complete(attempt, p) {
       await completeAttempt(deps, attempt, p);
     },

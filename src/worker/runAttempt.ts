@@ -159,6 +159,8 @@ async function runHandler(
         }
       },
       files,
+      readJobFile: (ref, p) => host.link.readJobFile(attempt, { fromJob: ref.fromJob, name: ref.file, maxBytes: p.maxBytes }),
+      accountJobs: (p) => host.link.listAccountJobs(attempt, p),
     };
     await host.link.begin(job);
     const output = await run(ctx);

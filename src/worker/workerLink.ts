@@ -1,5 +1,5 @@
-import type { JobError, JsonObject, JsonValue } from '../domain/index.js';
-import type { OutputFile } from '../jobtypes/index.js';
+import type { JobError, JobFilterRequest, JsonObject, JsonValue } from '../domain/index.js';
+import type { AccountJobPage, OutputFile } from '../jobtypes/index.js';
 
 /**
  * A WorkerLink is everything a worker does to its jobs, wherever they are kept: claim them, and
@@ -27,7 +27,15 @@ export interface WorkerLink {
   begin(job: ClaimedJob): Promise<void>;
   heartbeat(attempt: LeasedAttempt): Promise<void>;
   progress(attempt: LeasedAttempt, p: { progress: number; message?: string | null }): Promise<void>;
-  storeFile(attempt: LeasedAttempt, p: { name: string; data: Uint8Array }): Promise<OutputFile>;
+  /** storeFile stores a file whole, or from chunks as they come (a remote link gathers them first). */
+  storeFile(attempt: LeasedAttempt, p: { name: string; data: Uint8Array | AsyncIterable<Uint8Array> }): Promise<OutputFile>;
+  /**
+   * readJobFile reads a file of an earlier job of the attempt's own account (an input's
+   * `{ fromJob, file }`), at most `maxBytes`; it throws the JobFailure the handler fails with.
+   */
+  readJobFile(attempt: LeasedAttempt, p: { fromJob: string; name: string; maxBytes: number }): Promise<Uint8Array>;
+  /** listAccountJobs returns a page of the jobs of the attempt's own account, as `GET /v1/jobs` would. */
+  listAccountJobs(attempt: LeasedAttempt, p: JobFilterRequest & { cursor: string | null; limit: number }): Promise<AccountJobPage>;
   complete(attempt: LeasedAttempt, p: { output: JsonValue | null; size: number; processTime: number }): Promise<void>;
   fail(attempt: LeasedAttempt, p: { error: JobError; retryable: boolean; processTime: number }): Promise<void>;
   /** release hands the job back: at once (shutdown), or with `defer` not due for `delayMs` (local only; a remote link releases at once). */

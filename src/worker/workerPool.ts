@@ -62,6 +62,13 @@ export class WorkerPool {
   private readonly sweep: PeriodicPass;
   private started = false;
   private stopListening: (() => void) | null = null;
+  /**
+   * mayHaveMore is false after a claim that got fewer jobs than it asked for: the queue held no
+   * more for this pool, so a finished attempt does not claim again (an empty claim per job under a
+   * light load); the next job is announced by a signal, its due timer or the sweep. A signal that
+   * came while every slot was taken was dropped, but then the last claim got all it asked for.
+   */
+  private mayHaveMore = true;
   /** due is the poke waiting for the earliest job heard of that was not yet due (see pokeAt). */
   private due: { at: number; cancel: () => void } | null = null;
   private readonly timers: Timers;
@@ -134,6 +141,7 @@ export class WorkerPool {
     if (free <= 0) return 0;
     const { link } = this.host;
     const jobs = await link.claim({ workerId: this.workerId, types: this.types, limit: free, signal: this.claiming.signal });
+    this.mayHaveMore = jobs.length === free;
     for (const job of jobs) this.launch(job);
     // A long-polling claim is the wait itself: while slots are free, ask again (the poke coalesces into the slot filler's next round).
     if (link.longPolls && this.started && !this.claiming.signal.aborted) this.poke();
@@ -172,7 +180,7 @@ export class WorkerPool {
     this.running.set(job.id, attempt);
     void attempt.done.finally(() => {
       this.running.delete(job.id);
-      this.poke();
+      if (this.mayHaveMore) this.poke();
       this.slots.settled();
     });
   }

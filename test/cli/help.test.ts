@@ -22,7 +22,7 @@ describe('longrun help', () => {
     it(`prints the jobs help for ${args.join(' ')} without an API key`, async () => {
       const run = await runLongrun(args, NO_KEY);
       assert.equal(run.code, 0, run.stderr);
-      assert.match(run.stdout, /^Usage: longrun jobs <create\|get\|list\|wait\|cancel>/);
+      assert.match(run.stdout, /^Usage: longrun jobs <create\|get\|list\|wait\|cancel\|import>/);
       assert.equal(run.stderr, '');
     });
   }

@@ -1,5 +1,5 @@
-// Render test plumbing: a real browser pool and file store shared by one test file, a way to run
-// one render job type's attempt directly (no store, no HTTP), local pages and canaries on
+// Job type test plumbing: a real browser pool and file store shared by one test file, a way to run
+// one job type's attempt directly (no store, no HTTP), local pages and canaries on
 // 127.0.0.1, and a /proc scan for Chromium processes this test process started.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
@@ -52,34 +52,74 @@ export async function renderHarness(
   return {
     env,
     registry,
-    async run(type, input, options = {}) {
-      const prepared = registry.prepareInput(type, input);
-      if (!prepared.ok) throw new Error(`bad input: ${JSON.stringify(prepared.errors)}`);
-      const job = { id: newId('job'), type, attempt: 1, maxAttempts: 1, metadata: {} };
-      const progress: string[] = [];
-      const files = attemptFiles({ files: store, links: apiLinks }, job);
-      const ctx: JobContext = {
-        job,
-        input: prepared.input,
-        signal: options.signal ?? new AbortController().signal,
-        progress: async (_percent, message) => void progress.push(message ?? ''),
-        files,
-      };
-      const output = await registry.handler(type)(ctx);
-      const stored = new Map<string, Buffer>();
-      for (const file of (output as { files: { name: string }[] }).files) {
-        const body = await store.fileRead({ jobId: job.id, name: file.name });
-        const chunks: Buffer[] = [];
-        for await (const chunk of body!) chunks.push(chunk as Buffer);
-        stored.set(file.name, Buffer.concat(chunks));
-      }
-      return { output, files: stored, progress };
-    },
+    run: (type, input, options) => runDirectly({ registry, files: store }, type, input, options),
     async close() {
       await env.pool.close();
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** renderOnce renders one file with a render type on a browser of its own, closed after: a test's input made by Longrun itself. */
+export async function renderOnce(type: string, input: JsonObject, file: string): Promise<Buffer> {
+  const harness = await renderHarness({ settings: { chromiumPath: process.env.LONGRUN_CHROMIUM } });
+  try {
+    const rendered = (await harness.run(type, input)).files.get(file);
+    if (!rendered) throw new Error(`${type} stored no ${file}`);
+    return rendered;
+  } finally {
+    await harness.close();
+  }
+}
+
+/** tempFileStore is a LocalFileStore in a fresh temp folder, and the way to remove it. */
+export async function tempFileStore(): Promise<{ files: LocalFileStore; remove(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'longrun-files-test-'));
+  return { files: new LocalFileStore(dir), remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * runDirectly runs one attempt of `type` with `input` (defaults applied, as a worker would) on
+ * `files`, with no store and no HTTP, and reads back every file its output lists. A handler that
+ * reads an earlier job's file or the account's jobs gets `readJobFile` and `accountJobs`, if given.
+ */
+export async function runDirectly(
+  p: { registry: JobTypeRegistry; files: LocalFileStore; readJobFile?: JobContext['readJobFile']; accountJobs?: JobContext['accountJobs'] },
+  type: string,
+  input: JsonObject,
+  options: { signal?: AbortSignal } = {},
+): Promise<RenderRun> {
+  const prepared = p.registry.prepareInput(type, input);
+  if (!prepared.ok) throw new Error(`bad input: ${JSON.stringify(prepared.errors)}`);
+  const job = { id: newId('job'), type, attempt: 1, maxAttempts: 1, metadata: {} };
+  const progress: string[] = [];
+  const files = attemptFiles({ files: p.files, links: apiLinks }, job);
+  const ctx: JobContext = {
+    job,
+    input: prepared.input,
+    signal: options.signal ?? new AbortController().signal,
+    progress: async (_percent, message) => void progress.push(message ?? ''),
+    files,
+    readJobFile:
+      p.readJobFile ??
+      (async () => {
+        throw new Error(`${type} was given no earlier job's file in this test`);
+      }),
+    accountJobs:
+      p.accountJobs ??
+      (async () => {
+        throw new Error(`${type} was given no account's jobs in this test`);
+      }),
+  };
+  const output = await p.registry.handler(type)(ctx);
+  const stored = new Map<string, Buffer>();
+  for (const file of (output as { files: { name: string }[] }).files) {
+    const body = await p.files.fileRead({ jobId: job.id, name: file.name });
+    const chunks: Buffer[] = [];
+    for await (const chunk of body!) chunks.push(chunk as Buffer);
+    stored.set(file.name, Buffer.concat(chunks));
+  }
+  return { output, files: stored, progress };
 }
 
 /** LocalSite is an HTTP server on 127.0.0.1 and the requests it has seen. */

@@ -141,3 +141,17 @@ export async function balance(server: RunningServer, accountId: string): Promise
 export function sleepJob(input: Record<string, unknown> = { durationMs: 0 }, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { type: 'demo/sleep', input, ...extra };
 }
+
+/** runToEnd creates a job of `type` as `account` (`extra`: more create fields) and resolves with it once it is final. */
+export async function runToEnd(server: TestServer, account: TestAccount, type: string, input: unknown, extra: Record<string, unknown> = {}): Promise<Job> {
+  const created = await server.request('POST', '/v1/jobs', { key: account.key, body: { type, input, ...extra } });
+  assert.equal(created.status, 201, created.text);
+  return jobReaches(server, created.json.id, (job) => job.status === 'completed' || job.status === 'failed' || job.status === 'cancelled');
+}
+
+/** downloadFile fetches a job's file (an `output.files[].url`) as `account`, expecting 200. */
+export async function downloadFile(server: TestServer, account: TestAccount, url: string): Promise<Buffer> {
+  const answer = await fetch(`${server.url}${url}`, { headers: { 'x-api-key': account.key } });
+  assert.equal(answer.status, 200, `GET ${url}`);
+  return Buffer.from(await answer.arrayBuffer());
+}

@@ -104,6 +104,9 @@ describe('GET /openapi.json', () => {
     const rotate = operation('/v1/account/webhook-secret/rotate', 'post').requestBody.content['application/json'].example;
     const rotated = await server.request('POST', '/v1/account/webhook-secret/rotate', { key: created.json.apiKey.key, body: rotate });
     assert.equal(rotated.status, 200, rotated.text);
+    const batch = operation('/v1/jobs/batch', 'post').requestBody.content['application/json'].example;
+    const jobs = await server.request('POST', '/v1/jobs/batch', { key: created.json.apiKey.key, body: batch });
+    assert.equal(jobs.status, 201, jobs.text);
   });
 
   it('still answers a refused request as application/problem+json with every problem field', async () => {

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { after, afterEach, describe, it } from 'node:test';
 import pg from 'pg';
-import { InvalidRequestError, type Job, NotFoundError, ServiceUnavailableError, newId } from '../../src/domain/index.js';
+import { InvalidRequestError, type Job, type JobStatus, NotFoundError, ServiceUnavailableError, newId } from '../../src/domain/index.js';
 import { EventBus, startStoreFeed } from '../../src/events/index.js';
 import { ApiKeyCache } from '../../src/service/index.js';
 import { openStore } from '../../src/store/index.js';
@@ -402,7 +402,7 @@ describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }
       const claimPlan = plan((await client.query(`EXPLAIN ${SQL.jobClaim}`, ['w', new Date(), new Date(), ['test/echo'], 10, 'x', false])).rows);
       // Each served type is read from its own head of the per-type pending index, never the others.
       assert.match(claimPlan, /Index Scan using jobs_pending_type on jobs .*\n\s+Index Cond: \(type = served\.type\)/);
-      const listPlan = async (accountId: string, statuses: string[]) => {
+      const listPlan = async (accountId: string, statuses: JobStatus[]) => {
         const q = jobListSql({ accountId, statuses, limit: 20, offset: 0 });
         return plan((await client.query(`EXPLAIN ${q.listSql}`, q.listParams)).rows);
       };
@@ -410,7 +410,7 @@ describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }
       assert.match(await listPlan('acct_0001', []), /Index Scan Backward using jobs_account on jobs/);
       assert.match(await listPlan('acct_0001', ['completed']), /Index Scan Backward using jobs_account_status on jobs/);
       // A big account's page may walk the primary key instead (its rows are everywhere): still an index.
-      for (const statuses of [[], ['completed']]) assert.match(await listPlan('acct_0003', statuses), /^Limit.*\n\s+->\s+Index Scan Backward using jobs_\w+ on jobs/);
+      for (const statuses of [[], ['completed']] as JobStatus[][]) assert.match(await listPlan('acct_0003', statuses), /^Limit.*\n\s+->\s+Index Scan Backward using jobs_\w+ on jobs/);
       assert.equal((await store!.jobList({ accountId: 'acct_0001', limit: 1 })).total, 50);
     });
 

@@ -1,30 +1,71 @@
 // How an idle worker pool hears of work: a job that is due is claimed at once; one that is not due
 // yet (made to run later, or created by a process whose database clock reads a little ahead) is
-// claimed when it comes due, on the pool's own timer, not a second later on the sweep. The clock
-// and the timers are one ManualClock, so nothing here waits on real time.
+// claimed when it comes due, on the pool's own timer, not a second later on the sweep. A finished
+// attempt claims again only while the queue may hold more. The clock and the timers are one
+// ManualClock, so nothing here waits on real time.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { JobTypeRegistry, defineJobType } from '../../src/jobtypes/index.js';
 import { createAccount, createJob } from '../../src/service/index.js';
-import { WorkerPool } from '../../src/worker/index.js';
+import { WorkerPool, localLink } from '../../src/worker/index.js';
 import { memoryDeps } from '../helpers/deps.js';
 
+function recordingType(ran: string[]) {
+  return defineJobType({
+    type: 'test/noop',
+    description: 'records that it ran',
+    inputSchema: { type: 'object' },
+    creditCost: 0,
+    timeoutMs: 60_000,
+    maxAttempts: 1,
+    async run({ job }) {
+      ran.push(job.id);
+      return {};
+    },
+  });
+}
+
 describe('worker pool wakeups', () => {
+  it('claims again when an attempt ends only while the queue may hold more: a backlog drains, a drained queue is not asked again', async (t) => {
+    const ran: string[] = [];
+    const deps = memoryDeps({ registry: new JobTypeRegistry([recordingType(ran)]) });
+    // The pool's own link, counting the claims it sends and what each answered.
+    const local = localLink(deps);
+    const claims: { asked: number; got: number }[] = [];
+    const link = { ...local, claim: async (p: Parameters<typeof local.claim>[0]) => {
+      const jobs = await local.claim(p);
+      claims.push({ asked: p.limit, got: jobs.length });
+      return jobs;
+    } };
+    const pool = new WorkerPool({ registry: deps.registry, clock: deps.clock, link }, { concurrency: 2, sweepMs: 3_600_000, timers: deps.clock });
+    t.after(async () => {
+      await pool.stop({ graceMs: 0 });
+      await deps.store.close();
+    });
+    const { account } = await createAccount(deps, { name: 'a', credits: null });
+    const principal = { accountId: account.id, apiKeyId: null, apiKeyUsed: null };
+    // A backlog of three, made before the pool listens: only the first sweep and the ends of
+    // attempts can find them.
+    for (let i = 0; i < 3; i++) await createJob(deps, principal, { type: 'test/noop', input: {} });
+    pool.start();
+    await pool.idle();
+    assert.equal(ran.length, 3, 'the ends of attempts claimed the rest of the backlog');
+    assert.equal(claims.at(-1)?.got, 0, 'the last claim found the queue empty');
+    const afterBacklog = claims.length;
+
+    // One job at a time under a light load: one claim each, its wakeup's; the end of its attempt
+    // sends none (before, each job cost a second, empty claim).
+    for (let i = 0; i < 3; i++) {
+      await createJob(deps, principal, { type: 'test/noop', input: {} });
+      await pool.idle();
+    }
+    assert.equal(ran.length, 6);
+    assert.deepEqual(claims.slice(afterBacklog), [{ asked: 2, got: 1 }, { asked: 2, got: 1 }, { asked: 2, got: 1 }]);
+  });
+
   it('claims a job created for a moment later when that moment comes, and the earliest first', async (t) => {
     const ran: string[] = [];
-    const noop = defineJobType({
-      type: 'test/noop',
-      description: 'records that it ran',
-      inputSchema: { type: 'object' },
-      creditCost: 0,
-      timeoutMs: 60_000,
-      maxAttempts: 1,
-      async run({ job }) {
-        ran.push(job.id);
-        return {};
-      },
-    });
-    const deps = memoryDeps({ registry: new JobTypeRegistry([noop]) });
+    const deps = memoryDeps({ registry: new JobTypeRegistry([recordingType(ran)]) });
     // A sweep an hour apart: any claim below comes from a wakeup.
     const pool = new WorkerPool(deps, { concurrency: 2, sweepMs: 3_600_000, timers: deps.clock });
     t.after(async () => {

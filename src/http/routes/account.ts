@@ -5,7 +5,7 @@ import type { AppDeps } from '../deps.js';
 import { fromQuery } from '../queryFields.js';
 import { requireAccount } from '../auth.js';
 import { accountView } from '../views.js';
-import { problemResponses } from '../schemas.js';
+import { problemResponses, windowQueryProperties } from '../schemas.js';
 
 const totals = {
   jobs: { type: 'integer' },
@@ -45,8 +45,7 @@ export const accountRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, 
           type: 'object',
           additionalProperties: false,
           properties: {
-            from: { type: 'string', maxLength: 40, description: 'ISO 8601; inclusive.' },
-            to: { type: 'string', maxLength: 40, description: 'ISO 8601; exclusive; default now.' },
+            ...windowQueryProperties,
           },
         },
         response: {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { InvalidRequestError, type JobStatus } from '../../domain/index.js';
-import { type CreateJobRequest, cancelJob, createJob, listJobs, purgeJob, rerunJob, waitForJob } from '../../service/index.js';
+import { type CreateJobRequest, FILTER_FIELDS, type ListJobsRequest, cancelJob, createJob, listJobs, purgeJob, rerunJob, waitForJob } from '../../service/index.js';
 import type { AppDeps } from '../deps.js';
+import { idempotencyKey } from '../idempotencyKey.js';
 import { fromQuery } from '../queryFields.js';
 import { requireAccount } from '../auth.js';
 import { jobView } from '../views.js';
@@ -41,11 +41,7 @@ export const jobRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { de
       },
     },
     async (request, reply) => {
-      const idempotencyKey = header(request, 'idempotency-key');
-      if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 255)) {
-        throw InvalidRequestError.field('Idempotency-Key', 'must be 1 to 255 characters', 'header');
-      }
-      const { job: created, replayed } = await createJob(service, request.principal, request.body, { idempotencyKey });
+      const { job: created, replayed } = await createJob(service, request.principal, request.body, { idempotencyKey: idempotencyKey(request) });
       reply.header('location', `/v1/jobs/${created.id}`);
       if (replayed) reply.header('idempotent-replayed', 'true');
       const waitS = preferWait(request);
@@ -81,7 +77,7 @@ export const jobRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { de
     },
   );
 
-  app.get<{ Querystring: { limit: number; offset: number; status?: string; type?: string; cursor?: string } }>(
+  app.get<{ Querystring: ListJobsRequest }>(
     '/v1/jobs',
     {
       schema: {
@@ -93,18 +89,10 @@ export const jobRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { de
     },
     async (request) => {
       const q = request.query;
-      const page = await fromQuery({ cursor: 'cursor' }, () =>
-        listJobs(service, request.principal, {
-          limit: q.limit,
-          offset: q.offset,
-          statuses: q.status ? ([...new Set(q.status.split(','))] as JobStatus[]) : undefined,
-          type: q.type,
-          cursor: q.cursor,
-        }),
-      );
+      const page = await fromQuery({ cursor: 'cursor', ...FILTER_FIELDS }, () => listJobs(service, request.principal, q));
       return {
         data: page.jobs.map(jobView),
-        pagination: { limit: q.limit, offset: q.offset, total: page.total, hasMore: page.hasMore, nextCursor: page.nextCursor },
+        pagination: { limit: q.limit, offset: q.offset, total: page.total, totalCapped: page.totalCapped, hasMore: page.hasMore, nextCursor: page.nextCursor },
       };
     },
   );

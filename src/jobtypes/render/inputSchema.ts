@@ -3,11 +3,8 @@
  * `data`), the options of the output (PDF or image), and the options every render takes. Each
  * field carries a description: `/v1/job-types` and docs/api.md show them to clients.
  */
-import { PATTERN_MESSAGE } from '../../domain/index.js';
 import type { JsonSchema } from '../define.js';
-
-// An http(s) URL, worded for clients; the URL guard judges the rest at create time.
-const HTTP_URL = { pattern: '^[hH][tT][tT][pP][sS]?://', [PATTERN_MESSAGE]: 'must be an http:// or https:// URL' };
+import { HTTP_URL } from '../fileSource.js';
 
 /** RenderSource is where a render's page comes from. */
 export type RenderSource = 'html' | 'url' | 'template';

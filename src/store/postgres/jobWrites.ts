@@ -52,26 +52,42 @@ interface CreateRow {
  * the key back with it.
  */
 export async function insertJob(db: Db, p: JobInsertParams, c: WriteContext): Promise<{ job: Job; replayed: boolean }> {
-  const { job, idempotency } = p;
-  if (!idempotency) return { job: await create(db, job, c), replayed: false };
+  if (!p.idempotency) return { job: await create(db, p.job, c), replayed: false };
+  return db.tx('write', (tx) => insertJobIn(tx, p, c));
+}
+
+/**
+ * insertJobs writes the items in one transaction, each as insertJob does; one refused rolls them
+ * all back. The items' keys are their own (see createJobs), so the lock order holds for each.
+ */
+export function insertJobs(db: Db, items: readonly JobInsertParams[], c: WriteContext): Promise<{ job: Job; replayed: boolean }[]> {
   return db.tx('write', async (tx) => {
-    const key = [job.accountId, idempotency.key];
-    const taken = await tx.rows(SQL.idempotencyClaim, [...key, idempotency.requestHash, job.id, idempotency.expiresAt, job.createdAt]);
-    if (taken.length === 0) {
-      // A live record, now locked: the domain's rule says replay, refuse, or take the freed key.
-      const seen = (await tx.one<{ request_hash: string; job_id: string; expires_at: Date }>(SQL.idempotencyGet, key))!;
-      const first = await tx.one<JobRow>(SQL.jobGet, [seen.job_id]);
-      const outcome = idempotencyOutcome({
-        record: { requestHash: seen.request_hash, expiresAt: seen.expires_at },
-        requestHash: idempotency.requestHash,
-        now: job.createdAt,
-        firstJob: first ?? null,
-      });
-      if (outcome.kind === 'replay') return { job: jobFromRow(outcome.job), replayed: true };
-      await tx.run(SQL.idempotencyReplace, [...key, idempotency.requestHash, job.id, idempotency.expiresAt]);
-    }
-    return { job: await create(tx, job, c), replayed: false };
+    const written: { job: Job; replayed: boolean }[] = [];
+    for (const item of items) written.push(await insertJobIn(tx, item, c));
+    return written;
   });
+}
+
+/** insertJobIn is insertJob inside a transaction already open. */
+async function insertJobIn(tx: Tx, p: JobInsertParams, c: WriteContext): Promise<{ job: Job; replayed: boolean }> {
+  const { job, idempotency } = p;
+  if (!idempotency) return { job: await create(tx, job, c), replayed: false };
+  const key = [job.accountId, idempotency.key];
+  const taken = await tx.rows(SQL.idempotencyClaim, [...key, idempotency.requestHash, job.id, idempotency.expiresAt, job.createdAt]);
+  if (taken.length === 0) {
+    // A live record, now locked: the domain's rule says replay, refuse, or take the freed key.
+    const seen = (await tx.one<{ request_hash: string; job_id: string; expires_at: Date }>(SQL.idempotencyGet, key))!;
+    const first = await tx.one<JobRow>(SQL.jobGet, [seen.job_id]);
+    const outcome = idempotencyOutcome({
+      record: { requestHash: seen.request_hash, expiresAt: seen.expires_at },
+      requestHash: idempotency.requestHash,
+      now: job.createdAt,
+      firstJob: first ?? null,
+    });
+    if (outcome.kind === 'replay') return { job: jobFromRow(outcome.job), replayed: true };
+    await tx.run(SQL.idempotencyReplace, [...key, idempotency.requestHash, job.id, idempotency.expiresAt]);
+  }
+  return { job: await create(tx, job, c), replayed: false };
 }
 
 /** create runs SQL.jobCreate, alone or in a transaction, and throws the refusal when it wrote nothing. */

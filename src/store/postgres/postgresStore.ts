@@ -4,18 +4,10 @@ import {
   type JobError, type JobEventKind, type JsonValue, type RateLimits, type WorkerContact, type WorkerKey, checkPurgeable, idFloor, ulid,
 } from '../../domain/index.js';
 import { withAttempts } from '../deliveryColumns.js';
+import { type JobListPage, type JobListParams, pageOf } from '../jobFilter.js';
+import type { JobStatsParams, JobStatsRow, QueueDepth } from '../jobStats.js';
 import type {
-  DeliveryRecordParams,
-  FeedEvent,
-  JobInsertParams,
-  JobListParams,
-  LeaseParams,
-  QueueStat,
-  Store,
-  StoreCapabilities,
-  StoreOptions,
-  UsageRow,
-  WatchNote,
+  DeliveryRecordParams, FeedEvent, JobInsertParams, LeaseParams, QueueStat, Store, StoreCapabilities, StoreOptions, UsageRow, WatchNote,
   WebhookSecrets,
 } from '../types.js';
 import type { FileStore } from '../../files/index.js';
@@ -35,15 +27,7 @@ import { eventChannel } from './names.js';
 import { SQL, jobListSql } from './queries.js';
 import * as workers from './workers.js';
 import {
-  type AccountRow,
-  type ApiKeyRow,
-  type DeliveryRow,
-  type JobRow,
-  accountFromRow,
-  apiKeyFromRow,
-  attemptFromRow,
-  deliveryFromRow,
-  jobFromRow,
+  type AccountRow, type ApiKeyRow, type DeliveryRow, type JobRow, accountFromRow, apiKeyFromRow, attemptFromRow, deliveryFromRow, jobFromRow,
 } from './rows.js';
 
 /** PostgresOptions tune the PostgreSQL store. */
@@ -210,6 +194,12 @@ export class PostgresStore implements Store {
     return created;
   }
 
+  async jobInsertAll(items: readonly JobInsertParams[]): Promise<{ job: Job; replayed: boolean }[]> {
+    const written = await jobs.insertJobs(this.db, items, this.c);
+    this.notifier.changed('created', written.filter((w) => !w.replayed).map((w) => w.job));
+    return written;
+  }
+
   /** told queues the notification of the change `write` makes, once it committed (see Notifier). */
   private async told<T extends Job | Job[]>(kind: JobEventKind, write: Promise<T>): Promise<T> {
     const changed = await write;
@@ -223,13 +213,13 @@ export class PostgresStore implements Store {
     return jobFromRow(row);
   }
 
-  jobList(p: JobListParams): Promise<{ jobs: Job[]; total: number }> {
-    const q = jobListSql({ ...p, statuses: p.statuses ?? [], offset: p.offset ?? 0 });
+  jobList(p: JobListParams): Promise<JobListPage> {
+    const q = jobListSql(p);
     // One snapshot for the page and its total, so they agree with each other.
     return this.db.tx('snapshot', async (tx) => {
       const rows = await tx.rows<JobRow>(q.listSql, q.listParams);
-      const total = (await tx.one<{ total: number }>(q.totalSql, q.totalParams))!.total;
-      return { jobs: rows.map(jobFromRow), total };
+      const total = Number((await tx.one<{ total: number }>(q.totalSql, q.totalParams))!.total);
+      return pageOf(rows.map(jobFromRow), total, q.counted);
     });
   }
 
@@ -384,6 +374,14 @@ export class PostgresStore implements Store {
   async usageProcessTimes(p: { accountId: string; from: Date; to: Date; type?: string }): Promise<number[]> {
     const rows = await this.db.rows<{ t: number }>(SQL.usageProcessTimes, [...this.window(p), p.type ?? null]);
     return rows.map((r) => r.t);
+  }
+
+  jobStatsBuckets(p: JobStatsParams): Promise<JobStatsRow[]> {
+    return this.db.rows<JobStatsRow>(SQL.jobStatsBuckets, [...this.window(p), p.bucketMs]);
+  }
+
+  jobStatsQueue(p: { accountId: string }): Promise<QueueDepth[]> {
+    return this.db.rows<QueueDepth>(SQL.jobStatsQueue, [p.accountId]);
   }
 
   /** window is an account's time window as usage queries take it (see SQL.usageSummary). */

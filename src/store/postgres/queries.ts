@@ -1,4 +1,5 @@
 import { DELIVERY_COLUMNS } from '../deliveryColumns.js';
+import { type JobListParams, TOTAL_COUNT_CAP, countersServe, createdIdRange } from '../jobFilter.js';
 import { CREDIT_ENTRY, JOB_WRITE_SQL } from './jobWriteSql.js';
 
 /**
@@ -185,27 +186,51 @@ export const SQL = {
     WHERE account_id = $1 AND id >= $2 AND id < $3 AND created_at >= $4 AND created_at < $5
       AND status IN ('completed', 'failed') AND ($6::text IS NULL OR type = $6::text)
     ORDER BY process_time`,
+  // As usageSummary's window, and $6 the bucket in ms.
+  jobStatsBuckets: `
+    SELECT (floor(extract(epoch FROM created_at) * 1000 / $6) * $6)::bigint AS bucket, type, status, count(*)::int AS jobs,
+      count(started_at)::int AS started, COALESCE(round(sum(extract(epoch FROM started_at - created_at) * 1000)), 0)::bigint AS "waitMs"
+    FROM jobs
+    WHERE account_id = $1 AND id >= $2 AND id < $3 AND created_at >= $4 AND created_at < $5
+    GROUP BY 1, type, status ORDER BY 1, type, status`,
+  jobStatsQueue: `
+    SELECT type, COALESCE(sum(count) FILTER (WHERE status = 'pending'), 0)::int AS pending,
+      COALESCE(sum(count) FILTER (WHERE status = 'running'), 0)::int AS running
+    FROM job_counters WHERE account_id = $1 AND status IN ('pending', 'running') GROUP BY type HAVING sum(count) > 0 ORDER BY type`,
 } as const;
 
 /**
- * jobListSql builds the list and total queries for one filter shape, and their parameters. One
- * status uses the (account, status, id) index in order; a status list or a type filter narrows by
- * index then sorts. Totals come from the counters, never from count(*) over jobs.
+ * jobListSql builds the list and total queries for one filter, and their parameters. One status
+ * uses the (account, status, id) index in order; a status list or a type filter narrows by index
+ * then sorts. A status and type filter's total comes from the counters, never from count(*) over
+ * jobs; any other filter's total is a count that stops at TOTAL_COUNT_CAP + 1 rows.
  */
-export function jobListSql(p: { accountId: string; statuses: readonly string[]; type?: string; beforeId?: string; limit: number; offset: number }) {
+export function jobListSql(p: JobListParams) {
   const params: unknown[] = [p.accountId];
   const filters = ['account_id = $1'];
-  if (p.statuses.length === 1) filters.push(`status = $${params.push(p.statuses[0])}`);
-  if (p.statuses.length > 1) filters.push(`status = ANY ($${params.push(p.statuses)}::text[])`);
+  const statuses = p.statuses ?? [];
+  if (statuses.length === 1) filters.push(`status = $${params.push(statuses[0])}`);
+  if (statuses.length > 1) filters.push(`status = ANY ($${params.push(statuses)}::text[])`);
   if (p.type !== undefined) filters.push(`type = $${params.push(p.type)}`);
+  if (p.metadata !== undefined) filters.push(`metadata @> jsonb_build_object($${params.push(p.metadata.key)}::text, $${params.push(p.metadata.value)}::text)`);
+  if (p.errorCode !== undefined) filters.push(`error->>'code' = $${params.push(p.errorCode)}`);
+  if (p.priority !== undefined) filters.push(`priority = $${params.push(p.priority)}`);
+  if (p.originalJobId !== undefined) filters.push(`original_job_id = $${params.push(p.originalJobId)}`);
+  const { fromId, toId } = createdIdRange(p);
+  if (fromId !== undefined) filters.push(`id >= $${params.push(fromId)}`);
+  if (toId !== undefined) filters.push(`id < $${params.push(toId)}`);
   const where = filters.join(' AND ');
   const totalParams = params.slice();
   const before = p.beforeId !== undefined ? ` AND id < $${params.push(p.beforeId)}` : '';
-  const page = ` LIMIT $${params.push(p.limit)} OFFSET $${params.push(p.offset)}`;
+  const page = ` LIMIT $${params.push(p.limit)} OFFSET $${params.push(p.offset ?? 0)}`;
+  const counted = countersServe(p);
   return {
     listSql: `SELECT * FROM jobs WHERE ${where}${before} ORDER BY id DESC${page}`,
     listParams: params,
-    totalSql: `SELECT COALESCE(sum(count), 0)::bigint AS total FROM job_counters WHERE ${where}`,
+    counted,
+    totalSql: counted
+      ? `SELECT COALESCE(sum(count), 0)::bigint AS total FROM job_counters WHERE ${where}`
+      : `SELECT count(*)::bigint AS total FROM (SELECT 1 FROM jobs WHERE ${where} LIMIT ${TOTAL_COUNT_CAP + 1}) matching`,
     totalParams,
   };
 }

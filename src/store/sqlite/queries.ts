@@ -1,5 +1,6 @@
 import { DELIVERY_COLUMNS } from '../deliveryColumns.js';
 import { JOB_COLUMNS } from '../jobColumns.js';
+import { type JobListParams, TOTAL_COUNT_CAP, countersServe, createdIdRange } from '../jobFilter.js';
 
 /**
  * The SQLite driver's queries, one per store method. Named parameters (`@now`) where a query has
@@ -152,22 +153,55 @@ export const SQL = {
     WHERE account_id = @account AND id >= @id_from AND id < @id_to AND created_at >= @from AND created_at < @to
       AND status IN ('completed', 'failed') AND (@type IS NULL OR type = @type)
     ORDER BY process_time`,
+  // The id range finds the window by the primary key, as in usageSummary. % is integer arithmetic
+  // whatever @bucket is bound as (a JS number binds as a real, and / would not truncate).
+  jobStatsBuckets: `
+    SELECT created_at - created_at % @bucket AS bucket, type, status, COUNT(*) AS jobs, COUNT(started_at) AS started,
+      COALESCE(SUM(started_at - created_at), 0) AS waitMs
+    FROM jobs
+    WHERE account_id = @account AND id >= @id_from AND id < @id_to AND created_at >= @from AND created_at < @to
+    GROUP BY bucket, type, status ORDER BY bucket, type, status`,
+  jobStatsQueue: `
+    SELECT type, SUM(CASE WHEN status = 'pending' THEN count ELSE 0 END) AS pending,
+      SUM(CASE WHEN status = 'running' THEN count ELSE 0 END) AS running
+    FROM job_counters WHERE account_id = ? AND status IN ('pending', 'running') GROUP BY type HAVING SUM(count) > 0 ORDER BY type`,
 } as const;
 
 /**
- * jobListSql builds the list and total queries for one filter shape. One status uses the
- * (account, status, id) index in order; a status list or a type filter narrows by index then sorts.
+ * jobListSql builds the list and total queries for one filter, and their parameters. One status
+ * uses the (account, status, id) index in order; a status list or a type filter narrows by index
+ * then sorts. A status and type filter's total comes from the counters the triggers keep, never
+ * from COUNT(*) over jobs; any other filter's total is a count that stops at TOTAL_COUNT_CAP + 1 rows.
  */
-export function jobListSql(shape: { statuses: number; type: boolean; before: boolean }): { listSql: string; totalSql: string } {
+export function jobListSql(p: JobListParams) {
+  const params: unknown[] = [p.accountId];
   const filters: string[] = ['account_id = ?'];
-  if (shape.statuses === 1) filters.push('status = ?');
-  if (shape.statuses > 1) filters.push(`status IN (${Array(shape.statuses).fill('?').join(', ')})`);
-  if (shape.type) filters.push('type = ?');
+  const add = (clause: string, ...values: unknown[]) => {
+    filters.push(clause);
+    params.push(...values);
+  };
+  const statuses = p.statuses ?? [];
+  if (statuses.length === 1) add('status = ?', statuses[0]);
+  if (statuses.length > 1) add(`status IN (${statuses.map(() => '?').join(', ')})`, ...statuses);
+  if (p.type !== undefined) add('type = ?', p.type);
+  // json_each compares the key as it is, with no JSON-path quoting of what a client sent.
+  if (p.metadata !== undefined) add("EXISTS (SELECT 1 FROM json_each(metadata) m WHERE m.key = ? AND m.type = 'text' AND m.value = ?)", p.metadata.key, p.metadata.value);
+  if (p.errorCode !== undefined) add("json_extract(error, '$.code') = ?", p.errorCode);
+  if (p.priority !== undefined) add('priority = ?', p.priority);
+  if (p.originalJobId !== undefined) add('original_job_id = ?', p.originalJobId);
+  const { fromId, toId } = createdIdRange(p);
+  if (fromId !== undefined) add('id >= ?', fromId);
+  if (toId !== undefined) add('id < ?', toId);
   const where = filters.join(' AND ');
+  const counted = countersServe(p);
   return {
-    listSql: `SELECT * FROM jobs WHERE ${where}${shape.before ? ' AND id < ?' : ''} ORDER BY id DESC LIMIT ? OFFSET ?`,
-    // Totals come from the counters the triggers keep, never from COUNT(*) over jobs.
-    totalSql: `SELECT COALESCE(SUM(count), 0) AS total FROM job_counters WHERE ${where}`,
+    listSql: `SELECT * FROM jobs WHERE ${where}${p.beforeId !== undefined ? ' AND id < ?' : ''} ORDER BY id DESC LIMIT ? OFFSET ?`,
+    listParams: [...params, ...(p.beforeId !== undefined ? [p.beforeId] : []), p.limit, p.offset ?? 0],
+    counted,
+    totalSql: counted
+      ? `SELECT COALESCE(SUM(count), 0) AS total FROM job_counters WHERE ${where}`
+      : `SELECT COUNT(*) AS total FROM (SELECT 1 FROM jobs WHERE ${where} LIMIT ${TOTAL_COUNT_CAP + 1})`,
+    totalParams: params,
   };
 }
 

@@ -19,7 +19,6 @@ import type {
   DeliveryRecordParams,
   FeedEvent,
   JobInsertParams,
-  JobListParams,
   LeaseParams,
   QueueStat,
   Store,
@@ -29,6 +28,8 @@ import type {
   WatchNote,
   WebhookSecrets,
 } from '../types.js';
+import { type JobListPage, type JobListParams, pageOf } from '../jobFilter.js';
+import type { JobStatsParams, JobStatsRow, QueueDepth } from '../jobStats.js';
 import * as accounts from './accountWrites.js';
 import type { SqliteContext, Stmt } from './context.js';
 import * as deliveries from './deliveryWrites.js';
@@ -210,6 +211,11 @@ export class SqliteStore implements Store {
     return this.writes.run(() => jobs.insertJob(this.c, p), { rowsMayWait: true });
   }
 
+  jobInsertAll(items: readonly JobInsertParams[]): Promise<{ job: Job; replayed: boolean }[]> {
+    // One write: one refused fails it, and the write queue leaves no trace of the ones before it.
+    return this.writes.run(() => items.map((p) => jobs.insertJob(this.c, p)), { rowsMayWait: true });
+  }
+
   jobGet(p: { id: string; accountId?: string }): Promise<Job | null> {
     return this.read(() => {
       const row = this.stmt(SQL.jobGet).get(p.id) as JobRow | undefined;
@@ -218,19 +224,12 @@ export class SqliteStore implements Store {
     });
   }
 
-  jobList(p: JobListParams): Promise<{ jobs: Job[]; total: number }> {
+  jobList(p: JobListParams): Promise<JobListPage> {
     return this.read(() => {
-      const statuses = p.statuses ?? [];
-      const { listSql, totalSql } = jobListSql({ statuses: statuses.length, type: p.type !== undefined, before: p.beforeId !== undefined });
-      const filters = [p.accountId, ...statuses, ...(p.type !== undefined ? [p.type] : [])];
-      const rows = this.stmt(listSql).all(
-        ...filters,
-        ...(p.beforeId !== undefined ? [p.beforeId] : []),
-        p.limit,
-        p.offset ?? 0,
-      ) as JobRow[];
-      const total = (this.stmt(totalSql).get(...filters) as { total: number }).total;
-      return { jobs: rows.map(jobFromRow), total };
+      const q = jobListSql(p);
+      const rows = this.stmt(q.listSql).all(...q.listParams) as JobRow[];
+      const total = (this.stmt(q.totalSql).get(...q.totalParams) as { total: number }).total;
+      return pageOf(rows.map(jobFromRow), total, q.counted);
     });
   }
 
@@ -363,6 +362,14 @@ export class SqliteStore implements Store {
       const rows = this.stmt(SQL.usageProcessTimes).all({ ...this.window(p), type: p.type ?? null }) as { t: number }[];
       return rows.map((r) => r.t);
     });
+  }
+
+  jobStatsBuckets(p: JobStatsParams): Promise<JobStatsRow[]> {
+    return this.read(() => this.stmt(SQL.jobStatsBuckets).all({ ...this.window(p), bucket: p.bucketMs }) as JobStatsRow[]);
+  }
+
+  jobStatsQueue(p: { accountId: string }): Promise<QueueDepth[]> {
+    return this.read(() => this.stmt(SQL.jobStatsQueue).all(p.accountId) as QueueDepth[]);
   }
 
   private window(p: { accountId: string; from: Date; to: Date }) {

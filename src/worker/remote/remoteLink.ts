@@ -1,4 +1,4 @@
-import type { OutputFile } from '../../jobtypes/index.js';
+import { JobFailure, type OutputFile } from '../../jobtypes/index.js';
 import type { ClaimedJob, LeasedAttempt, WorkerLink } from '../workerLink.js';
 import { type ProtocolClientOptions, protocolClient } from './protocolClient.js';
 
@@ -89,10 +89,15 @@ export function remoteLink(options: RemoteLinkOptions): WorkerLink {
       return client.send<OutputFile>({
         method: 'PUT',
         ...leased(attempt, `files/${encodeURIComponent(p.name)}`),
-        bytes: p.data,
+        // A retried upload sends the same bytes again, so chunks are gathered first.
+        bytes: p.data instanceof Uint8Array ? p.data : await gather(p.data),
         timeoutMs: options.uploadTimeoutMs ?? 10 * 60_000,
       });
     },
+    // The worker protocol has no routes for an attempt's reads of its account yet: say so, finally,
+    // rather than fail in a way that looks like the file or the jobs are missing.
+    readJobFile: async (_attempt, p) => needsLocalWorker(`read ${p.fromJob}'s files`),
+    listAccountJobs: async () => needsLocalWorker('list the account\'s jobs'),
     async complete(attempt, p) {
       await client.send({ method: 'POST', ...leased(attempt, 'complete'), json: { output: p.output } });
     },
@@ -111,6 +116,17 @@ export function remoteLink(options: RemoteLinkOptions): WorkerLink {
 /** fetchWorkerKey asks the API which worker key this is and which types it may claim (`GET /v1/worker/key`). */
 export function fetchWorkerKey(options: ProtocolClientOptions, signal?: AbortSignal): Promise<WorkerKeyInfo> {
   return protocolClient(options).send<WorkerKeyInfo>({ method: 'GET', path: '/v1/worker/key', signal, timeoutMs: WRITE_TIMEOUT_MS });
+}
+
+/** needsLocalWorker fails the attempt, finally: what it asked for needs a worker with the store. */
+function needsLocalWorker(what: string): never {
+  throw new JobFailure('needs_local_worker', `This worker runs over the HTTP worker protocol, which cannot ${what} yet; run the type on a worker with the store (longrun serve or longrun worker without --api)`, false);
+}
+
+async function gather(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const chunk of chunks) parts.push(chunk);
+  return Buffer.concat(parts);
 }
 
 /** clampProgress keeps a handler's report within what the protocol takes (0–100). */

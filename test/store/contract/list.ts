@@ -109,6 +109,52 @@ export function describeList(open: OpenStore): void {
       assert.equal((await list({ accountId: account.id, limit: 1, type: 't/even', offset: 2 })).total, 3);
     });
 
+    it('filters by metadata key and string value, error code, priority, original job and created time', async () => {
+      const account = await makeAccount(store());
+      const other = await makeAccount(store());
+      // Each job has its own type, so makeJob's claim of a failed one never meets another.
+      const plan: Partial<Job>[] = [
+        { status: 'failed', error: { code: 'timeout' }, metadata: { team: 'red' }, priority: 1 },
+        { status: 'failed', error: { code: 'boom' }, metadata: { team: 'blue' } },
+        { metadata: { team: 'red', n: 5 } },
+        { metadata: { n: '5', 'a.b': 'x' }, priority: 1 },
+        { metadata: { team: 7 } },
+      ];
+      const jobs = await makeJobs(account.id, plan.length, (i) => ({ type: `t/${i}`, ...plan[i] }));
+      await makeJob(store(), { accountId: other.id, type: 't/other', metadata: { team: 'red' }, createdAt: at(500) });
+      const rerun = await makeJob(store(), { accountId: account.id, type: 't/0', originalJobId: jobs[0]!.id, createdAt: at(9_000) });
+      const got = async (p: Omit<JobListParams, 'accountId' | 'limit'>) => {
+        const page = await list({ accountId: account.id, limit: 100, ...p });
+        assert.equal(page.total, page.jobs.length);
+        return ids(page.jobs);
+      };
+      const pick = (...at: number[]) => at.map((i) => jobs[i]!.id).reverse();
+      assert.deepEqual(await got({ metadata: { key: 'team', value: 'red' } }), pick(0, 2));
+      // Only string values match: 5 and 7 are numbers, '5' is a string.
+      assert.deepEqual(await got({ metadata: { key: 'n', value: '5' } }), pick(3));
+      assert.deepEqual(await got({ metadata: { key: 'team', value: '7' } }), []);
+      // A key with a dot is a key, not a path.
+      assert.deepEqual(await got({ metadata: { key: 'a.b', value: 'x' } }), pick(3));
+      assert.deepEqual(await got({ errorCode: 'timeout' }), pick(0));
+      assert.deepEqual(await got({ errorCode: 'boom', statuses: ['failed'] }), pick(1));
+      assert.deepEqual(await got({ priority: 1, metadata: { key: 'team', value: 'red' } }), pick(0));
+      assert.deepEqual(await got({ originalJobId: jobs[0]!.id }), [rerun.id]);
+      // Created in [1 s, 3 s): jobs 1 and 2 (made one second apart from T0).
+      assert.deepEqual(await got({ createdFrom: at(1_000), createdTo: at(3_000) }), pick(1, 2));
+      assert.deepEqual(await got({ createdFrom: at(4_000) }), [rerun.id, ...pick(4)]);
+    });
+
+    it('pages a metadata filter by cursor and counts its total whatever the page', async () => {
+      const account = await makeAccount(store());
+      const newest = (await makeJobs(account.id, 7, (i) => ({ metadata: { even: i % 2 === 0 ? 'yes' : 'no' } }))).reverse();
+      const even = newest.filter((j) => j.metadata.even === 'yes');
+      const first = await list({ accountId: account.id, limit: 2, metadata: { key: 'even', value: 'yes' } });
+      assert.deepEqual({ ids: ids(first.jobs), total: first.total }, { ids: ids(even.slice(0, 2)), total: 4 });
+      const next = await list({ accountId: account.id, limit: 2, metadata: { key: 'even', value: 'yes' }, beforeId: first.jobs[1]!.id });
+      assert.deepEqual({ ids: ids(next.jobs), total: next.total }, { ids: ids(even.slice(2, 4)), total: 4 });
+      assert.equal(first.totalCapped, undefined);
+    });
+
     it('keeps totals right as jobs are claimed, completed, failed and cancelled', async () => {
       const account = await makeAccount(store());
       const jobs = await makeJobs(account.id, 4);

@@ -68,7 +68,7 @@ const routes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
     },
     async (request) => {
       const q = request.query;
-      const page = await listJobs(service, request.principal, { limit: q.limit, offset: q.offset, statuses: q.status ? PRODUCTAI_STATUSES[q.status] : undefined });
+      const page = await listJobs(service, request.principal, { limit: q.limit, offset: q.offset, status: q.status ? PRODUCTAI_STATUSES[q.status]!.join(',') : undefined });
       const jobs = await Promise.all(page.jobs.map(async (job) => productaiJob(job, await jobImages(service, request, job))));
       return { jobs, total: page.total, limit: q.limit, offset: q.offset, has_more: page.hasMore };
     },

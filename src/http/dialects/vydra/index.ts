@@ -3,7 +3,7 @@
  * list, get and cancel with refund, with `Authorization: Bearer`.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import type { JobStatus, JsonObject } from '../../../domain/index.js';
+import type { JsonObject } from '../../../domain/index.js';
 import { WEBHOOK_PAYLOAD_KEY, cancelJob, createJob, getJob, listJobs } from '../../../service/index.js';
 import { requireAccount } from '../../auth.js';
 import type { AppDeps } from '../../deps.js';
@@ -63,7 +63,7 @@ const routes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
     },
     async (request) => {
       const q = request.query;
-      const page = await listJobs(service, request.principal, { limit: q.limit, offset: q.offset, statuses: q.status ? [q.status as JobStatus] : undefined });
+      const page = await listJobs(service, request.principal, { limit: q.limit, offset: q.offset, status: q.status });
       return { data: page.jobs.map(vydraJob), pagination: { limit: q.limit, offset: q.offset, count: page.jobs.length } };
     },
   );
