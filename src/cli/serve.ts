@@ -1,5 +1,6 @@
+import { DIALECT_NAMES, parseCompat } from '../http/dialects/index.js';
 import { installShutdown, startServer } from '../runtime/index.js';
-import { type Flags, flagHelp, parseFlags, wantsHelp } from './options.js';
+import { type Flags, UsageError, flagHelp, parseFlags, wantsHelp } from './options.js';
 import { RUNTIME_FLAGS, prepareDataDir, runtimeConfigFrom } from './runtimeFlags.js';
 
 /** SERVE_FLAGS are `longrun serve`'s flags; each also reads an environment variable. */
@@ -19,6 +20,17 @@ export const SERVE_FLAGS: Flags = {
     description: 'Days a finished job (and its files) is kept; 0 keeps jobs forever',
   },
   'body-limit': { env: 'LONGRUN_BODY_LIMIT', default: String(10 * 1024 * 1024), kind: 'int', min: 1024, max: 1024 * 1024 * 1024, description: 'Largest request body, in bytes' },
+  compat: {
+    env: 'LONGRUN_COMPAT',
+    default: 'all',
+    kind: 'string',
+    description: `Compatibility dialects to serve under /compat: all, none, or some of ${DIALECT_NAMES.join(', ')} joined by commas`,
+  },
+  'cleariflow-require-key': {
+    env: 'LONGRUN_CLEARIFLOW_REQUIRE_KEY',
+    kind: 'boolean',
+    description: 'Make the cleariflow dialect\'s GET need the API key too, instead of its job_id alone',
+  },
   help: { kind: 'boolean', description: 'Show this help' },
 };
 
@@ -41,6 +53,8 @@ export async function serveCommand(args: string[]): Promise<void> {
     rateBurst: Number(flags['rate-burst']),
     retentionDays: Number(flags['retention-days']),
     adminKey: process.env.LONGRUN_ADMIN_KEY || null,
+    compat: compatFrom(String(flags.compat)),
+    cleariflowRequireKey: flags['cleariflow-require-key'] === true,
   });
   console.log(`listening on ${server.url}`);
   if (server.metricsUrl) console.log(`metrics on ${server.metricsUrl}`);
@@ -48,6 +62,15 @@ export async function serveCommand(args: string[]): Promise<void> {
   if (server.needsAccount) printNoAccount(server.url);
 
   installShutdown('server', Number(flags['grace-ms']), () => server.close());
+}
+
+/** compatFrom reads --compat, naming the flag in a usage error. */
+function compatFrom(text: string): string[] {
+  try {
+    return parseCompat(text);
+  } catch (error) {
+    throw new UsageError(`--compat (LONGRUN_COMPAT): ${(error as Error).message}`);
+  }
 }
 
 /** printNoAccount says how to make the first account when the admin key kept the default one from being made. */

@@ -8,6 +8,7 @@ import { silentLogger } from '../log/index.js';
 import { ProcessMetrics } from '../metrics/index.js';
 import type { ServiceDeps } from '../service/index.js';
 import type { AppDeps } from './deps.js';
+import { answerInDialect, dialectsNamed, mountDialects } from './dialects/index.js';
 import { registerMetrics } from './metrics.js';
 import { namedWildcards } from './openapiPaths.js';
 import { errorHandler, sendProblem, toLongrunError } from './problem.js';
@@ -17,6 +18,7 @@ import { adminWorkerRoutes } from './routes/adminWorkers.js';
 import { bulkRoutes } from './routes/bulk.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { eventRoutes } from './routes/events.js';
+import { fileLinkRoutes } from './routes/fileLinks.js';
 import { fileRoutes } from './routes/files.js';
 import { batchRoutes } from './routes/batch.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -53,6 +55,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       reply.header('x-request-id', request.id);
       // An over-long path segment can only be an id that does not exist.
       const mapped = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? new NotFoundError('Not found') : toLongrunError(error);
+      if (answerInDialect(app, request.url, reply, mapped)) return reply;
       return sendProblem(reply, mapped);
     },
   });
@@ -118,6 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(eventRoutes, { deps });
   await app.register(webhookRoutes, { deps });
   await app.register(fileRoutes, { deps });
+  await app.register(fileLinkRoutes, { deps });
   await app.register(adminRoutes, { deps });
   await app.register(adminWorkerRoutes, { deps });
   await app.register(workerRoutes, { deps });
@@ -125,6 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(bulkRoutes, { deps });
   await app.register(statsRoutes, { deps });
   await app.register(dashboardRoutes, { deps });
+  await mountDialects(app, deps, dialectsNamed(deps.compat));
   return app;
 }
 

@@ -33,11 +33,18 @@ export const ACT_AS_HEADER = 'longrun-account';
  * done, so a refused request is never charged). RateLimit-* headers go on every answer. The admin
  * key (`adminKey`) acts for the account its `Longrun-Account` header names, with no API key of
  * that account (`apiKeyId` null); an account key's header is ignored, so it never reaches another
- * account.
+ * account. `secretOf` finds the key elsewhere for a dialect that sends it so (cleariflow's is in
+ * the body).
  */
-export function requireAccount(deps: ServiceDeps, limiter: RateLimiter | null, adminKey: string | null = null) {
+export function requireAccount(
+  deps: ServiceDeps,
+  limiter: RateLimiter | null,
+  options: { adminKey?: string | null; secretOf?: (request: FastifyRequest) => string | undefined } = {},
+) {
+  const adminKey = options.adminKey ?? null;
+  const secretOf = options.secretOf ?? presentedSecret;
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    const secret = presentedSecret(request);
+    const secret = secretOf(request);
     // A worker key may claim any account's jobs of its types, so it reads no account's routes.
     if (looksLikeWorkerKey(secret)) await refuseWorkerKey(deps, secret);
     const actAs = adminKey !== null && secret !== undefined && secretsEqual(secret, adminKey) ? request.headers[ACT_AS_HEADER] : undefined;

@@ -26,6 +26,10 @@ export interface AppDeps {
   metrics?: { token?: string | null; separate?: boolean };
   /** workerFileMaxBytes is the largest file a remote worker may upload (default 50 MiB; `--render-max-bytes`). */
   workerFileMaxBytes?: number;
+  /** compat names the compatibility dialects to mount under /compat (`--compat`); absent: all of them. */
+  compat?: readonly string[];
+  /** cleariflowRequireKey makes cleariflow's GET need the key too (`--cleariflow-require-key`). */
+  cleariflowRequireKey?: boolean;
   /** version is shown in /openapi.json. */
   version?: string;
   /** timers run the event streams' pings (default Node's); tests pass a ManualClock. */

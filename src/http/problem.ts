@@ -80,7 +80,7 @@ export function sendProblem(reply: FastifyReply, error: LongrunError): FastifyRe
  * not name it already (`The input does not match the demo/sleep schema: /input/durationMs: must
  * be integer`), so a client that shows only `detail` still learns which field to fix.
  */
-function problemDetail(error: LongrunError): string {
+export function problemDetail(error: LongrunError): string {
   const first = error.errors?.[0];
   if (!first || error.code !== 'invalid_request') return error.message;
   const named = describeFieldProblem(first);

@@ -60,6 +60,10 @@ export interface ServeConfig extends RuntimeConfig {
   retentionDays?: number;
   /** timers run the event streams' pings (default Node's); tests pass a ManualClock. */
   timers?: Timers;
+  /** compat names the compatibility dialects to mount (`--compat`); absent: all of them. */
+  compat?: readonly string[];
+  /** cleariflowRequireKey makes cleariflow's GET need the key too (`--cleariflow-require-key`). */
+  cleariflowRequireKey?: boolean;
 }
 
 /** WorkerConfig is everything `startWorker` needs: workers alone, on the store an API node serves. */

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { systemClock } from '../domain/index.js';
 import { EventBus, logJobChanges, startStoreFeed } from '../events/index.js';
 import type { FileStore } from '../files/index.js';
+import { DIALECT_WEBHOOK_PAYLOADS } from '../http/dialects/webhookPayloads.js';
 import { jobView } from '../http/jobView.js';
 import { apiLinks } from '../http/links.js';
 import { type Logger, createLogger } from '../log/index.js';
@@ -36,7 +37,7 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
   const { registry } = jobTypes;
   const store = await openStore(config.db, {
     durability: config.durability === 'relaxed' ? 'normal' : 'full',
-    webhookDeliveries: webhookDeliveryPolicy(jobView),
+    webhookDeliveries: webhookDeliveryPolicy(jobView, DIALECT_WEBHOOK_PAYLOADS),
     onListenerState: (state) => {
       if (state.listening) log.info({ reconnected: state.reconnected }, 'store: listening for other processes\' changes');
       else log.warn({ err: state.error }, 'store: lost the connection that hears of other processes\' changes; reconnecting');

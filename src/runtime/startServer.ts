@@ -56,6 +56,8 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
       log: deps.log,
       metrics: { token: config.metricsToken ?? null, separate: Boolean(config.metricsListen) },
       timers: config.timers,
+      compat: config.compat,
+      cleariflowRequireKey: config.cleariflowRequireKey,
       version: packageVersion(),
     });
     if (config.metricsListen) {

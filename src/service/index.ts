@@ -26,6 +26,8 @@ export * from './deliveries.js';
 export * from './deliveryAttempts.js';
 export * from './webhookDeliveries.js';
 export * from './jobFiles.js';
+export * from './jobAliases.js';
+export * from './fileLinks.js';
 export * from './purgeJob.js';
 export * from './workerKeys.js';
 export * from './remoteAttempts.js';

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { NotFoundError, RangeNotSatisfiableError } from '../domain/index.js';
+import { type Job, NotFoundError, RangeNotSatisfiableError } from '../domain/index.js';
 import type { FileRange, StoredFile } from '../files/index.js';
 import { isSafeFileName } from '../files/index.js';
 import type { Principal, ServiceDeps } from './deps.js';
@@ -40,6 +40,19 @@ export async function openJobFile(
   const body = await deps.files.fileRead({ jobId: job.id, name: p.name, range: range ?? undefined });
   if (!body) throw missing();
   return { file, range, body, redirect: null };
+}
+
+/**
+ * jobFileBytes reads a whole output file of a completed job the caller already holds (a dialect
+ * that shows results inline); null when the job has not completed or has no such file.
+ */
+export async function jobFileBytes(deps: ServiceDeps, job: Job, name: string): Promise<Buffer | null> {
+  if (job.status !== 'completed' || !deps.files || !isSafeFileName(name)) return null;
+  const body = await deps.files.fileRead({ jobId: job.id, name });
+  if (!body) return null;
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks);
 }
 
 /**

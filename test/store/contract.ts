@@ -11,6 +11,7 @@ import { describeErrors } from './contract/errors.js';
 import { describeEvents } from './contract/events.js';
 import { describeExpired } from './contract/expired.js';
 import { describeFiles } from './contract/files.js';
+import { describeJobAliases } from './contract/jobAliases.js';
 import { describeJobsInsert } from './contract/jobs-insert.js';
 import { describeJobsInsertAll } from './contract/jobs-insert-all.js';
 import { describeJobTypeSpecs } from './contract/jobTypeSpecs.js';
@@ -35,6 +36,7 @@ export function describeStoreContract(name: string, open: OpenStore, openPair: O
   describe(`store contract: ${name}`, () => {
     describeAccounts(open);
     describeJobsInsert(open);
+    describeJobAliases(open);
     describeJobsInsertAll(open);
     describeList(open);
     describeQueue(open);

@@ -25,7 +25,7 @@ const processTime = {
 /** accountRoutes: the caller's account, usage, and the job types it can create. */
 export const accountRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
   const service = deps.service;
-  app.addHook('onRequest', requireAccount(service, deps.rateLimiter ?? null, deps.adminKey));
+  app.addHook('onRequest', requireAccount(service, deps.rateLimiter ?? null, { adminKey: deps.adminKey }));
 
   app.get(
     '/v1/account',

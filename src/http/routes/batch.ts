@@ -13,7 +13,7 @@ const batchAnswer = {
 
 /** batchRoutes: create many jobs in one request, all or nothing. */
 export const batchRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
-  app.addHook('onRequest', requireAccount(deps.service, deps.rateLimiter ?? null, deps.adminKey));
+  app.addHook('onRequest', requireAccount(deps.service, deps.rateLimiter ?? null, { adminKey: deps.adminKey }));
 
   app.post<{ Body: { jobs: CreateJobRequest[] } }>(
     '/v1/jobs/batch',

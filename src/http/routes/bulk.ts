@@ -7,7 +7,7 @@ import { problemResponses } from '../schemas.js';
 
 /** bulkRoutes: cancel or rerun many of the caller's jobs, named or by filter, with a dry run. */
 export const bulkRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
-  app.addHook('onRequest', requireAccount(deps.service, deps.rateLimiter ?? null, deps.adminKey));
+  app.addHook('onRequest', requireAccount(deps.service, deps.rateLimiter ?? null, { adminKey: deps.adminKey }));
 
   app.post<{ Body: BulkRequest }>(
     '/v1/jobs/bulk',

@@ -20,7 +20,7 @@ export const eventRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
   app.addHook('preClose', async () => {
     for (const stream of streams) stream.end();
   });
-  app.addHook('onRequest', requireAccount(service, deps.rateLimiter ?? null, deps.adminKey));
+  app.addHook('onRequest', requireAccount(service, deps.rateLimiter ?? null, { adminKey: deps.adminKey }));
 
   /**
    * watchKey calls `end` once the key the request came with is revoked: at once when this process

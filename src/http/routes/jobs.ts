@@ -26,7 +26,7 @@ export const jobRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { de
   const shutdown = new AbortController();
   app.addHook('preClose', async () => shutdown.abort());
   const closed = (reply: FastifyReply) => AbortSignal.any([clientGone(reply), shutdown.signal]);
-  app.addHook('onRequest', requireAccount(service, deps.rateLimiter ?? null, deps.adminKey));
+  app.addHook('onRequest', requireAccount(service, deps.rateLimiter ?? null, { adminKey: deps.adminKey }));
 
   app.post<{ Body: CreateJobRequest }>(
     '/v1/jobs',

@@ -13,7 +13,7 @@ const ms = { type: 'integer', description: 'Milliseconds.' } as const;
 
 /** statsRoutes: the caller's jobs over a window in time buckets, by type, and credits per day. */
 export const statsRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
-  app.addHook('onRequest', requireAccount(deps.service, deps.rateLimiter ?? null, deps.adminKey));
+  app.addHook('onRequest', requireAccount(deps.service, deps.rateLimiter ?? null, { adminKey: deps.adminKey }));
 
   app.get<{ Querystring: { from?: string; to?: string; bucket?: StatsBucket } }>(
     '/v1/stats',

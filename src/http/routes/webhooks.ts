@@ -11,7 +11,7 @@ const MAX_GRACE_SECONDS = 7 * 24 * 60 * 60;
 /** webhookRoutes: a job's webhook deliveries and their redelivery, and the account's secret rotation. */
 export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
   const service = deps.service;
-  app.addHook('onRequest', requireAccount(service, deps.rateLimiter ?? null, deps.adminKey));
+  app.addHook('onRequest', requireAccount(service, deps.rateLimiter ?? null, { adminKey: deps.adminKey }));
 
   app.get<{ Params: { id: string } }>(
     '/v1/jobs/:id/deliveries',

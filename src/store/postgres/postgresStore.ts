@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import {
-  type Account, type ApiKey, type DeclaredJobType, type DeclaredJobTypeSpec, type Delivery, type DeliveryWithAttempts, type Job,
+  type Account, type ApiKey, type DeclaredJobTypeSpec, type Delivery, type DeliveryWithAttempts, type Job,
   type JobError, type JobEventKind, type JsonValue, type RateLimits, type WorkerContact, type WorkerKey, checkPurgeable, idFloor, ulid,
 } from '../../domain/index.js';
 import { withAttempts } from '../deliveryColumns.js';
@@ -18,6 +18,7 @@ import { completeGroups, createGroups } from './groupWrites.js';
 import * as deliveries from './deliveryWrites.js';
 import { PostgresFileStore } from './fileChunks.js';
 import * as jobs from './jobWrites.js';
+import * as jobAliases from './jobAliases.js';
 import * as jobTypeSpecs from './jobTypeSpecs.js';
 import type { StatementGroups } from './statementGroups.js';
 import { Listener, type ListenerState } from './listener.js';
@@ -175,21 +176,15 @@ export class PostgresStore implements Store {
 
   // ---- declared job types
 
-  jobTypeSpecPut(p: { spec: DeclaredJobTypeSpec; revision: string; now: Date }): Promise<{ jobType: DeclaredJobType; created: boolean }> {
-    return jobTypeSpecs.putJobTypeSpec(this.db, p);
-  }
+  jobTypeSpecPut = (p: { spec: DeclaredJobTypeSpec; revision: string; now: Date }) => jobTypeSpecs.putJobTypeSpec(this.db, p);
+  jobTypeSpecGet = (p: { type: string }) => jobTypeSpecs.getJobTypeSpec(this.db, p.type);
+  jobTypeSpecList = () => jobTypeSpecs.listJobTypeSpecs(this.db);
+  jobTypeSpecDelete = (p: { type: string }) => jobTypeSpecs.deleteJobTypeSpec(this.db, p.type);
 
-  jobTypeSpecGet(p: { type: string }): Promise<DeclaredJobType | null> {
-    return jobTypeSpecs.getJobTypeSpec(this.db, p.type);
-  }
+  // ---- job aliases (a dialect's own ids for jobs)
 
-  jobTypeSpecList(): Promise<DeclaredJobType[]> {
-    return jobTypeSpecs.listJobTypeSpecs(this.db);
-  }
-
-  jobTypeSpecDelete(p: { type: string }): Promise<boolean> {
-    return jobTypeSpecs.deleteJobTypeSpec(this.db, p.type);
-  }
+  jobAliasInsert = (p: { alias: string; jobId: string; now: Date }) => jobAliases.insertJobAlias(this.db, p);
+  jobAliasGet = (p: { alias: string }) => jobAliases.getJobAlias(this.db, p.alias);
 
   // ---- jobs
 

@@ -35,6 +35,7 @@ import type { SqliteContext, Stmt } from './context.js';
 import * as deliveries from './deliveryWrites.js';
 import { GroupRows } from './groupRows.js';
 import * as jobs from './jobWrites.js';
+import * as jobAliases from './jobAliases.js';
 import * as jobTypeSpecs from './jobTypeSpecs.js';
 import { type AccountRow, type ApiKeyRow, type JobRow, accountFromRow, apiKeyFromRow, jobFromRow } from './rows.js';
 import { SQL, jobListSql } from './queries.js';
@@ -179,6 +180,11 @@ export class SqliteStore implements Store {
   workerSeen = (p: { id: string; now: Date }) => this.writes.run(() => workers.markWorkerSeen(this.c, p));
   workerList = (p: { seenSince: Date; limit: number }) => this.read(() => workers.listWorkers(this.c, p));
   jobAttemptRecords = (p: { ids: readonly string[] }) => this.read(() => workers.attemptRecords(this.c, p.ids));
+
+  // ---- job aliases (a dialect's own ids for jobs)
+
+  jobAliasInsert = (p: { alias: string; jobId: string; now: Date }) => this.writes.run(() => jobAliases.insertJobAlias(this.c, p));
+  jobAliasGet = (p: { alias: string }) => this.read(() => jobAliases.getJobAlias(this.c, p.alias));
 
   // ---- declared job types
 

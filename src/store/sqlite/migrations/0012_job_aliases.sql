@@ -1,0 +1,10 @@
+-- Creates job_aliases: other names a job answers to, such as a compatibility dialect's capability id.
+
+-- An alias is looked up alone (cleariflow's GET carries no key), so it is the primary key; the
+-- job's deletion (purge, retention) takes its aliases with it. Times are ms since the epoch.
+CREATE TABLE job_aliases (
+  alias      TEXT PRIMARY KEY,
+  job_id     TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX job_aliases_job ON job_aliases (job_id);
