@@ -34,9 +34,11 @@ export async function openBrowser(p: { width?: number; height?: number } = {}): 
       const context = await browser.newContext({ viewport: { width: p.width ?? 1280, height: p.height ?? 900 }, locale: 'en-US', timezoneId: 'UTC' });
       const page = await context.newPage();
       page.on('request', (request) => out.requests.push({ method: request.method(), url: request.url() }));
-      page.on('response', async (response) => {
-        const headers = await response.request().allHeaders();
-        out.answers.push({ status: response.status(), url: response.url(), keyed: Boolean(headers['x-api-key']) });
+      // request.headers() is read at once: the awaited allHeaders() of an answer that came as the
+      // page's context closed (each newPage closes the last) rejected unhandled, failing the file.
+      // It leaves out only cookie and security headers, never X-API-Key.
+      page.on('response', (response) => {
+        out.answers.push({ status: response.status(), url: response.url(), keyed: Boolean(response.request().headers()['x-api-key']) });
       });
       page.on('pageerror', (error) => out.pageErrors.push(error.message));
       out.page = page;
