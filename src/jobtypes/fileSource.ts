@@ -6,8 +6,9 @@
  * resolved when the job runs.
  */
 import { type FieldProblem, PATTERN_MESSAGE } from '../domain/index.js';
-import { HttpStatusError, ResponseTooLargeError, UnsafeTargetError, checkUrl, guardedGet } from '../egress/index.js';
+import { HttpStatusError, ResponseTooLargeError, UnsafeTargetError, guardedGet } from '../egress/index.js';
 import { type InputCheckContext, type JobContext, type JobFileRef, type JsonSchema, JobFailure } from './define.js';
+import { urlProblem } from './urlProblem.js';
 
 /** FileSource is a file-taking field's value: a URL, or an earlier job's file. */
 export type FileSource = string | JobFileRef;
@@ -62,13 +63,8 @@ export function fileSourceSchema(what: string): JsonSchema {
 export async function checkFileSource(source: FileSource | undefined, path: string, context: InputCheckContext): Promise<FieldProblem[]> {
   if (source === undefined) return [];
   if (typeof source === 'string') {
-    try {
-      await checkUrl(source, { allowPrivate: context.allowPrivateTargets });
-    } catch (error) {
-      if (!(error instanceof UnsafeTargetError)) throw error;
-      return [{ path, message: `is refused: ${error.message}` }];
-    }
-    return [];
+    const problem = await urlProblem(source, path, context);
+    return problem ? [problem] : [];
   }
   const job = await context.findJob(source.fromJob);
   return job ? [] : [{ path: `${path}/fromJob`, message: `names no job of this account: ${source.fromJob} was not found` }];

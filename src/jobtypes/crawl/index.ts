@@ -1,7 +1,7 @@
 /** The crawl family: `web/crawl`, on the render types' shared Chromium and URL guard. */
-import { UnsafeTargetError, checkUrl } from '../../egress/index.js';
 import { type JobSpec, type JobTypeDefinition, type OutputFile, defineJobSpec, defineJobType } from '../define.js';
 import type { RenderEnvironment } from '../render/renderJob.js';
+import { urlProblem } from '../urlProblem.js';
 import { type CrawledPage, crawl } from './crawler.js';
 import { CRAWL_INPUT_SCHEMA, type CrawlInput } from './inputSchema.js';
 
@@ -32,13 +32,8 @@ export const webCrawlSpec: JobSpec<CrawlInput> = defineJobSpec<CrawlInput>({
   timeoutMs: 1_800_000,
   maxAttempts: 1,
   checkInput: async (input, context) => {
-    try {
-      await checkUrl(input.url, { allowPrivate: context.allowPrivateTargets });
-      return [];
-    } catch (error) {
-      if (!(error instanceof UnsafeTargetError)) throw error;
-      return [{ path: '/input/url', message: `is refused: ${error.message}` }];
-    }
+    const problem = await urlProblem(input.url, '/input/url', context);
+    return problem ? [problem] : [];
   },
 });
 

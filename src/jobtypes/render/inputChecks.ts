@@ -1,6 +1,6 @@
 import type { FieldProblem } from '../../domain/index.js';
-import { UnsafeTargetError, checkUrl } from '../../egress/index.js';
 import type { InputCheckContext } from '../define.js';
+import { urlProblem } from '../urlProblem.js';
 import type { CommonInput, ImageInput, RenderOutput, RenderSource } from './inputSchema.js';
 import { templateProblem } from './templates.js';
 
@@ -16,12 +16,8 @@ export async function checkRenderInput(
 ): Promise<FieldProblem[]> {
   const problems: FieldProblem[] = [];
   if (source === 'url' && input.url !== undefined) {
-    try {
-      await checkUrl(input.url, { allowPrivate: context.allowPrivateTargets });
-    } catch (error) {
-      if (!(error instanceof UnsafeTargetError)) throw error;
-      problems.push({ path: '/input/url', message: `is refused: ${error.message}` });
-    }
+    const problem = await urlProblem(input.url, '/input/url', context);
+    if (problem) problems.push(problem);
   }
   if (source === 'template' && input.template !== undefined) {
     const why = templateProblem(input.template);
