@@ -13,6 +13,7 @@ import {
 } from '../domain/index.js';
 import { UnsafeTargetError, checkUrl, timedLookup } from '../egress/index.js';
 import type { InputCheckContext } from '../jobtypes/index.js';
+import type { RegisteredJobType } from '../jobtypes/index.js';
 import type { JobInsertParams } from '../store/index.js';
 import type { Principal, ServiceDeps } from './deps.js';
 import { resolveJobType } from './jobTypes.js';
@@ -58,18 +59,42 @@ export function idempotencyRecord(deps: ServiceDeps, key: string, hash: string, 
 }
 
 /**
+ * PreparedLookups remembers, across the requests of one batch, the job types resolved and the
+ * webhook URLs the guard let through, so a thousand jobs of one type and URL cost one store read
+ * and one DNS lookup, not a thousand.
+ */
+export interface PreparedLookups {
+  jobTypes: Map<string, Promise<RegisteredJobType>>;
+  webhookUrls: Map<string, Promise<void>>;
+}
+
+/** newPreparedLookups is an empty PreparedLookups, for one batch. */
+export function newPreparedLookups(): PreparedLookups {
+  return { jobTypes: new Map(), webhookUrls: new Map() };
+}
+
+/** remembered runs `look` once per key of `map` (a failed look is remembered too: it fails alike). */
+function remembered<T>(map: Map<string, Promise<T>> | undefined, key: string, look: () => Promise<T>): Promise<T> {
+  if (!map) return look();
+  let answer = map.get(key);
+  if (!answer) map.set(key, (answer = look()));
+  return answer;
+}
+
+/**
  * prepareJob checks a create request against its job type (input schema, the type's own checks,
  * stored-value bounds, the webhook URL through the URL guard) and builds the pending job it would
- * store, charged at the type's cost. Nothing is written.
+ * store, charged at the type's cost. Nothing is written. `lookups` shares the type and webhook
+ * URL checks among the requests of a batch.
  */
 export async function prepareJob(
   deps: ServiceDeps,
   principal: Principal,
   request: CreateJobRequest,
-  options: { originalJobId?: string } = {},
+  options: { originalJobId?: string; lookups?: PreparedLookups } = {},
 ): Promise<Job> {
   // A declared type is read from the store here, so one declared through another node counts at once.
-  const jobType = await resolveJobType(deps, request.type);
+  const jobType = await remembered(options.lookups?.jobTypes, request.type, () => resolveJobType(deps, request.type));
   const input = request.input ?? {};
   checkStoredValues(input, request.metadata);
   const checked = deps.registry.prepareInput(jobType, input);
@@ -84,7 +109,8 @@ export async function prepareJob(
     if (Number.isNaN(runAt.getTime())) throw InvalidRequestError.field('/runAt', 'must be an ISO 8601 date-time');
     if (runAt < now) runAt = now;
   }
-  if (request.webhookUrl) await assertWebhookUrl(deps, request.webhookUrl);
+  const webhookUrl = request.webhookUrl;
+  if (webhookUrl) await remembered(options.lookups?.webhookUrls, webhookUrl, () => assertWebhookUrl(deps, webhookUrl));
 
   const { publicInput, privateInput } = splitInput(input, jobType.privateFields ?? []);
   return {

@@ -1,6 +1,6 @@
 import { type Job, InsufficientCreditsError, InvalidRequestError, LongrunError } from '../domain/index.js';
 import type { JobInsertParams } from '../store/index.js';
-import { type CreateJobRequest, idempotencyRecord, prepareJob, requestHash } from './createJob.js';
+import { type CreateJobRequest, idempotencyRecord, newPreparedLookups, prepareJob, requestHash } from './createJob.js';
 import type { Principal, ServiceDeps } from './deps.js';
 
 /** MAX_BATCH_JOBS is the most jobs one batch create may hold. */
@@ -23,8 +23,9 @@ export async function createJobs(
     throw InvalidRequestError.field('/jobs', `must hold 1 to ${MAX_BATCH_JOBS} jobs`);
   }
   const jobs: Job[] = [];
+  const lookups = newPreparedLookups();
   for (const [index, request] of requests.entries()) {
-    jobs.push(await prepareJob(deps, principal, request).catch((error: unknown) => Promise.reject(atItem(error, index))));
+    jobs.push(await prepareJob(deps, principal, request, { lookups }).catch((error: unknown) => Promise.reject(atItem(error, index))));
   }
   const hash = options.idempotencyKey === undefined ? null : requestHash({ jobs: requests });
   const items: JobInsertParams[] = jobs.map((job, index) => ({
