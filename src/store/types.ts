@@ -20,6 +20,7 @@ import type {
 } from '../domain/index.js';
 import type { FileStore } from '../files/index.js';
 import type { JobAliasStore } from './jobAliases.js';
+import type { SchedulingStore } from './scheduling.js';
 import type { JobListPage, JobListParams } from './jobFilter.js';
 import type { JobStatsParams, JobStatsRow, QueueDepth } from './jobStats.js';
 
@@ -39,7 +40,7 @@ import type { JobStatsParams, JobStatsRow, QueueDepth } from './jobStats.js';
  * The business rules the writes apply (idempotency, credits, refusals, claim order) live in the
  * domain and both drivers call them with row data (see docs/design.md, "Rules above the drivers").
  */
-export interface Store extends JobAliasStore {
+export interface Store extends JobAliasStore, SchedulingStore {
   /** driver names the backend, `sqlite` or `postgres`, for logs and messages; behaviour follows `capabilities`. */
   readonly driver: 'sqlite' | 'postgres';
 
