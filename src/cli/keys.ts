@@ -109,7 +109,7 @@ async function listKeys(runtime: Runtime, ref: string | null, json: boolean): Pr
  * account has), or makes it when `create` is true; a made account comes with its first key. Starting
  * credits are for a made account only: an existing one is refused rather than left unchanged silently.
  */
-async function resolveAccount(
+export async function resolveAccount(
   runtime: Runtime,
   ref: string,
   options: { create: boolean; credits: number | null; missingHint?: string },

@@ -149,4 +149,31 @@ describe('longrun keys', () => {
     assert.notEqual(withAccount.code, 0);
     assert.match(withAccount.stderr, /belongs to no account/);
   });
+  it('shows and sets an account\'s weight and caps with longrun accounts, as the admin API sees them', async () => {
+    const made = await server.createAccount({ name: 'shared-queue' });
+    const set = await longrun(['accounts', 'set', '--account', 'shared-queue', '--weight', '2', '--max-concurrency', '3', '--type-caps', 'demo/sleep=1', '--db', db, '--json']);
+    assert.equal(set.code, 0, set.stderr);
+    assert.deepEqual(JSON.parse(set.stdout), { accountId: made.accountId, weight: 2, maxConcurrency: 3, maxConcurrencyByType: { 'demo/sleep': 1 }, running: 0 });
+    const admin = await server.request('GET', `/v1/admin/accounts/${made.accountId}`, { key: server.adminKey! });
+    assert.deepEqual(admin.json.scheduling, { weight: 2, maxConcurrency: 3, maxConcurrencyByType: { 'demo/sleep': 1 }, running: 0 });
+
+    const removed = await longrun(['accounts', 'set', '--account', made.accountId, '--max-concurrency', 'none', '--db', db]);
+    assert.equal(removed.code, 0, removed.stderr);
+    const shown = await longrun(['accounts', 'show', '--account', 'shared-queue', '--db', db]);
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, /weight +2\n/);
+    assert.match(shown.stdout, /max concurrency +unlimited\n/);
+    assert.match(shown.stdout, /type caps +demo\/sleep=1$/m);
+
+    for (const [args, message] of [
+      [['--weight', '0'], /weight/],
+      [['--max-concurrency', 'lots'], /--max-concurrency must be a number/],
+      [['--type-caps', 'nosuch/type=2'], /names no job type/],
+      [[], /needs --weight, --max-concurrency or --type-caps/],
+    ] as const) {
+      const bad = await longrun(['accounts', 'set', '--account', 'shared-queue', ...args, '--db', db]);
+      assert.equal(bad.code, 2, `${args.join(' ')}: ${bad.stderr}`);
+      assert.match(bad.stderr, message);
+    }
+  });
 });

@@ -69,7 +69,10 @@ describe('jobs API', () => {
       const created = await create();
       const answer = await server.request('GET', `/v1/jobs/${created.id}`, { key: account.key });
       assert.equal(answer.status, 200);
-      assert.deepEqual(answer.json, created);
+      // A pending job's read adds its place in the queue: first in line, with no start rate yet.
+      const { queue, ...job } = answer.json;
+      assert.deepEqual(job, created);
+      assert.deepEqual(queue, { position: 0, positionIsLowerBound: false, estimatedStartAt: null });
     });
 
     it('answers 404 not_found for another account’s job', async () => {
