@@ -19,6 +19,7 @@ import * as deliveries from './deliveryWrites.js';
 import { PostgresFileStore } from './fileChunks.js';
 import * as jobs from './jobWrites.js';
 import * as jobAliases from './jobAliases.js';
+import { expireJobs } from './jobExpiry.js';
 import * as jobTypeSpecs from './jobTypeSpecs.js';
 import type { StatementGroups } from './statementGroups.js';
 import { Listener, type ListenerState } from './listener.js';
@@ -253,6 +254,8 @@ export class PostgresStore implements Store {
   jobCancel(p: { id: string; accountId: string; now: Date }): Promise<Job> {
     return this.told('cancelled', jobs.cancelJob(this.db, p, this.c));
   }
+
+  jobExpire = (p: { now: Date; limit: number; error: JobError }) => this.told('failed', expireJobs(this.db, p, this.c));
 
   async jobListExpired(p: { now: Date; limit: number }): Promise<Job[]> {
     return (await this.db.rows<JobRow>(SQL.jobListExpired, [p.now, p.limit])).map(jobFromRow);

@@ -93,6 +93,15 @@ export const SQL = {
   idempotencyPurge: `
     DELETE FROM idempotency_keys WHERE (account_id, key) IN (
       SELECT account_id, key FROM idempotency_keys WHERE expires_at <= ? LIMIT ?)`,
+  // Pending jobs past their deadline to start, oldest deadline first (jobs_pending_start_by), failed
+  // with @error; the guard is the list's own, so a job is failed only while it holds.
+  jobExpire: `
+    UPDATE jobs SET status = 'failed', error = @error, failed_at = @now, updated_at = @now,
+      credits_refunded = credits_charged, event_seq = event_seq + 1
+    WHERE id IN (
+      SELECT id FROM jobs INDEXED BY jobs_pending_start_by
+      WHERE status = 'pending' AND start_by IS NOT NULL AND start_by < @now ORDER BY start_by, id LIMIT @limit)
+    RETURNING *`,
   jobListExpired: `
     SELECT * FROM jobs INDEXED BY jobs_running_lease
     WHERE status = 'running' AND lease_expires_at <= ? ORDER BY lease_expires_at LIMIT ?`,
@@ -229,7 +238,7 @@ function buildJobClaimSql(typeCount: number): string {
   const heads = Array.from(
     { length: typeCount },
     (_, i) => `SELECT id, priority FROM (SELECT id, priority FROM jobs INDEXED BY jobs_pending_type
-        WHERE status = 'pending' AND type = @type${i} AND run_at <= @now ORDER BY priority DESC, id LIMIT @limit)`,
+        WHERE status = 'pending' AND type = @type${i} AND run_at <= @now AND (start_by IS NULL OR start_by >= @now) ORDER BY priority DESC, id LIMIT @limit)`,
   );
   return `
     UPDATE jobs SET status = 'running', attempts = attempts + 1, worker = @worker, started_at = @now, updated_at = @now,

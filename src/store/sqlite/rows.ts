@@ -56,6 +56,7 @@ export function jobToRow(job: Job): JobRow {
     lease_token: job.leaseToken,
     lease_expires_at: ms(job.leaseExpiresAt),
     event_seq: job.eventSeq,
+    start_by: ms(job.startBy),
   };
 }
 
