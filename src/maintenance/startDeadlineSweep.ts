@@ -1,18 +1,13 @@
-import type { Timers } from '../domain/index.js';
 import { silentLogger } from '../log/index.js';
-import { PeriodicPass } from '../loops/index.js';
+import { type PassOptions, PeriodicPass } from '../loops/index.js';
 import { type ServiceDeps, expireUnstarted } from '../service/index.js';
 
 /** StartDeadlineSweepOptions: how often to look for jobs past their deadline to start and how many to fail per pass. */
-export interface StartDeadlineSweepOptions {
+export interface StartDeadlineSweepOptions extends PassOptions {
   /** everyMs is the time between passes (default one second, as the lease reaper). */
   everyMs?: number;
   /** limit is how many jobs one store round fails at most (default 100); a pass runs up to 10 rounds. */
   limit?: number;
-  /** timers run the passes (default Node's); tests pass a ManualClock. */
-  timers?: Timers;
-  /** onError is told of a pass that failed; the next pass tries again (default: logged at warn). */
-  onError?: (error: unknown) => void;
 }
 
 /**

@@ -3,11 +3,11 @@
 // delivery, and only once however often and from however many stores it runs at once. A running
 // job is not touched, whatever its deadline.
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Job } from '../../../src/domain/index.js';
 import type { Store } from '../../../src/store/index.js';
 import { at, makeAccount, makeJob } from '../../helpers/factories.js';
-import { type OpenStore, type OpenStorePair, type StorePair, balanceOf, useFreshStore } from '../../helpers/store.js';
+import { type OpenStore, type OpenStorePair, balanceOf, useFreshPair, useFreshStore } from '../../helpers/store.js';
 
 const EXPIRED = { code: 'expired', message: 'not started in time' };
 const ids = (jobs: readonly Job[]) => jobs.map((j) => j.id);
@@ -93,17 +93,10 @@ export function describeStartBy(open: OpenStore, openPair: OpenStorePair): void 
   });
 
   describe('startBy across stores', () => {
-    let pair: StorePair | undefined;
-    beforeEach(async () => {
-      pair = await openPair();
-    });
-    afterEach(async () => {
-      await pair?.close();
-      pair = undefined;
-    });
+    const pair = useFreshPair(openPair);
 
     it('fails each job once, refunded once, when two stores expire at the same time', async () => {
-      const { first, second } = pair!;
+      const { first, second } = pair();
       const accounts = [await makeAccount(first, { creditBalance: 100 }), await makeAccount(first, { creditBalance: 100 })];
       const jobs: Job[] = [];
       for (let i = 0; i < 40; i++) {
