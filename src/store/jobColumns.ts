@@ -45,6 +45,8 @@ export type JobRowOf<Time, Json> = {
   webhook_url: string | null;
   lease_token: string | null;
   event_seq: number;
+  /** fair_seq is the job's turn in its queue (domain/claimOrder.ts); written by the database, never inserted. */
+  fair_seq: number;
 } & { [C in TimeColumn]: C extends 'run_at' | 'created_at' | 'updated_at' ? Time : Time | null } & {
   [C in JsonColumn]: C extends 'private_input' | 'output' | 'error' ? Json | null : Json;
 };

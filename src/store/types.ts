@@ -21,6 +21,7 @@ import type {
 import type { FileStore } from '../files/index.js';
 import type { JobAliasStore } from './jobAliases.js';
 import type { JobExpiryStore } from './jobExpiry.js';
+import type { SchedulingStore } from './scheduling.js';
 import type { JobListPage, JobListParams } from './jobFilter.js';
 import type { JobStatsParams, JobStatsRow, QueueDepth } from './jobStats.js';
 
@@ -40,7 +41,7 @@ import type { JobStatsParams, JobStatsRow, QueueDepth } from './jobStats.js';
  * The business rules the writes apply (idempotency, credits, refusals, claim order) live in the
  * domain and both drivers call them with row data (see docs/design.md, "Rules above the drivers").
  */
-export interface Store extends JobAliasStore, JobExpiryStore {
+export interface Store extends JobAliasStore, JobExpiryStore, SchedulingStore {
   /** driver names the backend, `sqlite` or `postgres`, for logs and messages; behaviour follows `capabilities`. */
   readonly driver: 'sqlite' | 'postgres';
 

@@ -108,16 +108,17 @@ describe('cancel and purge refusals', () => {
 });
 
 describe('claim order', () => {
-  it('takes the highest priority first, then the oldest id, compared as bytes', () => {
+  it('takes the highest priority first, then the earliest turn, then the oldest id, compared as bytes', () => {
     const jobs = [
-      { id: 'job_02', priority: 0 },
-      { id: 'job_01', priority: 0 },
-      { id: 'job_03', priority: 5 },
-      { id: 'job_0a', priority: 0 },
-      { id: 'job_0B', priority: 0 },
+      { id: 'job_02', priority: 0, fair_seq: 1 },
+      { id: 'job_01', priority: 0, fair_seq: 1 },
+      { id: 'job_03', priority: 5, fair_seq: 9 },
+      { id: 'job_00', priority: 0, fair_seq: 2 },
+      { id: 'job_0a', priority: 0, fair_seq: 1 },
+      { id: 'job_0B', priority: 0, fair_seq: 1 },
     ];
     // 'B' (0x42) sorts before 'a' (0x61) as bytes; a locale-aware compare would put them the other way.
-    assert.deepEqual(jobs.sort(compareClaimOrder).map((j) => j.id), ['job_03', 'job_01', 'job_02', 'job_0B', 'job_0a']);
+    assert.deepEqual(jobs.sort(compareClaimOrder).map((j) => j.id), ['job_03', 'job_01', 'job_02', 'job_0B', 'job_0a', 'job_00']);
     assert.equal(compareIds('a', 'a'), 0);
   });
 

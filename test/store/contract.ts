@@ -10,6 +10,7 @@ import { describeDeliveries } from './contract/deliveries.js';
 import { describeErrors } from './contract/errors.js';
 import { describeEvents } from './contract/events.js';
 import { describeExpired } from './contract/expired.js';
+import { describeFairness } from './contract/fairness.js';
 import { describeFiles } from './contract/files.js';
 import { describeJobAliases } from './contract/jobAliases.js';
 import { describeJobsInsert } from './contract/jobs-insert.js';
@@ -42,6 +43,7 @@ export function describeStoreContract(name: string, open: OpenStore, openPair: O
     describeList(open);
     describeQueue(open);
     describeClaim(open);
+    describeFairness(open);
     describeLease(open);
     describeTransitions(open);
     describeCancel(open);

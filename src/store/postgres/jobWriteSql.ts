@@ -1,4 +1,5 @@
 import type { JobEventKind } from '../../domain/index.js';
+import { CLAIM_ORDER, admissionCtes, notAtCap } from '../claimAdmission.js';
 import { JOB_COLUMNS } from '../jobColumns.js';
 
 /**
@@ -155,37 +156,39 @@ export const JOB_WRITE_SQL = {
     SELECT * FROM changed`,
   // $1 worker, $2 now, $3 lease until, $4 types, $5 limit, $6 origin, $7 whether the claim runs in a
   // transaction that writes the `started` deliveries (see below).
-  // The claim order is domain/claimOrder.ts compareClaimOrder (priority DESC, then id as bytes:
-  // the columns are COLLATE "C"), in every ORDER BY below; the driver sorts what RETURNING gives by it.
-  // `picked` reads each served type's head from the per-type pending index in claim order, locking
-  // what it reads (SKIP LOCKED passes over rows another claim holds instead of queueing behind
-  // it), and merges the heads: a claim never reads the pending jobs of types it does not serve.
-  // With several types it may lock up to LIMIT rows per type and keep LIMIT; the rest are free
-  // again at commit. It is a MATERIALIZED CTE rather than `id IN (subquery)` so that the locking
-  // subquery runs exactly once: as a join's inner side it could be rescanned and hand out more.
-  // Run alone ($7 false), it leaves the picked jobs that have a webhook URL (their start may make a
-  // delivery, which only a transaction can write with it) and returns them, unchanged and marked
+  // The claim order is domain/claimOrder.ts compareClaimOrder (priority DESC, turn, then id as
+  // bytes: the columns are COLLATE "C"), in every ORDER BY below; the driver sorts what RETURNING
+  // gives by it. `picked` reads each served type's head from the per-type pending index in claim
+  // order, passing over accounts at a cap and locking what it reads (SKIP LOCKED passes over rows
+  // another claim holds instead of queueing behind it), and merges the heads: a claim never reads
+  // the pending jobs of types it does not serve. With several types it may lock up to LIMIT rows
+  // per type and keep LIMIT; the rest are free again at commit. It is a MATERIALIZED CTE rather
+  // than `id IN (subquery)` so that the locking subquery runs exactly once: as a join's inner side
+  // it could be rescanned and hand out more. `admitted` checks the caps under their row locks
+  // (store/claimAdmission.ts).
+  // Run alone ($7 false), it leaves the admitted jobs that have a webhook URL (their start may make
+  // a delivery, which only a transaction can write with it) and returns them, unchanged and marked
   // `deferred`, for the driver to claim in a transaction ($7 true) straight after.
   jobClaim: `
     WITH picked AS MATERIALIZED (
-      SELECT head.id, head.hooked FROM unnest($4::text[]) AS served (type)
+      SELECT head.* FROM unnest($4::text[]) AS served (type)
       CROSS JOIN LATERAL (
-        SELECT id, priority, webhook_url IS NOT NULL AS hooked FROM jobs
-        WHERE status = 'pending' AND type = served.type AND run_at <= $2 AND (start_by IS NULL OR start_by >= $2)
-        ORDER BY priority DESC, id LIMIT $5
+        SELECT id, account_id, type, priority, fair_seq, webhook_url IS NOT NULL AS hooked FROM jobs
+        WHERE status = 'pending' AND type = served.type AND run_at <= $2 AND (start_by IS NULL OR start_by >= $2) AND ${notAtCap('jobs')}
+        ORDER BY ${CLAIM_ORDER} LIMIT $5
         FOR UPDATE SKIP LOCKED) AS head
-      ORDER BY head.priority DESC, head.id LIMIT $5),
+      ORDER BY ${CLAIM_ORDER} LIMIT $5),${admissionCtes('FOR UPDATE')},
     claimed AS (
       UPDATE jobs j SET status = 'running', attempts = j.attempts + 1, worker = $1, started_at = $2, updated_at = $2,
         lease_token = replace(gen_random_uuid()::text, '-', ''), lease_expires_at = $3, event_seq = j.event_seq + 1
-      FROM picked WHERE j.id = picked.id AND ($7::boolean OR NOT picked.hooked)
+      FROM admitted WHERE j.id = admitted.id AND ($7::boolean OR NOT admitted.hooked)
       RETURNING j.*),
     event AS (${EVENT_INSERT}
       SELECT id, event_seq, account_id, 'started', status, progress, status_message, $6, updated_at FROM claimed
-      ORDER BY priority DESC, id)
+      ORDER BY ${CLAIM_ORDER})
     SELECT *, false AS deferred FROM claimed
     UNION ALL
-    SELECT j.*, true FROM jobs j JOIN picked ON j.id = picked.id WHERE picked.hooked AND NOT $7::boolean`,
+    SELECT j.*, true FROM jobs j JOIN admitted ON j.id = admitted.id WHERE admitted.hooked AND NOT $7::boolean`,
   // $1 id, $2 token, $3 lease until. A heartbeat is not a change: no event, no eventSeq.
   // $4 false keeps the stored checkpoint; true replaces it with $5 (NULL clears it).
   jobHeartbeat: `

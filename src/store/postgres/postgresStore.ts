@@ -10,6 +10,7 @@ import type {
   DeliveryRecordParams, FeedEvent, JobInsertParams, LeaseParams, QueueStat, Store, StoreCapabilities, StoreOptions, UsageRow, WatchNote,
   WebhookSecrets,
 } from '../types.js';
+import type { SchedulingChange } from '../scheduling.js';
 import type { FileStore } from '../../files/index.js';
 import * as accounts from './accountWrites.js';
 import type { WriteContext } from './context.js';
@@ -19,7 +20,7 @@ import * as deliveries from './deliveryWrites.js';
 import { PostgresFileStore } from './fileChunks.js';
 import * as jobs from './jobWrites.js';
 import * as jobAliases from './jobAliases.js';
-import { expireJobs } from './jobExpiry.js';
+import * as scheduling from './scheduling.js';
 import * as jobTypeSpecs from './jobTypeSpecs.js';
 import type { StatementGroups } from './statementGroups.js';
 import { Listener, type ListenerState } from './listener.js';
@@ -186,6 +187,11 @@ export class PostgresStore implements Store {
 
   jobAliasInsert = (p: { alias: string; jobId: string; now: Date }) => jobAliases.insertJobAlias(this.db, p);
   jobAliasGet = (p: { alias: string }) => jobAliases.getJobAlias(this.db, p.alias);
+  accountSchedulingGet = (p: { accountId: string }) => scheduling.getScheduling(this.db, p.accountId);
+  accountSchedulingSet = (p: { accountId: string; change: SchedulingChange }) => this.db.tx('write', (tx) => scheduling.setScheduling(tx, p));
+  cappedAccountIds = () => scheduling.cappedAccountIds(this.db);
+  jobQueueAhead = (p: { id: string; now: Date; bound: number }) => scheduling.queueAhead(this.db, p);
+  jobRecentStarts = (p: { type: string; since: Date; limit: number }) => scheduling.recentStarts(this.db, p);
 
   // ---- jobs
 
@@ -254,8 +260,7 @@ export class PostgresStore implements Store {
   jobCancel(p: { id: string; accountId: string; now: Date }): Promise<Job> {
     return this.told('cancelled', jobs.cancelJob(this.db, p, this.c));
   }
-
-  jobExpire = (p: { now: Date; limit: number; error: JobError }) => this.told('failed', expireJobs(this.db, p, this.c));
+  jobExpire = (p: { now: Date; limit: number; error: JobError }) => this.told('failed', jobs.expireJobs(this.db, p, this.c));
 
   async jobListExpired(p: { now: Date; limit: number }): Promise<Job[]> {
     return (await this.db.rows<JobRow>(SQL.jobListExpired, [p.now, p.limit])).map(jobFromRow);

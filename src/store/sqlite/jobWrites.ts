@@ -18,7 +18,7 @@ import type { JobInsertParams, LeaseParams } from '../types.js';
 import { ledgerAdd } from './accountWrites.js';
 import type { SqliteContext } from './context.js';
 import { SQL, jobClaimSql, jobInsertSql } from './queries.js';
-import { type AccountRow, type JobRow, jobFromRow, jobToRow } from './rows.js';
+import { type AccountRow, type JobInsertRow, type JobRow, jobFromRow, jobToRow } from './rows.js';
 
 /**
  * The job writes of the SQLite driver, each the body of one write (see SqliteStore): SQL and row
@@ -193,7 +193,7 @@ function changed(c: SqliteContext, id: string, row: JobRow | undefined, kind: Jo
  * recordChange writes the event of a `kind` change and, when the webhook delivery policy says the
  * change sends one, its delivery row; `job` is `row` mapped. Returns `job`.
  */
-function recordChange(c: SqliteContext, row: JobRow, job: Job, kind: JobEventKind): Job {
+function recordChange(c: SqliteContext, row: JobInsertRow, job: Job, kind: JobEventKind): Job {
   c.rows.event(row.id, row.event_seq, row.account_id, kind, row.status, row.progress, row.status_message, c.origin, row.updated_at);
   const delivery = newDeliveryFor(job, kind, c.webhookDeliveries);
   if (delivery) c.stmt(SQL.deliveryInsert).run(...deliveryInsertValues(delivery, (d) => d.getTime(), (b) => (b ? 1 : 0)));

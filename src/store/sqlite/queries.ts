@@ -1,4 +1,5 @@
 import { DELIVERY_COLUMNS } from '../deliveryColumns.js';
+import { CLAIM_ORDER, admissionCtes, notAtCap } from '../claimAdmission.js';
 import { JOB_COLUMNS } from '../jobColumns.js';
 import { type JobListParams, TOTAL_COUNT_CAP, countersServe, createdIdRange } from '../jobFilter.js';
 
@@ -216,11 +217,11 @@ export function jobListSql(p: JobListParams) {
 
 /**
  * jobClaimSql is the claim for a worker that serves `typeCount` types (parameters @type0, @type1,
- * …): each type's head is read from the per-type pending index in claim order (run_at checked per
- * row), and the heads are merged, so a claim never reads the pending jobs of types it does not
- * serve. Every `ORDER BY priority DESC, id` here is the claim order of domain/claimOrder.ts
- * (compareClaimOrder; ids compare as bytes, SQLite's BINARY collation), which the driver also
- * sorts RETURNING's rows by.
+ * …): each type's head is read from the per-type pending index in claim order (run_at and the
+ * account's caps checked per row), the heads are merged, and the caps admit what they have room
+ * for (store/claimAdmission.ts), so a claim never reads the pending jobs of types it does not
+ * serve. Every ORDER BY here is the claim order of domain/claimOrder.ts (compareClaimOrder; ids
+ * compare as bytes, SQLite's BINARY collation), which the driver also sorts RETURNING's rows by.
  */
 export function jobClaimSql(typeCount: number): string {
   let sql = claimSqlByTypeCount.get(typeCount);
@@ -237,14 +238,16 @@ const claimSqlByTypeCount = new Map<number, string>();
 function buildJobClaimSql(typeCount: number): string {
   const heads = Array.from(
     { length: typeCount },
-    (_, i) => `SELECT id, priority FROM (SELECT id, priority FROM jobs INDEXED BY jobs_pending_type
-        WHERE status = 'pending' AND type = @type${i} AND run_at <= @now AND (start_by IS NULL OR start_by >= @now) ORDER BY priority DESC, id LIMIT @limit)`,
+    (_, i) => `SELECT * FROM (SELECT id, account_id, type, priority, fair_seq FROM jobs INDEXED BY jobs_pending_type
+        WHERE status = 'pending' AND type = @type${i} AND run_at <= @now AND (start_by IS NULL OR start_by >= @now) AND ${notAtCap('jobs')}
+        ORDER BY ${CLAIM_ORDER} LIMIT @limit)`,
   );
   return `
+    WITH picked AS MATERIALIZED (
+      SELECT * FROM (${heads.join(' UNION ALL ')})
+      ORDER BY ${CLAIM_ORDER} LIMIT @limit),${admissionCtes('')}
     UPDATE jobs SET status = 'running', attempts = attempts + 1, worker = @worker, started_at = @now, updated_at = @now,
       lease_token = lower(hex(randomblob(16))), lease_expires_at = @lease_until, event_seq = event_seq + 1
-    WHERE id IN (
-      SELECT id FROM (${heads.join(' UNION ALL ')})
-      ORDER BY priority DESC, id LIMIT @limit)
+    WHERE id IN (SELECT id FROM admitted)
     RETURNING *`;
 }

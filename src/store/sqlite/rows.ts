@@ -18,8 +18,11 @@ export function jobFromRow(row: JobRow): Job {
 const ms = (d: Date | null): number | null => (d === null ? null : d.getTime());
 const text = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
 
+/** JobInsertRow is a job's insert parameters: every column but the turn the database gives it. */
+export type JobInsertRow = Omit<JobRow, 'fair_seq'>;
+
 /** jobToRow maps a domain job to the named parameters of an insert. */
-export function jobToRow(job: Job): JobRow {
+export function jobToRow(job: Job): JobInsertRow {
   return {
     id: job.id,
     account_id: job.accountId,

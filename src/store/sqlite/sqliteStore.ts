@@ -28,6 +28,7 @@ import type {
   WatchNote,
   WebhookSecrets,
 } from '../types.js';
+import type { SchedulingChange } from '../scheduling.js';
 import { type JobListPage, type JobListParams, pageOf } from '../jobFilter.js';
 import type { JobStatsParams, JobStatsRow, QueueDepth } from '../jobStats.js';
 import * as accounts from './accountWrites.js';
@@ -36,6 +37,7 @@ import * as deliveries from './deliveryWrites.js';
 import { GroupRows } from './groupRows.js';
 import * as jobs from './jobWrites.js';
 import * as jobAliases from './jobAliases.js';
+import * as scheduling from './scheduling.js';
 import * as jobTypeSpecs from './jobTypeSpecs.js';
 import { type AccountRow, type ApiKeyRow, type JobRow, accountFromRow, apiKeyFromRow, jobFromRow } from './rows.js';
 import { SQL, jobListSql } from './queries.js';
@@ -185,6 +187,14 @@ export class SqliteStore implements Store {
 
   jobAliasInsert = (p: { alias: string; jobId: string; now: Date }) => this.writes.run(() => jobAliases.insertJobAlias(this.c, p));
   jobAliasGet = (p: { alias: string }) => this.read(() => jobAliases.getJobAlias(this.c, p.alias));
+
+  // ---- fair scheduling (weights, caps, queue places)
+
+  accountSchedulingGet = (p: { accountId: string }) => this.read(() => scheduling.getScheduling(this.c, p.accountId));
+  accountSchedulingSet = (p: { accountId: string; change: SchedulingChange }) => this.writes.run(() => scheduling.setScheduling(this.c, p));
+  cappedAccountIds = () => this.read(() => scheduling.cappedAccountIds(this.c));
+  jobQueueAhead = (p: { id: string; now: Date; bound: number }) => this.read(() => scheduling.queueAhead(this.c, p));
+  jobRecentStarts = (p: { type: string; since: Date; limit: number }) => this.read(() => scheduling.recentStarts(this.c, p));
 
   // ---- declared job types
 
