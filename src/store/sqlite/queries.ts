@@ -217,7 +217,7 @@ export function jobListSql(p: JobListParams) {
 
 /**
  * jobClaimSql is the claim for a worker that serves `typeCount` types (parameters @type0, @type1,
- * …): each type's head is read from the per-type pending index in claim order (run_at and the
+ * …): each type's head is read from the per-type pending index in claim order (run_at, start_by and the
  * account's caps checked per row), the heads are merged, and the caps admit what they have room
  * for (store/claimAdmission.ts), so a claim never reads the pending jobs of types it does not
  * serve. Every ORDER BY here is the claim order of domain/claimOrder.ts (compareClaimOrder; ids
