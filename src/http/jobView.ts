@@ -1,4 +1,5 @@
 import type { Job } from '../domain/index.js';
+import type { QueuePlace } from '../service/index.js';
 
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());
 
@@ -44,4 +45,12 @@ export function jobView(job: Job) {
     updatedAt: job.updatedAt.toISOString(),
     _links: { self, events: `${self}/events`, cancel: `${self}/cancel`, rerun: `${self}/rerun` },
   };
+}
+
+/** jobViewInQueue is jobView of a single job's read, with where a pending job stands in its queue (`queue`) when it has a place. */
+export function jobViewInQueue(job: Job, place: QueuePlace | null) {
+  const view = jobView(job);
+  if (!place) return view;
+  const queue = { position: place.position, positionIsLowerBound: place.positionIsLowerBound, estimatedStartAt: iso(place.estimatedStartAt) };
+  return { ...view, queue };
 }

@@ -53,6 +53,16 @@ export const jobSchema = {
     failedAt: nullableTime,
     cancelledAt: nullableTime,
     updatedAt: time,
+    queue: {
+      type: 'object',
+      description:
+        'Only in `GET /v1/jobs/{id}` of a due pending job: its place in the claim order of its type (see docs/api.md "Claim order").',
+      properties: {
+        position: { type: 'integer', description: 'Jobs that start before this one (0: it is next), caps aside.' },
+        positionIsLowerBound: { type: 'boolean', description: 'True when more jobs are ahead than were counted: `position` is "at least".' },
+        estimatedStartAt: { ...nullableTime, description: 'A start estimate from the rate at which jobs of the type started lately; null with no recent starts.' },
+      },
+    },
     _links: {
       type: 'object',
       properties: { self: { type: 'string' }, events: { type: 'string' }, cancel: { type: 'string' }, rerun: { type: 'string' } },

@@ -6,6 +6,8 @@ export * from './deps.js';
 export * from './apiKeys.js';
 export * from './apiKeyCache.js';
 export * from './accounts.js';
+export * from './claimWakeups.js';
+export * from './scheduling.js';
 export * from './listAccounts.js';
 export * from './createJob.js';
 export * from './createJobs.js';

@@ -1,5 +1,6 @@
-import { ForbiddenError, type Job, type JobEventKind, type JsonValue, newId } from '../domain/index.js';
+import { ForbiddenError, type Job, type JsonValue, newId } from '../domain/index.js';
 import { claimJobs, releaseAttempt } from './attempts.js';
+import { claimWakeup } from './claimWakeups.js';
 import type { ServiceDeps } from './deps.js';
 import type { WorkerPrincipal } from './workerKeys.js';
 
@@ -31,8 +32,6 @@ export interface ClaimedAttempt {
   checkpoint: JsonValue | null;
 }
 
-// A job of a served type may be claimable after these changes (a new job, a hand-back, a retry).
-const WAKING: ReadonlySet<JobEventKind> = new Set(['created', 'released', 'retrying']);
 
 /**
  * claimForRemoteWorker records the worker as seen, then claims up to `max` due jobs of its types,
@@ -78,8 +77,9 @@ async function claimWaiting(
     let dueTimer: NodeJS.Timeout | undefined;
     // Listen before claiming, so a job created between the claim and the wait is not missed.
     const stop = deps.bus.onSignal((signal) => {
-      if (!WAKING.has(signal.kind) || !p.types.includes(signal.type)) return;
-      const dueInMs = signal.runAt.getTime() - deps.clock.now().getTime();
+      const at = claimWakeup(deps, signal, p.types);
+      if (!at) return;
+      const dueInMs = at.getTime() - deps.clock.now().getTime();
       if (dueInMs <= 0) return wake();
       // A retry (or a job made to run later) becomes due without another change: wake then.
       if (dueTimer === undefined && dueInMs < deadline - performance.now()) dueTimer = setTimeout(wake, dueInMs);

@@ -1,6 +1,7 @@
-import { type Job, type JobEventKind, wholeInput } from '../domain/index.js';
+import { type Job, wholeInput } from '../domain/index.js';
 import {
   claimJobs,
+  claimWakeup,
   completeAttempt,
   discardEarlierAttemptFiles,
   failAttempt,
@@ -14,8 +15,6 @@ import {
 } from '../service/index.js';
 import type { ClaimedJob, WorkerLink } from './workerLink.js';
 
-/** The changes that make a job pending: a worker with a free slot claims on hearing them. */
-const CLAIMABLE: ReadonlySet<JobEventKind> = new Set(['created', 'released', 'retrying']);
 
 /**
  * localLink is the WorkerLink of a process that holds the store: each call is the service's use
@@ -31,7 +30,8 @@ export function localLink(deps: ServiceDeps): WorkerLink {
     },
     onClaimable(types, listener) {
       return deps.bus.onSignal((signal) => {
-        if (CLAIMABLE.has(signal.kind) && types.includes(signal.type)) listener(signal.runAt);
+        const at = claimWakeup(deps, signal, types);
+        if (at) listener(at);
       });
     },
     watch(job, onStop) {

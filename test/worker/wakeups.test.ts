@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { JobTypeRegistry, defineJobType } from '../../src/jobtypes/index.js';
-import { createAccount, createJob } from '../../src/service/index.js';
+import { createAccount, createJob, setAccountScheduling } from '../../src/service/index.js';
 import { WorkerPool, localLink } from '../../src/worker/index.js';
 import { memoryDeps } from '../helpers/deps.js';
 
@@ -61,6 +61,26 @@ describe('worker pool wakeups', () => {
     }
     assert.equal(ran.length, 6);
     assert.deepEqual(claims.slice(afterBacklog), [{ asked: 2, got: 1 }, { asked: 2, got: 1 }, { asked: 2, got: 1 }]);
+  });
+
+  it('claims again when an attempt of a capped account ends, though its last claim came back short', async (t) => {
+    const ran: string[] = [];
+    const deps = memoryDeps({ registry: new JobTypeRegistry([recordingType(ran)]) });
+    // A sweep an hour apart: any claim below comes from a wakeup.
+    const pool = new WorkerPool(deps, { concurrency: 3, sweepMs: 3_600_000, timers: deps.clock });
+    t.after(async () => {
+      await pool.stop({ graceMs: 0 });
+      await deps.store.close();
+    });
+    const { account } = await createAccount(deps, { name: 'capped', credits: null });
+    await setAccountScheduling(deps, { accountId: account.id, change: { maxConcurrency: 1 } });
+    const principal = { accountId: account.id, apiKeyId: null, apiKeyUsed: null };
+    for (let i = 0; i < 3; i++) await createJob(deps, principal, { type: 'test/noop', input: {} });
+    pool.start();
+    // Each claim gets one job of three asked for (the cap): only the end of each attempt, heard as
+    // a capped account's freed slot, can claim the next.
+    await pool.idle();
+    assert.equal(ran.length, 3, 'every job ran, one at a time, without the sweep');
   });
 
   it('claims a job created for a moment later when that moment comes, and the earliest first', async (t) => {

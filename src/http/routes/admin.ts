@@ -1,5 +1,16 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { adjustCredits, createAccount, createApiKey, listAccounts, listApiKeys, revokeApiKey } from '../../service/index.js';
+import {
+  adjustCredits,
+  createAccount,
+  createApiKey,
+  getAccount,
+  getAccountScheduling,
+  listAccounts,
+  listApiKeys,
+  revokeApiKey,
+  setAccountScheduling,
+} from '../../service/index.js';
+import type { AccountScheduling, SchedulingChange } from '../../store/index.js';
 import type { AppDeps } from '../deps.js';
 import { fromQuery } from '../queryFields.js';
 import { requireAdmin } from '../auth.js';
@@ -32,6 +43,20 @@ const listedKeySchema = {
     revokedAt: { type: ['string', 'null'], format: 'date-time' },
   },
 } as const;
+const capSchema = (what: string) => ({ type: ['integer', 'null'], minimum: 0, maximum: 100_000, description: what }) as const;
+const schedulingSchema = {
+  type: 'object',
+  description: 'The account\'s share of the queue and its caps on running jobs (fair scheduling; see docs/api.md "Claim order").',
+  properties: {
+    weight: { type: 'number', description: 'Turns the account gets within a priority level, relative to others (default 1).' },
+    maxConcurrency: capSchema('At most this many of the account\'s jobs run at once; null: no cap.'),
+    maxConcurrencyByType: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Caps per job type, by type name.' },
+    running: { type: ['integer', 'null'], description: 'The account\'s running jobs as its cap counts them; null without an account cap.' },
+  },
+} as const;
+const accountWithScheduling = { type: 'object', properties: { account: { $ref: 'Account#' }, scheduling: schedulingSchema } } as const;
+const schedulingView = (s: AccountScheduling) => ({ weight: s.weight, maxConcurrency: s.maxConcurrency, maxConcurrencyByType: s.maxConcurrencyByType, running: s.running });
+
 /** pageOf is the schema of one page of a list, oldest first. */
 const pageOf = (items: object) =>
   ({
@@ -78,6 +103,50 @@ export const adminRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
     async (request) => {
       const page = await fromQuery({ cursor: 'cursor' }, () => listAccounts(service, request.query));
       return { data: page.data.map(accountView), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/admin/accounts/:id',
+    { schema: { summary: 'Get an account with its weight and caps', tags: ['admin'], params: idParams, response: { 200: accountWithScheduling, ...problemResponses } } },
+    async (request) => {
+      const [account, scheduling] = await Promise.all([getAccount(service, request.params.id), getAccountScheduling(service, request.params.id)]);
+      return { account: accountView(account), scheduling: schedulingView(scheduling) };
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: SchedulingChange }>(
+    '/v1/admin/accounts/:id',
+    {
+      schema: {
+        summary: 'Change an account\'s weight and concurrency caps',
+        description:
+          'Fields left out stay as they are. `maxConcurrency: null` removes the account\'s cap; a `maxConcurrencyByType` entry set to null removes that type\'s. A new cap counts the jobs running as it is set; lowered below them, it lets no more start until they finish.',
+        tags: ['admin'],
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          examples: [{ weight: 2, maxConcurrency: 10, maxConcurrencyByType: { 'url/pdf': 2 } }],
+          properties: {
+            weight: { type: 'number', exclusiveMinimum: 0, maximum: 1000, description: 'The account\'s share (default 1): weight 2 gets two turns to a weight-1 account\'s one.' },
+            maxConcurrency: capSchema('At most this many of the account\'s jobs run at once; null removes the cap.'),
+            maxConcurrencyByType: {
+              type: 'object',
+              maxProperties: 100,
+              propertyNames: { maxLength: 100 },
+              additionalProperties: capSchema('At most this many of the account\'s jobs of the type run at once; null removes the cap.'),
+              description: 'Caps per job type, by type name; types left out keep theirs.',
+            },
+          },
+        },
+        response: { 200: accountWithScheduling, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const scheduling = await setAccountScheduling(service, { accountId: request.params.id, change: request.body });
+      return { account: accountView(await getAccount(service, request.params.id)), scheduling: schedulingView(scheduling) };
     },
   );
 

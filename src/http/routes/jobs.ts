@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { type CreateJobRequest, FILTER_FIELDS, type ListJobsRequest, cancelJob, createJob, listJobs, purgeJob, rerunJob, waitForJob } from '../../service/index.js';
+import { type CreateJobRequest, FILTER_FIELDS, type ListJobsRequest, cancelJob, createJob, listJobs, purgeJob, queuePlace, rerunJob, waitForJob } from '../../service/index.js';
 import type { AppDeps } from '../deps.js';
 import { idempotencyKey } from '../idempotencyKey.js';
 import { fromQuery } from '../queryFields.js';
 import { requireAccount } from '../auth.js';
-import { jobView } from '../views.js';
+import { jobView, jobViewInQueue } from '../views.js';
 import {
   createJobBodySchema,
   createJobHeadersSchema,
@@ -73,7 +73,8 @@ export const jobRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { de
     },
     async (request, reply) => {
       const waitMs = (request.query.wait ?? 0) * 1000;
-      return jobView(await waitForJob(service, request.principal, request.params.id, waitMs, closed(reply)));
+      const found = await waitForJob(service, request.principal, request.params.id, waitMs, closed(reply));
+      return jobViewInQueue(found, await queuePlace(service, found));
     },
   );
 
