@@ -101,6 +101,11 @@ export interface Job {
   metadata: JsonObject;
   /** runAt is the earliest time a worker may claim the job (also set by retry backoff). */
   runAt: Date;
+  /**
+   * startBy is the job's deadline to start, or null for none: a pending job is never claimed
+   * after it, and the deadline sweep fails it with `expired` (refunded). A started attempt runs on.
+   */
+  startBy: Date | null;
   createdAt: Date;
   startedAt: Date | null;
   completedAt: Date | null;

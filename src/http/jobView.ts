@@ -36,6 +36,7 @@ export function jobView(job: Job) {
     webhookEvents: job.webhookEvents,
     metadata: job.metadata,
     runAt: job.runAt.toISOString(),
+    startBy: iso(job.startBy),
     createdAt: job.createdAt.toISOString(),
     startedAt: iso(job.startedAt),
     completedAt: iso(job.completedAt),

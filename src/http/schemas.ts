@@ -1,3 +1,4 @@
+import { MAX_START_WITHIN_MS } from '../service/index.js';
 import { DELIVERY_STATES, ERROR_CODES, JOB_FILTER_FIELDS, JOB_STATUSES, WEBHOOK_EVENTS } from '../domain/index.js';
 
 /**
@@ -45,6 +46,7 @@ export const jobSchema = {
     webhookEvents: { type: 'array', items: { type: 'string', enum: WEBHOOK_EVENTS } },
     metadata: { type: 'object', additionalProperties: true, description: 'The client’s own key-value data.' },
     runAt: { ...time, description: 'The earliest time a worker may start the job.' },
+    startBy: { ...nullableTime, description: 'The deadline to start: a job still pending then fails with `expired` (refunded); null for none.' },
     createdAt: time,
     startedAt: { ...nullableTime, description: 'When the last attempt started.' },
     completedAt: nullableTime,
@@ -132,6 +134,14 @@ export const createJobBodySchema = {
     webhookEvents: { type: 'array', items: { type: 'string', enum: WEBHOOK_EVENTS }, uniqueItems: true, minItems: 1 },
     metadata: { type: 'object', maxProperties: 50, description: 'Up to 50 keys of your own data, echoed back.' },
     runAt: { type: 'string', format: 'date-time', description: 'Do not start before this time.' },
+    startBy: {
+      type: 'string', format: 'date-time', maxLength: 40,
+      description: 'Never start after this time (after now and runAt): a job not started by then fails with `expired`, refunded. Not with startWithinMs.',
+    },
+    startWithinMs: {
+      type: 'integer', minimum: 1, maximum: MAX_START_WITHIN_MS,
+      description: 'startBy as a window after runAt (or now), in ms, up to 30 days. Not with startBy.',
+    },
     maxAttempts: { type: 'integer', minimum: 1, maximum: 100, description: 'Defaults to the job type’s.' },
     timeoutMs: { type: 'integer', minimum: 1, maximum: 86_400_000, description: 'Per attempt; defaults to the job type’s.' },
   },

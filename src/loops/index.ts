@@ -3,5 +3,5 @@
  * the maintenance loops that both use them. `SlotFiller` fills bounded slots with claimed work
  * (jobs, webhook deliveries); `PeriodicPass` runs one pass of upkeep on a timer.
  */
-export { PeriodicPass } from './periodicPass.js';
+export { PeriodicPass, type PassOptions } from './periodicPass.js';
 export { SlotFiller, type SlotFillerHooks } from './slotFiller.js';

@@ -1,5 +1,15 @@
 import { type Timers, systemTimers } from '../domain/index.js';
 
+/** PassOptions are the settings every loop built on PeriodicPass takes, besides its own. */
+export interface PassOptions {
+  /** everyMs is the time between passes (each loop gives its default). */
+  everyMs?: number;
+  /** timers run the passes (default Node's); tests pass a ManualClock. */
+  timers?: Timers;
+  /** onError is told of a pass that failed; the next pass tries again (default: logged at warn). */
+  onError?: (error: unknown) => void;
+}
+
 /**
  * PeriodicPass runs one pass of work (`run`) now and every `everyMs`, never two at once: a pass
  * asked for while one is under way joins it. A failed pass goes to `onError` and the next one

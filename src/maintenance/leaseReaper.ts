@@ -1,18 +1,13 @@
-import type { Timers } from '../domain/index.js';
 import { silentLogger } from '../log/index.js';
-import { PeriodicPass } from '../loops/index.js';
+import { type PassOptions, PeriodicPass } from '../loops/index.js';
 import { type ServiceDeps, reapExpired } from '../service/index.js';
 
 /** LeaseReaperOptions: how often to look for expired leases and how many to move per pass. */
-export interface LeaseReaperOptions {
+export interface LeaseReaperOptions extends PassOptions {
   /** everyMs is the time between passes (default one second, as the worker pool's sweep). */
   everyMs?: number;
   /** limit is how many expired jobs one pass moves at most (default 100). */
   limit?: number;
-  /** timers run the passes (default Node's); tests pass a ManualClock. */
-  timers?: Timers;
-  /** onError is told of a pass that failed; the next pass tries again (default: logged at warn). */
-  onError?: (error: unknown) => void;
 }
 
 /**

@@ -1,17 +1,12 @@
-import type { Timers } from '../domain/index.js';
 import { silentLogger } from '../log/index.js';
-import { PeriodicPass } from '../loops/index.js';
+import { type PassOptions, PeriodicPass } from '../loops/index.js';
 import { type PurgeOptions, type ServiceDeps, purgeExpired } from '../service/index.js';
 
 /** RetentionSweepOptions: what to keep (see PurgeOptions) and how often to sweep. */
-export interface RetentionSweepOptions extends Partial<Omit<PurgeOptions, 'retentionMs'>> {
+export interface RetentionSweepOptions extends Partial<Omit<PurgeOptions, 'retentionMs'>>, PassOptions {
   retentionMs: number;
   /** everyMs is the time between passes (default one minute). */
   everyMs?: number;
-  /** timers run the passes (default Node's); tests pass a ManualClock. */
-  timers?: Timers;
-  /** onError is told of a pass that failed; the next pass tries again (default: logged at warn). */
-  onError?: (error: unknown) => void;
 }
 
 /**

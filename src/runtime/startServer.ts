@@ -15,7 +15,7 @@ export interface RunningServer {
   app: FastifyInstance;
   deps: RuntimeDeps;
   pool: WorkerPool | null;
-  /** maintenance is this node's maintenance loops (the reaper always; retention and webhooks as configured). */
+  /** maintenance is this node's maintenance loops (the reaper and the start deadline sweep always; retention and webhooks as configured). */
   maintenance: Maintenance;
   /** reaper hands back jobs whose worker stopped heartbeating; every process runs one, with or without workers. */
   reaper: LeaseReaper;
@@ -71,6 +71,7 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
     pool?.start();
     const maintenance = startMaintenance(deps, {
       reaper: { everyMs: config.sweepMs },
+      deadlines: { everyMs: config.sweepMs },
       retention: config.retentionDays ? { retentionMs: config.retentionDays * 86_400_000 } : null,
       webhooks: pool ? { concurrency: config.webhookConcurrency, sweepMs: config.sweepMs } : null,
     });

@@ -17,6 +17,7 @@ import type { RegisteredJobType } from '../jobtypes/index.js';
 import type { JobInsertParams } from '../store/index.js';
 import type { Principal, ServiceDeps } from './deps.js';
 import { resolveJobType } from './jobTypes.js';
+import { startDeadline } from './startDeadline.js';
 
 /** CreateJobRequest is what a client asks for when it creates a job. */
 export interface CreateJobRequest {
@@ -28,6 +29,10 @@ export interface CreateJobRequest {
   metadata?: JsonObject;
   /** runAt is an ISO 8601 time before which the job is not started. */
   runAt?: string;
+  /** startBy is an RFC 3339 time after which the job is never started (it fails as `expired`); not with startWithinMs. */
+  startBy?: string;
+  /** startWithinMs is startBy as a window after runAt (1 ms to MAX_START_WITHIN_MS); not with startBy. */
+  startWithinMs?: number;
   maxAttempts?: number;
   timeoutMs?: number;
 }
@@ -109,6 +114,7 @@ export async function prepareJob(
     if (Number.isNaN(runAt.getTime())) throw InvalidRequestError.field('/runAt', 'must be an ISO 8601 date-time');
     if (runAt < now) runAt = now;
   }
+  const startBy = startDeadline(request, { now, runAt });
   const webhookUrl = request.webhookUrl;
   if (webhookUrl) await remembered(options.lookups?.webhookUrls, webhookUrl, () => assertWebhookUrl(deps, webhookUrl));
 
@@ -140,6 +146,7 @@ export async function prepareJob(
     webhookEvents: request.webhookEvents ?? DEFAULT_WEBHOOK_EVENTS,
     metadata: request.metadata ?? {},
     runAt,
+    startBy,
     createdAt: now,
     startedAt: null,
     completedAt: null,

@@ -21,6 +21,7 @@ export * from './attempts.js';
 export * from './attemptFiles.js';
 export * from './attemptReads.js';
 export * from './reapExpired.js';
+export * from './startDeadline.js';
 export * from './usage.js';
 export * from './stats.js';
 export * from './purgeExpired.js';

@@ -6,7 +6,7 @@ export const JOB_COLUMNS = [
   'output', 'error', 'attempts', 'max_attempts', 'timeout_ms', 'api_key_id', 'api_key_used', 'worker', 'size',
   'process_time', 'credits_charged', 'credits_refunded', 'original_job_id', 'webhook_url', 'webhook_events',
   'metadata', 'run_at', 'created_at', 'started_at', 'completed_at', 'failed_at', 'cancelled_at', 'updated_at',
-  'lease_token', 'lease_expires_at', 'event_seq',
+  'lease_token', 'lease_expires_at', 'event_seq', 'start_by',
 ] as const;
 
 /** JobColumn is one of JOB_COLUMNS. */
@@ -18,7 +18,8 @@ export interface ColumnDecoding<Time, Json> {
   json(value: Json): unknown;
 }
 
-type TimeColumn = 'run_at' | 'created_at' | 'started_at' | 'completed_at' | 'failed_at' | 'cancelled_at' | 'updated_at' | 'lease_expires_at';
+type TimeColumn =
+  | 'run_at' | 'created_at' | 'started_at' | 'completed_at' | 'failed_at' | 'cancelled_at' | 'updated_at' | 'lease_expires_at' | 'start_by';
 type JsonColumn = 'input' | 'private_input' | 'output' | 'error' | 'webhook_events' | 'metadata';
 
 /** JobRowOf is a `jobs` row whose times are `Time` and whose JSON columns are `Json` (either may be null where the column is). */
@@ -81,6 +82,7 @@ export function jobFromColumns<Time, Json>(row: JobRowOf<Time, Json>, decode: Co
     webhookEvents: json(row.webhook_events) as WebhookEvent[],
     metadata: json(row.metadata) as JsonObject,
     runAt: decode.time(row.run_at),
+    startBy: time(row.start_by),
     createdAt: decode.time(row.created_at),
     startedAt: time(row.started_at),
     completedAt: time(row.completed_at),

@@ -20,6 +20,7 @@ import type {
 } from '../domain/index.js';
 import type { FileStore } from '../files/index.js';
 import type { JobAliasStore } from './jobAliases.js';
+import type { JobExpiryStore } from './jobExpiry.js';
 import type { SchedulingStore } from './scheduling.js';
 import type { JobListPage, JobListParams } from './jobFilter.js';
 import type { JobStatsParams, JobStatsRow, QueueDepth } from './jobStats.js';
@@ -40,7 +41,7 @@ import type { JobStatsParams, JobStatsRow, QueueDepth } from './jobStats.js';
  * The business rules the writes apply (idempotency, credits, refusals, claim order) live in the
  * domain and both drivers call them with row data (see docs/design.md, "Rules above the drivers").
  */
-export interface Store extends JobAliasStore, SchedulingStore {
+export interface Store extends JobAliasStore, JobExpiryStore, SchedulingStore {
   /** driver names the backend, `sqlite` or `postgres`, for logs and messages; behaviour follows `capabilities`. */
   readonly driver: 'sqlite' | 'postgres';
 
@@ -159,7 +160,7 @@ export interface Store extends JobAliasStore, SchedulingStore {
   /**
    * jobClaim takes up to `limit` due pending jobs of `types`, highest priority first then oldest,
    * and makes them running under a fresh lease each: `attempts + 1`, `worker`, `startedAt`,
-   * `leaseExpiresAt = now + leaseMs`.
+   * `leaseExpiresAt = now + leaseMs`. A job whose `startBy` is before `now` is never taken (see jobExpire).
    */
   jobClaim(p: { workerId: string; types: readonly string[]; now: Date; leaseMs: number; limit: number }): Promise<Job[]>;
   /**

@@ -80,6 +80,7 @@ export function buildJob(overrides: Partial<Job> = {}): Job {
     webhookEvents: ['job.completed', 'job.failed', 'job.cancelled'],
     metadata: {},
     runAt: createdAt,
+    startBy: null,
     createdAt,
     startedAt: null,
     completedAt: null,

@@ -17,17 +17,22 @@ export type OpenStore = () => Promise<Store>;
  * the returned function gives the current test's store.
  */
 export function useFreshStore(open: OpenStore): () => Store {
-  let store: Store | undefined;
+  return useFresh(open, (store) => store.close(), 'no store: useFreshStore opens one per test');
+}
+
+/** useFresh opens a `T` before each test of the enclosing describe and closes it after; the returned function gives it. */
+function useFresh<T>(open: () => Promise<T>, close: (opened: T) => Promise<void>, missing: string): () => T {
+  let opened: T | undefined;
   beforeEach(async () => {
-    store = await open();
+    opened = await open();
   });
   afterEach(async () => {
-    await store?.close();
-    store = undefined;
+    if (opened !== undefined) await close(opened);
+    opened = undefined;
   });
   return () => {
-    if (!store) throw new Error('no store: useFreshStore opens one per test');
-    return store;
+    if (opened === undefined) throw new Error(missing);
+    return opened;
   };
 }
 
@@ -45,6 +50,14 @@ export interface StorePair {
 
 /** OpenStorePair opens a StorePair; the contract's cross-process tests call it per test. */
 export type OpenStorePair = () => Promise<StorePair>;
+
+/**
+ * useFreshPair opens a StorePair before each test of the enclosing describe and closes it after;
+ * the returned function gives the current test's pair.
+ */
+export function useFreshPair(openPair: OpenStorePair): () => StorePair {
+  return useFresh(openPair, (pair) => pair.close(), 'no store pair: useFreshPair opens one per test');
+}
 
 type ErrorClass<E> = abstract new (...args: never[]) => E;
 

@@ -23,6 +23,7 @@ import { describePurge } from './contract/purge.js';
 import { describeQueue } from './contract/queue.js';
 import { describeRate } from './contract/rate.js';
 import { describeRetention } from './contract/retention.js';
+import { describeStartBy } from './contract/startBy.js';
 import { describeStats } from './contract/stats.js';
 import { describeTransitions } from './contract/transitions.js';
 import { describeUsage } from './contract/usage.js';
@@ -48,6 +49,7 @@ export function describeStoreContract(name: string, open: OpenStore, openPair: O
     describeCancel(open);
     describeLedger(open);
     describeExpired(open);
+    describeStartBy(open, openPair);
     describeUsage(open);
     describeStats(open);
     describeEvents(open);

@@ -33,7 +33,7 @@ export interface ChangeSql {
  * Lock order within the statement: the job row, then the account, then the counters (their
  * trigger runs at the statement's end).
  */
-function jobChange(update: string, kind: JobEventKind, originParam: string, refund?: { ledgerIdParam: string; nowParam: string }): ChangeSql {
+export function jobChange(update: string, kind: JobEventKind, originParam: string, refund?: { ledgerIdParam: string; nowParam: string }): ChangeSql {
   const statement = (where: string) => `
     WITH changed AS (${update}${where} RETURNING *),
     event AS (${EVENT_INSERT}
@@ -61,7 +61,7 @@ export const CREDIT_ENTRY = `UPDATE accounts a SET credit_balance = a.credit_bal
 const COLUMN_CASTS: Record<string, string> = Object.fromEntries(
   Object.entries({
     text: ['id', 'account_id', 'type', 'status', 'status_message', 'api_key_id', 'api_key_used', 'worker', 'original_job_id', 'webhook_url', 'lease_token'],
-    timestamptz: ['run_at', 'created_at', 'started_at', 'completed_at', 'failed_at', 'cancelled_at', 'updated_at', 'lease_expires_at'],
+    timestamptz: ['run_at', 'created_at', 'started_at', 'completed_at', 'failed_at', 'cancelled_at', 'updated_at', 'lease_expires_at', 'start_by'],
     integer: ['progress', 'priority', 'attempts', 'max_attempts', 'event_seq'],
     bigint: ['timeout_ms', 'size', 'process_time', 'credits_charged', 'credits_refunded'],
   }).flatMap(([type, columns]) => columns.map((c) => [c, `::${type}`])),
@@ -174,7 +174,7 @@ export const JOB_WRITE_SQL = {
       SELECT head.* FROM unnest($4::text[]) AS served (type)
       CROSS JOIN LATERAL (
         SELECT id, account_id, type, priority, fair_seq, webhook_url IS NOT NULL AS hooked FROM jobs
-        WHERE status = 'pending' AND type = served.type AND run_at <= $2 AND ${notAtCap('jobs')}
+        WHERE status = 'pending' AND type = served.type AND run_at <= $2 AND (start_by IS NULL OR start_by >= $2) AND ${notAtCap('jobs')}
         ORDER BY ${CLAIM_ORDER} LIMIT $5
         FOR UPDATE SKIP LOCKED) AS head
       ORDER BY ${CLAIM_ORDER} LIMIT $5),${admissionCtes('FOR UPDATE')},

@@ -20,6 +20,9 @@ import type { ChangeSql } from './jobWriteSql.js';
 import { SQL } from './queries.js';
 import { type JobRow, jobFromRow, jobInsertParams, jsonParam } from './rows.js';
 
+// The deadline-to-start write keeps its SQL beside it (jobExpiry.ts); it is one of the job writes.
+export { expireJobs } from './jobExpiry.js';
+
 /**
  * The job writes of the PostgreSQL driver. Each is one statement sent alone where it can be — one
  * round trip, its own transaction — and a transaction only where the change makes a webhook

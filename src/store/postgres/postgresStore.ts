@@ -260,6 +260,7 @@ export class PostgresStore implements Store {
   jobCancel(p: { id: string; accountId: string; now: Date }): Promise<Job> {
     return this.told('cancelled', jobs.cancelJob(this.db, p, this.c));
   }
+  jobExpire = (p: { now: Date; limit: number; error: JobError }) => this.told('failed', jobs.expireJobs(this.db, p, this.c));
 
   async jobListExpired(p: { now: Date; limit: number }): Promise<Job[]> {
     return (await this.db.rows<JobRow>(SQL.jobListExpired, [p.now, p.limit])).map(jobFromRow);

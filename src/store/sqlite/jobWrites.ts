@@ -9,6 +9,7 @@ import {
   checkCredits,
   checkPurgeable,
   compareClaimOrder,
+  compareIds,
   idempotencyOutcome,
   newId,
 } from '../../domain/index.js';
@@ -141,6 +142,18 @@ export function cancelJob(c: SqliteContext, p: { id: string; accountId: string; 
   if (!row) throw cancelRefusal(p.id, p.accountId, ownerAndStatus(c, p.id));
   refund(c, row, p.now);
   return recordChange(c, row, jobFromRow(row), 'cancelled');
+}
+
+/** expireJobs fails the pending jobs past their deadline to start (see Store.jobExpire), each refunded with its event. */
+export function expireJobs(c: SqliteContext, p: { now: Date; limit: number; error: JobError }): Job[] {
+  if (p.limit < 1) return [];
+  const rows = c.stmt(SQL.jobExpire).all({ now: p.now.getTime(), limit: p.limit, error: JSON.stringify(p.error) }) as JobRow[];
+  // RETURNING keeps no order; record the changes in the order the jobs are listed.
+  rows.sort((a, b) => (a.start_by ?? 0) - (b.start_by ?? 0) || compareIds(a.id, b.id));
+  return rows.map((row) => {
+    refund(c, row, p.now);
+    return recordChange(c, row, jobFromRow(row), 'failed');
+  });
 }
 
 /** deleteJobs deletes those of `ids` that are final and became final before `finishedBefore`. */

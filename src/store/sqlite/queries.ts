@@ -94,6 +94,15 @@ export const SQL = {
   idempotencyPurge: `
     DELETE FROM idempotency_keys WHERE (account_id, key) IN (
       SELECT account_id, key FROM idempotency_keys WHERE expires_at <= ? LIMIT ?)`,
+  // Pending jobs past their deadline to start, oldest deadline first (jobs_pending_start_by), failed
+  // with @error; the guard is the list's own, so a job is failed only while it holds.
+  jobExpire: `
+    UPDATE jobs SET status = 'failed', error = @error, failed_at = @now, updated_at = @now,
+      credits_refunded = credits_charged, event_seq = event_seq + 1
+    WHERE id IN (
+      SELECT id FROM jobs INDEXED BY jobs_pending_start_by
+      WHERE status = 'pending' AND start_by IS NOT NULL AND start_by < @now ORDER BY start_by, id LIMIT @limit)
+    RETURNING *`,
   jobListExpired: `
     SELECT * FROM jobs INDEXED BY jobs_running_lease
     WHERE status = 'running' AND lease_expires_at <= ? ORDER BY lease_expires_at LIMIT ?`,
@@ -208,7 +217,7 @@ export function jobListSql(p: JobListParams) {
 
 /**
  * jobClaimSql is the claim for a worker that serves `typeCount` types (parameters @type0, @type1,
- * …): each type's head is read from the per-type pending index in claim order (run_at and the
+ * …): each type's head is read from the per-type pending index in claim order (run_at, start_by and the
  * account's caps checked per row), the heads are merged, and the caps admit what they have room
  * for (store/claimAdmission.ts), so a claim never reads the pending jobs of types it does not
  * serve. Every ORDER BY here is the claim order of domain/claimOrder.ts (compareClaimOrder; ids
@@ -230,7 +239,7 @@ function buildJobClaimSql(typeCount: number): string {
   const heads = Array.from(
     { length: typeCount },
     (_, i) => `SELECT * FROM (SELECT id, account_id, type, priority, fair_seq FROM jobs INDEXED BY jobs_pending_type
-        WHERE status = 'pending' AND type = @type${i} AND run_at <= @now AND ${notAtCap('jobs')}
+        WHERE status = 'pending' AND type = @type${i} AND run_at <= @now AND (start_by IS NULL OR start_by >= @now) AND ${notAtCap('jobs')}
         ORDER BY ${CLAIM_ORDER} LIMIT @limit)`,
   );
   return `

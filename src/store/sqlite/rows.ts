@@ -59,6 +59,7 @@ export function jobToRow(job: Job): JobInsertRow {
     lease_token: job.leaseToken,
     lease_expires_at: ms(job.leaseExpiresAt),
     event_seq: job.eventSeq,
+    start_by: ms(job.startBy),
   };
 }
 

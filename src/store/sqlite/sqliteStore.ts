@@ -272,6 +272,8 @@ export class SqliteStore implements Store {
     return this.writes.run(() => jobs.cancelJob(this.c, p));
   }
 
+  jobExpire = (p: { now: Date; limit: number; error: JobError }) => this.writes.run(() => jobs.expireJobs(this.c, p));
+
   jobListExpired(p: { now: Date; limit: number }): Promise<Job[]> {
     return this.read(() => (this.stmt(SQL.jobListExpired).all(p.now.getTime(), p.limit) as JobRow[]).map(jobFromRow));
   }
