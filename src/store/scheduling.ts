@@ -92,13 +92,15 @@ export const SCHEDULING_SQL = {
       (SELECT count(*) FROM jobs WHERE account_id = $1 AND status = 'running' AND ($2 = '' OR type = $2)) WHERE true
     ON CONFLICT (account_id, type) DO UPDATE SET max_concurrency = excluded.max_concurrency`,
   cappedAccounts: 'SELECT DISTINCT account_id FROM account_limits ORDER BY account_id',
-  // Two bounded index ranges: the higher priorities, then the earlier turns of the job's own.
+  // Two bounded index ranges: the higher priorities, then the earlier turns of the job's own; due
+  // jobs only, and none a claim would pass over for its start deadline.
   queueAhead: `
     SELECT
       (SELECT count(*) FROM (SELECT 1 FROM jobs o WHERE o.status = 'pending' AND o.type = me.type AND o.priority > me.priority
-        AND o.run_at <= $2 LIMIT $3) higher)
+        AND o.run_at <= $2 AND (o.start_by IS NULL OR o.start_by >= $2) LIMIT $3) higher)
       + (SELECT count(*) FROM (SELECT 1 FROM jobs o WHERE o.status = 'pending' AND o.type = me.type AND o.priority = me.priority
-        AND (o.fair_seq, o.id) < (me.fair_seq, me.id) AND o.run_at <= $2 LIMIT $3) earlier) AS ahead
+        AND (o.fair_seq, o.id) < (me.fair_seq, me.id) AND o.run_at <= $2
+        AND (o.start_by IS NULL OR o.start_by >= $2) LIMIT $3) earlier) AS ahead
     FROM jobs me WHERE me.id = $1 AND me.status = 'pending'`,
   recentStarts: `
     SELECT count(*) AS count, min(started_at) AS earliest FROM (
