@@ -7,6 +7,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Clock } from '../domain/index.js';
 import type { EventBus } from '../events/index.js';
 import type { QueueStat, Store } from '../store/index.js';
+import { watchAccountQueues } from './accountQueueMetrics.js';
 
 /** WebhookOutcome is what an attempt led to: delivered, to be retried, or given up. */
 export type WebhookOutcome = 'succeeded' | 'retrying' | 'failed';
@@ -96,8 +97,10 @@ export class ProcessMetrics {
    * watchQueue adds the queue gauges, read from the store at each scrape (Store.jobQueueStats:
    * counters and one index seek per type, the same cost at any queue depth). Every process on a
    * store reports the same cluster-wide values; `knownTypes` show as 0 before their first job.
+   * The same by account (accountQueueMetrics.ts).
    */
   watchQueue(store: Store, clock: Clock, knownTypes: readonly string[]): void {
+    watchAccountQueues(this.registry, store, clock);
     // A scrape collects every metric at once: the three gauges share the one read in flight.
     let reading: Promise<{ stats: QueueStat[]; now: number }> | null = null;
     const read = () => {

@@ -4,4 +4,4 @@ export { openStore, parseDbUrl } from './open.js';
 export { DatabaseClock } from './databaseClock.js';
 export { type JobFilter, type JobListPage, type JobListParams, TOTAL_COUNT_CAP, countersServe, createdIdRange } from './jobFilter.js';
 export type { JobStatsParams, JobStatsRow, QueueDepth } from './jobStats.js';
-export type { AccountScheduling, SchedulingChange, SchedulingStore } from './scheduling.js';
+export type { AccountQueueStat, AccountScheduling, SchedulingChange, SchedulingStore } from './scheduling.js';

@@ -21,8 +21,19 @@ export interface SchedulingStore {
    * more means "at least". Null when the job is not pending.
    */
   jobQueueAhead(p: { id: string; now: Date; bound: number }): Promise<number | null>;
+  /** accountQueueStats lists each account with pending or running jobs, from the counters, most pending first. */
+  accountQueueStats(): Promise<AccountQueueStat[]>;
+  /** accountOldestPending is the runAt of the account's oldest pending job (by creation), or null when it has none. */
+  accountOldestPending(p: { accountId: string }): Promise<Date | null>;
   /** jobRecentStarts is how many of the last `limit` starts of `type` since `since` there were, and the earliest of them. */
   jobRecentStarts(p: { type: string; since: Date; limit: number }): Promise<{ count: number; earliest: Date | null }>;
+}
+
+/** AccountQueueStat is one account's share of the queue: its jobs waiting and running. */
+export interface AccountQueueStat {
+  accountId: string;
+  pending: number;
+  running: number;
 }
 
 /** AccountScheduling is an account's share of the queue and its caps on running jobs. */
@@ -102,6 +113,13 @@ export const SCHEDULING_SQL = {
         AND (o.fair_seq, o.id) < (me.fair_seq, me.id) AND o.run_at <= $2
         AND (o.start_by IS NULL OR o.start_by >= $2) LIMIT $3) earlier) AS ahead
     FROM jobs me WHERE me.id = $1 AND me.status = 'pending'`,
+  accountQueueStats: `
+    SELECT account_id, sum(CASE WHEN status = 'pending' THEN count ELSE 0 END) AS pending,
+      sum(CASE WHEN status = 'running' THEN count ELSE 0 END) AS running
+    FROM job_counters WHERE status IN ('pending', 'running') GROUP BY account_id HAVING sum(count) > 0
+    ORDER BY pending DESC, running DESC, account_id`,
+  // Ids sort by creation: the account's first pending id in its status index is its oldest.
+  accountOldestPending: "SELECT run_at FROM jobs WHERE account_id = $1 AND status = 'pending' ORDER BY id LIMIT 1",
   recentStarts: `
     SELECT count(*) AS count, min(started_at) AS earliest FROM (
       SELECT started_at FROM jobs WHERE type = $1 AND started_at >= $2 ORDER BY started_at DESC LIMIT $3) recent`,

@@ -41,6 +41,36 @@ describe('GET /metrics: queue, webhooks and render', () => {
     assert.equal(sample(again, 'longrun_queue_oldest_pending_seconds', 'type="demo/sleep"'), 60);
   });
 
+  it('reports pending and running jobs and the oldest wait per account: the 10 with the most pending, the rest as "other"', async (t) => {
+    const clock = new ManualClock('2026-03-01T10:00:00.000Z');
+    const server = await startTestServer({ clock });
+    t.after(() => server.close());
+    // Twelve accounts: account i has i + 1 pending jobs, so the two with one and two fall outside the top ten.
+    const accounts = [];
+    for (let i = 0; i < 12; i++) {
+      const account = await server.createAccount({ name: `a${i}` });
+      accounts.push(account);
+      for (let j = 0; j <= i; j++) assert.equal((await server.request('POST', '/v1/jobs', { key: account.key, body: sleepJob() })).status, 201);
+      clock.advance(1_000);
+    }
+    clock.advance(30_000);
+    const biggest = accounts[11]!;
+    const [started] = await server.store.jobClaim({ workerId: 'w', types: ['demo/sleep'], now: clock.now(), leaseMs: 60_000, limit: 1 });
+    // The first account's one job took the first turn.
+    assert.equal(started?.accountId, accounts[0]!.accountId);
+
+    const text = (await server.request('GET', '/metrics')).text;
+    const label = (id: string) => `account="${id}"`;
+    assert.equal(sample(text, 'longrun_account_pending_jobs', label(biggest.accountId)), 12);
+    assert.equal(sample(text, 'longrun_account_running_jobs', label(biggest.accountId)), 0);
+    // The biggest account's jobs were made last: 1 s and 30 s before the scrape.
+    assert.equal(sample(text, 'longrun_account_oldest_pending_seconds', label(biggest.accountId)), 31);
+    assert.equal(sample(text, 'longrun_account_pending_jobs', label(accounts[0]!.accountId)), undefined, 'outside the top ten: no label of its own');
+    assert.equal(sample(text, 'longrun_account_pending_jobs', 'account="other"'), 2, 'the two smallest accounts add up under "other"');
+    assert.equal(sample(text, 'longrun_account_running_jobs', 'account="other"'), 1);
+    assert.equal((text.match(/^longrun_account_pending_jobs\{/gm) ?? []).length, 11, 'ten accounts and "other"');
+  });
+
   it('counts webhook attempts by outcome and times them', async (t) => {
     const receiver = await startReceiver();
     t.after(() => receiver.close());

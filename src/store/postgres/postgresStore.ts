@@ -10,7 +10,6 @@ import type {
   DeliveryRecordParams, FeedEvent, JobInsertParams, LeaseParams, QueueStat, Store, StoreCapabilities, StoreOptions, UsageRow, WatchNote,
   WebhookSecrets,
 } from '../types.js';
-import type { SchedulingChange } from '../scheduling.js';
 import type { FileStore } from '../../files/index.js';
 import * as accounts from './accountWrites.js';
 import type { WriteContext } from './context.js';
@@ -183,15 +182,16 @@ export class PostgresStore implements Store {
   jobTypeSpecList = () => jobTypeSpecs.listJobTypeSpecs(this.db);
   jobTypeSpecDelete = (p: { type: string }) => jobTypeSpecs.deleteJobTypeSpec(this.db, p.type);
 
-  // ---- job aliases (a dialect's own ids for jobs)
-
+  // ---- job aliases (a dialect's own ids for jobs), fair scheduling (weights, caps, queue places)
   jobAliasInsert = (p: { alias: string; jobId: string; now: Date }) => jobAliases.insertJobAlias(this.db, p);
   jobAliasGet = (p: { alias: string }) => jobAliases.getJobAlias(this.db, p.alias);
   accountSchedulingGet = (p: { accountId: string }) => scheduling.getScheduling(this.db, p.accountId);
-  accountSchedulingSet = (p: { accountId: string; change: SchedulingChange }) => this.db.tx('write', (tx) => scheduling.setScheduling(tx, p));
+  accountSchedulingSet: Store['accountSchedulingSet'] = (p) => this.db.tx('write', (tx) => scheduling.setScheduling(tx, p));
   cappedAccountIds = () => scheduling.cappedAccountIds(this.db);
   jobQueueAhead = (p: { id: string; now: Date; bound: number }) => scheduling.queueAhead(this.db, p);
   jobRecentStarts = (p: { type: string; since: Date; limit: number }) => scheduling.recentStarts(this.db, p);
+  accountQueueStats = () => scheduling.accountQueueStats(this.db);
+  accountOldestPending = (p: { accountId: string }) => scheduling.accountOldestPending(this.db, p.accountId);
 
   // ---- jobs
 

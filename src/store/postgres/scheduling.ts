@@ -1,5 +1,5 @@
 import { accountNotFound } from '../../domain/index.js';
-import { type AccountScheduling, type LimitRow, SCHEDULING_SQL as SQL, type SchedulingChange, capChanges, schedulingFromRows } from '../scheduling.js';
+import { type AccountQueueStat, type AccountScheduling, type LimitRow, SCHEDULING_SQL as SQL, type SchedulingChange, capChanges, schedulingFromRows } from '../scheduling.js';
 import type { Db, Tx } from './db.js';
 
 /** The fair-scheduling statements of the PostgreSQL driver (SchedulingStore, migration 0018). */
@@ -43,4 +43,15 @@ export async function queueAhead(db: Db, p: { id: string; now: Date; bound: numb
 export async function recentStarts(db: Db, p: { type: string; since: Date; limit: number }): Promise<{ count: number; earliest: Date | null }> {
   const row = await db.one<{ count: string; earliest: Date | null }>(SQL.recentStarts, [p.type, p.since, p.limit]);
   return { count: Number(row?.count ?? 0), earliest: row?.earliest ?? null };
+}
+
+/** accountQueueStats lists the accounts with pending or running jobs (see SchedulingStore.accountQueueStats). */
+export async function accountQueueStats(db: Db): Promise<AccountQueueStat[]> {
+  const rows = await db.rows<{ account_id: string; pending: string; running: string }>(SQL.accountQueueStats);
+  return rows.map((r) => ({ accountId: r.account_id, pending: Number(r.pending), running: Number(r.running) }));
+}
+
+/** accountOldestPending is the runAt of the account's oldest pending job, or null. */
+export async function accountOldestPending(db: Db, accountId: string): Promise<Date | null> {
+  return (await db.one<{ run_at: Date }>(SQL.accountOldestPending, [accountId]))?.run_at ?? null;
 }

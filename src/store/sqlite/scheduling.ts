@@ -1,5 +1,5 @@
 import { accountNotFound } from '../../domain/index.js';
-import { type AccountScheduling, type LimitRow, SCHEDULING_SQL, type SchedulingChange, capChanges, schedulingFromRows } from '../scheduling.js';
+import { type AccountQueueStat, type AccountScheduling, type LimitRow, SCHEDULING_SQL, type SchedulingChange, capChanges, schedulingFromRows } from '../scheduling.js';
 import type { SqliteContext } from './context.js';
 
 /** The fair-scheduling statements of the SQLite driver (SchedulingStore, migration 0018); one writer, so a cap's count cannot race. */
@@ -45,4 +45,16 @@ export function queueAhead(c: SqliteContext, p: { id: string; now: Date; bound: 
 export function recentStarts(c: SqliteContext, p: { type: string; since: Date; limit: number }): { count: number; earliest: Date | null } {
   const row = c.stmt(SQL.recentStarts).get(args(p.type, p.since.getTime(), p.limit)) as { count: number; earliest: number | null };
   return { count: row.count, earliest: row.earliest === null ? null : new Date(row.earliest) };
+}
+
+/** accountQueueStats lists the accounts with pending or running jobs (see SchedulingStore.accountQueueStats). */
+export function accountQueueStats(c: SqliteContext): AccountQueueStat[] {
+  const rows = c.stmt(SQL.accountQueueStats).all() as Array<{ account_id: string; pending: number; running: number }>;
+  return rows.map((r) => ({ accountId: r.account_id, pending: r.pending, running: r.running }));
+}
+
+/** accountOldestPending is the runAt of the account's oldest pending job, or null. */
+export function accountOldestPending(c: SqliteContext, accountId: string): Date | null {
+  const row = c.stmt(SQL.accountOldestPending).get(args(accountId)) as { run_at: number } | undefined;
+  return row ? new Date(row.run_at) : null;
 }

@@ -28,7 +28,6 @@ import type {
   WatchNote,
   WebhookSecrets,
 } from '../types.js';
-import type { SchedulingChange } from '../scheduling.js';
 import { type JobListPage, type JobListParams, pageOf } from '../jobFilter.js';
 import type { JobStatsParams, JobStatsRow, QueueDepth } from '../jobStats.js';
 import * as accounts from './accountWrites.js';
@@ -183,18 +182,17 @@ export class SqliteStore implements Store {
   workerList = (p: { seenSince: Date; limit: number }) => this.read(() => workers.listWorkers(this.c, p));
   jobAttemptRecords = (p: { ids: readonly string[] }) => this.read(() => workers.attemptRecords(this.c, p.ids));
 
-  // ---- job aliases (a dialect's own ids for jobs)
-
+  // ---- job aliases (a dialect's own ids for jobs), fair scheduling (weights, caps, queue places)
   jobAliasInsert = (p: { alias: string; jobId: string; now: Date }) => this.writes.run(() => jobAliases.insertJobAlias(this.c, p));
   jobAliasGet = (p: { alias: string }) => this.read(() => jobAliases.getJobAlias(this.c, p.alias));
 
-  // ---- fair scheduling (weights, caps, queue places)
-
   accountSchedulingGet = (p: { accountId: string }) => this.read(() => scheduling.getScheduling(this.c, p.accountId));
-  accountSchedulingSet = (p: { accountId: string; change: SchedulingChange }) => this.writes.run(() => scheduling.setScheduling(this.c, p));
+  accountSchedulingSet: Store['accountSchedulingSet'] = (p) => this.writes.run(() => scheduling.setScheduling(this.c, p));
   cappedAccountIds = () => this.read(() => scheduling.cappedAccountIds(this.c));
   jobQueueAhead = (p: { id: string; now: Date; bound: number }) => this.read(() => scheduling.queueAhead(this.c, p));
   jobRecentStarts = (p: { type: string; since: Date; limit: number }) => this.read(() => scheduling.recentStarts(this.c, p));
+  accountQueueStats = () => this.read(() => scheduling.accountQueueStats(this.c));
+  accountOldestPending = (p: { accountId: string }) => this.read(() => scheduling.accountOldestPending(this.c, p.accountId));
 
   // ---- declared job types
 
