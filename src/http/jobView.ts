@@ -47,10 +47,13 @@ export function jobView(job: Job) {
   };
 }
 
+/** queueView is a pending job's place in its queue as the API shows it. */
+export function queueView(place: QueuePlace) {
+  return { position: place.position, positionIsLowerBound: place.positionIsLowerBound, estimatedStartAt: iso(place.estimatedStartAt) };
+}
+
 /** jobViewInQueue is jobView of a single job's read, with where a pending job stands in its queue (`queue`) when it has a place. */
 export function jobViewInQueue(job: Job, place: QueuePlace | null) {
   const view = jobView(job);
-  if (!place) return view;
-  const queue = { position: place.position, positionIsLowerBound: place.positionIsLowerBound, estimatedStartAt: iso(place.estimatedStartAt) };
-  return { ...view, queue };
+  return place ? { ...view, queue: queueView(place) } : view;
 }

@@ -4,7 +4,8 @@ import { type Timers, systemTimers } from '../domain/index.js';
 /** SseMessage is one event-stream message; `data` is sent as one JSON line. */
 export interface SseMessage {
   event: string;
-  id: string;
+  /** id is the message's `id:`; a message without one leaves the client's Last-Event-ID as it was. */
+  id?: string;
   data: unknown;
 }
 
@@ -56,7 +57,7 @@ export class SseStream {
   /** send writes a message now, or, while the client is backed up, keeps only the newest per `key`. */
   send(message: SseMessage, key = ''): void {
     if (this.closed) return;
-    if (!SAFE_FIELD.test(message.event) || !SAFE_FIELD.test(message.id)) throw new Error('SSE event and id must be one line');
+    if (!SAFE_FIELD.test(message.event) || !SAFE_FIELD.test(message.id ?? '')) throw new Error('SSE event and id must be one line');
     if (this.backedUp) {
       this.waiting.delete(key); // re-insert so the map keeps the order of the newest messages
       this.waiting.set(key, message);
@@ -104,5 +105,6 @@ export class SseStream {
 }
 
 function frame(message: SseMessage): string {
-  return `event: ${message.event}\nid: ${message.id}\ndata: ${JSON.stringify(message.data)}\n\n`;
+  const id = message.id === undefined ? '' : `id: ${message.id}\n`;
+  return `event: ${message.event}\n${id}data: ${JSON.stringify(message.data)}\n\n`;
 }

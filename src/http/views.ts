@@ -1,7 +1,7 @@
 import type { Account, ApiKey, Delivery, DeliveryWithAttempts } from '../domain/index.js';
 
 /** jobView has a file of its own: the runtime hands it to the webhook delivery policy as well. */
-export { jobView, jobViewInQueue } from './jobView.js';
+export { jobView, jobViewInQueue, queueView } from './jobView.js';
 
 /** accountView is an account as the API shows it (`GET /v1/account`, the admin routes). */
 export function accountView(account: Account) {

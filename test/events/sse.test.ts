@@ -171,4 +171,22 @@ describe('a stream and its key', () => {
     assert.equal((await kept.next())!.data.id, created.json.id);
     kept.close();
   });
+  it('shows a pending job\'s place in its first message, and again after each ping, without an id', { timeout: 20_000 }, async () => {
+    await createJobNow(); // at least one job ahead (earlier tests here left theirs pending too)
+    const created = await createJobNow();
+    const stream = await openStream(server, `/v1/jobs/${created.json.id}/events`, key);
+    const first = (await stream.next())!;
+    assert.equal(first.event, 'job');
+    const { position } = first.data.queue;
+    assert.ok(position >= 1, `jobs ahead: ${position}`);
+    assert.deepEqual(first.data.queue, { position, positionIsLowerBound: false, estimatedStartAt: null });
+    const [claimed] = await server.store.jobClaim({ workerId: 'w', types: ['demo/sleep'], now: new Date(), leaseMs: 60_000, limit: 1 });
+    assert.notEqual(claimed?.id, created.json.id);
+    clock.advance(15_000);
+    const place = (await stream.next())!;
+    assert.equal(place.event, 'queue');
+    assert.equal(place.id, undefined, 'no id: a resume still goes by the job\'s events');
+    assert.equal(place.data.position, position - 1, 'one fewer ahead');
+    stream.close();
+  });
 });

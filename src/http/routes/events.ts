@@ -1,15 +1,17 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { InvalidRequestError, isFinalStatus, type Job } from '../../domain/index.js';
-import { apiKeyIsLive, getJob } from '../../service/index.js';
+import { apiKeyIsLive, getJob, queuePlace } from '../../service/index.js';
 import type { AppDeps } from '../deps.js';
 import { requireAccount } from '../auth.js';
 import { eventStreamHeadersSchema, eventStreamResponse, jobIdParamsSchema, problemResponses } from '../schemas.js';
 import { SseStream } from '../sse.js';
-import { jobView } from '../views.js';
+import { jobView, jobViewInQueue, queueView } from '../views.js';
 
 /**
  * eventRoutes: Server-Sent Events. A job's stream starts with the job as it is, sends it again on
- * every change (`id:` is its eventSeq), pings every 15 s and ends after a final status.
+ * every change (`id:` is its eventSeq), pings every 15 s and ends after a final status. While the
+ * job is pending, its first message carries its `queue` place, and each ping is followed by an
+ * `event: queue` message with the place then (no `id:`, so resuming is unchanged).
  * `Last-Event-ID` resumes: nothing already seen is sent again, and the next message is the job's
  * newest state, so a client that reconnects always converges on the truth. Bursts a slow client
  * cannot take are coalesced to the newest state, never reordered.
@@ -62,13 +64,24 @@ export const eventRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
       const lastSeen = lastEventId(request.headers['last-event-id']);
       let sentSeq = lastSeen ?? 0;
       let stream: SseStream | null = null;
+      let latest: Job | null = null;
       const early: Job[] = [];
-      const deliver = (job: Job) => {
+      const deliver = (job: Job, view: object = jobView(job)) => {
         if (!stream) return void early.push(job);
         if (job.eventSeq <= sentSeq) return; // already seen: never repeat, never go back
         sentSeq = job.eventSeq;
-        stream.send({ event: 'job', id: String(job.eventSeq), data: jobView(job) }, job.id);
+        latest = job;
+        stream.send({ event: 'job', id: String(job.eventSeq), data: view }, job.id);
         if (isFinalStatus(job.status)) stream.end();
+      };
+      // A pending job's place, sent after each ping; a store that cannot answer now is asked next time.
+      const sendQueue = () => {
+        const job = latest;
+        if (job?.status !== 'pending') return;
+        queuePlace(service, job).then(
+          (place) => place && latest === job && stream?.send({ event: 'queue', data: queueView(place) }, 'queue'),
+          () => {},
+        );
       };
       // Listen before reading, so no change between the read and the subscription is lost.
       const stop = service.bus.onJob(request.params.id, (change) => deliver(change.job));
@@ -87,7 +100,10 @@ export const eventRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
       const key = watchKey(request, () => opened.end());
       const opened = new SseStream(request, reply, {
         timers: deps.timers,
-        onPing: key.check,
+        onPing: () => {
+          key.check();
+          sendQueue();
+        },
         onClose: () => {
           stop();
           key.stop();
@@ -99,7 +115,7 @@ export const eventRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
       if (lastSeen === undefined) {
         sentSeq = job.eventSeq - 1; // the first message is the job as it is now
       }
-      deliver(job);
+      deliver(job, jobViewInQueue(job, await queuePlace(service, job).catch(() => null)));
       for (const later of early) deliver(later);
       if (isFinalStatus(job.status) && !opened.isClosed && sentSeq >= job.eventSeq) opened.end();
     },
