@@ -124,9 +124,7 @@ export class PostgresStore implements Store {
     return (await this.db.one<{ n: number }>(SQL.accountCount))!.n;
   }
 
-  async accountList(p: { afterId: string | null; limit: number }): Promise<Account[]> {
-    return (await this.db.rows<AccountRow>(SQL.accountList, [p.afterId ?? '', p.limit])).map(accountFromRow);
-  }
+  accountList = async (p: { afterId: string | null; limit: number }) => (await this.db.rows<AccountRow>(SQL.accountList, [p.afterId ?? '', p.limit])).map(accountFromRow);
 
   accountAdjustCredits(p: { accountId: string; amount: number; now: Date }): Promise<Account> {
     return this.db.tx('write', (tx) => accounts.adjustCredits(tx, p));
