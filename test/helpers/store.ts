@@ -6,8 +6,14 @@ import { jobView } from '../../src/http/jobView.js';
 import { webhookDeliveryPolicy } from '../../src/service/webhookDeliveries.js';
 import type { Store, WatchNote } from '../../src/store/index.js';
 
-/** webhookDeliveries is the policy the runtime opens every store with: the service's, with the API's job view. */
-export const webhookDeliveries = webhookDeliveryPolicy(jobView);
+/** TEST_WEBHOOK_FORMAT names the one other payload shape the test stores know: `{event, jobId}`. */
+export const TEST_WEBHOOK_FORMAT = 'test-format';
+
+/**
+ * webhookDeliveries is the policy the runtime opens every store with: the service's, with the
+ * API's job view, and TEST_WEBHOOK_FORMAT in place of the dialects' formats.
+ */
+export const webhookDeliveries = webhookDeliveryPolicy(jobView, { [TEST_WEBHOOK_FORMAT]: { payload: (job, event) => ({ event, jobId: job.id }) } });
 
 /** OpenStore opens a fresh, empty store; the contract suite calls it before every test. */
 export type OpenStore = () => Promise<Store>;
