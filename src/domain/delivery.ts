@@ -28,6 +28,8 @@ export interface Delivery {
   url: string;
   /** payload is the exact request body, fixed when the event was committed. */
   payload: string;
+  /** format is the job's webhookFormat when the event was committed: which extra headers each attempt adds; null for none. */
+  format: string | null;
   state: DeliveryState;
   /** attempts counts the attempts recorded so far. */
   attempts: number;

@@ -98,6 +98,11 @@ export interface Job {
   originalJobId: string | null;
   webhookUrl: string | null;
   webhookEvents: WebhookEvent[];
+  /**
+   * webhookFormat names the payload shape its webhooks carry: null for Longrun's own, or the
+   * compatibility dialect that created it (`vydra`, `productai`). Set at create, never by a client.
+   */
+  webhookFormat: string | null;
   metadata: JsonObject;
   /** runAt is the earliest time a worker may claim the job (also set by retry backoff). */
   runAt: Date;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { systemClock } from '../domain/index.js';
 import { EventBus, logJobChanges, startStoreFeed } from '../events/index.js';
 import type { FileStore } from '../files/index.js';
-import { DIALECT_WEBHOOK_PAYLOADS } from '../http/dialects/webhookPayloads.js';
+import { DIALECT_WEBHOOK_FORMATS } from '../http/dialects/webhookFormats.js';
 import { jobView } from '../http/jobView.js';
 import { apiLinks } from '../http/links.js';
 import { type Logger, createLogger } from '../log/index.js';
@@ -37,7 +37,7 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
   const { registry } = jobTypes;
   const store = await openStore(config.db, {
     durability: config.durability === 'relaxed' ? 'normal' : 'full',
-    webhookDeliveries: webhookDeliveryPolicy(jobView, DIALECT_WEBHOOK_PAYLOADS),
+    webhookDeliveries: webhookDeliveryPolicy(jobView, DIALECT_WEBHOOK_FORMATS),
     onListenerState: (state) => {
       if (state.listening) log.info({ reconnected: state.reconnected }, 'store: listening for other processes\' changes');
       else log.warn({ err: state.error }, 'store: lost the connection that hears of other processes\' changes; reconnecting');
@@ -58,7 +58,9 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
     files = config.files === undefined ? (store.databaseFiles() ?? (await openFileStore(localFolderOf(config)))) : await openFileStore(localChoice(config.files, config), store);
     metrics.watchQueue(store, clock, registry.names());
     const bus = new EventBus();
-    const deps: RuntimeDeps = { log, metrics, store, clock, registry, bus, apiKeys: new ApiKeyCache(bus), links: apiLinks, config: serviceConfig, files };
+    const deps: RuntimeDeps = {
+      log, metrics, store, clock, registry, bus, apiKeys: new ApiKeyCache(bus), links: apiLinks, config: serviceConfig, files, webhookFormats: DIALECT_WEBHOOK_FORMATS,
+    };
     undo.push(logJobChanges(deps.bus, log), metrics.countJobChanges(deps.bus, registry.names()));
     stopFeed = await startStoreFeed(store, deps.bus, { onError: (error) => log.warn({ err: error }, 'reading other processes\' job changes failed') });
     return {

@@ -41,6 +41,16 @@ export interface CreateJobRequest {
 export const DEFAULT_WEBHOOK_EVENTS: WebhookEvent[] = ['job.completed', 'job.failed', 'job.cancelled'];
 
 /**
+ * CreateJobOptions are what the server, not the client's body, decides about a new job.
+ * `webhookFormat` is the payload shape of its webhooks (a dialect's name; see Job.webhookFormat).
+ */
+export interface CreateJobOptions {
+  idempotencyKey?: string;
+  originalJobId?: string;
+  webhookFormat?: string | null;
+}
+
+/**
  * createJob validates the request against the job type, charges the account and stores the job,
  * durably, in one transaction. With an idempotency key seen before, it returns the first job
  * (`replayed`). Then it tells idle workers.
@@ -49,7 +59,7 @@ export async function createJob(
   deps: ServiceDeps,
   principal: Principal,
   request: CreateJobRequest,
-  options: { idempotencyKey?: string; originalJobId?: string } = {},
+  options: CreateJobOptions = {},
 ): Promise<{ job: Job; replayed: boolean }> {
   const job = await prepareJob(deps, principal, request, options);
   const idempotency = options.idempotencyKey ? idempotencyRecord(deps, options.idempotencyKey, requestHash(request), job.createdAt) : null;
@@ -96,7 +106,7 @@ export async function prepareJob(
   deps: ServiceDeps,
   principal: Principal,
   request: CreateJobRequest,
-  options: { originalJobId?: string; lookups?: PreparedLookups } = {},
+  options: Omit<CreateJobOptions, 'idempotencyKey'> & { lookups?: PreparedLookups } = {},
 ): Promise<Job> {
   // A declared type is read from the store here, so one declared through another node counts at once.
   const jobType = await remembered(options.lookups?.jobTypes, request.type, () => resolveJobType(deps, request.type));
@@ -144,6 +154,7 @@ export async function prepareJob(
     originalJobId: options.originalJobId ?? null,
     webhookUrl: request.webhookUrl ?? null,
     webhookEvents: request.webhookEvents ?? DEFAULT_WEBHOOK_EVENTS,
+    webhookFormat: options.webhookFormat ?? null,
     metadata: request.metadata ?? {},
     runAt,
     startBy,

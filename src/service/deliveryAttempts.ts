@@ -4,6 +4,7 @@ import { nextStep } from '../webhooks/retryPolicy.js';
 import type { SendResult } from '../webhooks/sender.js';
 import { webhookHeaders } from '../webhooks/signature.js';
 import type { ServiceDeps } from './deps.js';
+import { webhookFormatOf } from './webhookDeliveries.js';
 
 /** RecordedDeliveryAttempt is one attempt as it was recorded, and what the delivery does next. */
 export interface RecordedDeliveryAttempt {
@@ -31,7 +32,8 @@ export function claimDeliveries(deps: ServiceDeps, p: { leaseMs: number; limit: 
  * account's live secrets (the current one, and the previous one during its grace), stamped with
  * this attempt's time as Standard Webhooks asks so receivers can refuse replays; sends it with
  * `send`; applies the retry policy to the outcome; and records the attempt under the delivery's
- * lease. An account with no secret fails the delivery unsent: an unsigned message must never
+ * lease. A delivery in another format (a dialect's) also carries that format's headers, such as
+ * its own signature. An account with no secret fails the delivery unsent: an unsigned message must never
  * leave. Resolves with what was recorded, or null when the lease was lost meanwhile (the attempt
  * is then not the caller's to report).
  */
@@ -46,7 +48,9 @@ export async function attemptDelivery(deps: ServiceDeps, delivery: Delivery, sen
     };
     return (await record(deps, delivery, unsigned, now)) ? unsigned : null;
   }
-  const result = await send(webhookHeaders({ id: delivery.id, timestamp: Math.floor(clock.now().getTime() / 1000), body: delivery.payload, secrets }));
+  const formatHeaders = webhookFormatOf(deps.webhookFormats, delivery.format)?.headers?.({ body: delivery.payload, secrets }) ?? {};
+  const standard = webhookHeaders({ id: delivery.id, timestamp: Math.floor(clock.now().getTime() / 1000), body: delivery.payload, secrets });
+  const result = await send({ ...formatHeaders, ...standard });
   const step = nextStep({
     outcome: result,
     attempt: delivery.attempts + 1,

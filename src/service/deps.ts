@@ -7,6 +7,7 @@ import type { ProcessMetrics } from '../metrics/index.js';
 import type { Store } from '../store/index.js';
 import type { LookupFn } from '../egress/index.js';
 import type { ApiKeyCache } from './apiKeyCache.js';
+import type { WebhookFormats } from './webhookDeliveries.js';
 
 /** ServiceConfig holds the knobs of the use cases; `defaultServiceConfig` gives production values. */
 export interface ServiceConfig {
@@ -71,6 +72,8 @@ export interface ServiceDeps {
   log?: Logger;
   /** metrics is the process's Prometheus registry; without one, nothing is counted. */
   metrics?: ProcessMetrics;
+  /** webhookFormats are the other webhook payload shapes, whose headers each attempt adds; the runtime passes the dialects'. */
+  webhookFormats?: WebhookFormats;
 }
 
 /**

@@ -3,7 +3,7 @@ import { createJob } from './createJob.js';
 import type { Principal, ServiceDeps } from './deps.js';
 import { getJob } from './readJobs.js';
 
-/** rerunJob creates a new job with the same type, input, priority and webhook as a final one. */
+/** rerunJob creates a new job with the same type, input, priority and webhook (URL, events, format) as a final one. */
 export async function rerunJob(deps: ServiceDeps, principal: Principal, id: string): Promise<Job> {
   const original = await getJob(deps, principal, id);
   if (!isFinalStatus(original.status)) throw new JobNotRerunnableError(id, original.status);
@@ -20,7 +20,7 @@ export async function rerunJob(deps: ServiceDeps, principal: Principal, id: stri
       maxAttempts: original.maxAttempts,
       timeoutMs: original.timeoutMs,
     },
-    { originalJobId: original.id },
+    { originalJobId: original.id, webhookFormat: original.webhookFormat },
   );
   return job;
 }

@@ -22,6 +22,7 @@ export interface DeliveryRowOf<Time, Bool> {
   event_type: string;
   url: string;
   payload: string;
+  format: string | null;
   state: string;
   attempts: number;
   next_attempt_at: Time | null;
@@ -44,7 +45,7 @@ export interface AttemptRowOf<Time> {
 
 /** DELIVERY_COLUMNS are the columns of a new delivery row, in the order deliveryInsertValues gives them. */
 export const DELIVERY_COLUMNS = [
-  'id', 'job_id', 'account_id', 'event_type', 'url', 'payload', 'state', 'attempts', 'next_attempt_at', 'manual', 'created_at', 'updated_at',
+  'id', 'job_id', 'account_id', 'event_type', 'url', 'payload', 'format', 'state', 'attempts', 'next_attempt_at', 'manual', 'created_at', 'updated_at',
 ] as const;
 
 /**
@@ -63,6 +64,7 @@ export function newDeliveryFor(job: Job, kind: JobEventKind, policy: WebhookDeli
     eventType: delivery.eventType,
     url: delivery.url,
     payload: delivery.payload,
+    format: delivery.format,
     state: 'pending',
     attempts: 0,
     nextAttemptAt: at,
@@ -76,7 +78,7 @@ export function newDeliveryFor(job: Job, kind: JobEventKind, policy: WebhookDeli
 
 /** deliveryInsertValues are a new delivery's values in DELIVERY_COLUMNS order, times and booleans converted. */
 export function deliveryInsertValues<Time, Bool>(d: Delivery, time: (date: Date) => Time, bool: (b: boolean) => Bool): unknown[] {
-  return [d.id, d.jobId, d.accountId, d.eventType, d.url, d.payload, d.state, d.attempts, time(d.nextAttemptAt!), bool(d.manual), time(d.createdAt), time(d.updatedAt)];
+  return [d.id, d.jobId, d.accountId, d.eventType, d.url, d.payload, d.format, d.state, d.attempts, time(d.nextAttemptAt!), bool(d.manual), time(d.createdAt), time(d.updatedAt)];
 }
 
 /** deliveryFromColumns maps a delivery row; `time` turns the driver's time into a Date. */
@@ -89,6 +91,7 @@ export function deliveryFromColumns<Time, Bool>(row: DeliveryRowOf<Time, Bool>, 
     eventType: row.event_type as Delivery['eventType'],
     url: row.url,
     payload: row.payload,
+    format: row.format,
     state: row.state as Delivery['state'],
     attempts: row.attempts,
     nextAttemptAt: maybe(row.next_attempt_at),

@@ -5,7 +5,7 @@ export const JOB_COLUMNS = [
   'id', 'account_id', 'type', 'status', 'progress', 'status_message', 'priority', 'input', 'private_input',
   'output', 'error', 'attempts', 'max_attempts', 'timeout_ms', 'api_key_id', 'api_key_used', 'worker', 'size',
   'process_time', 'credits_charged', 'credits_refunded', 'original_job_id', 'webhook_url', 'webhook_events',
-  'metadata', 'run_at', 'created_at', 'started_at', 'completed_at', 'failed_at', 'cancelled_at', 'updated_at',
+  'webhook_format', 'metadata', 'run_at', 'created_at', 'started_at', 'completed_at', 'failed_at', 'cancelled_at', 'updated_at',
   'lease_token', 'lease_expires_at', 'event_seq', 'start_by',
 ] as const;
 
@@ -43,6 +43,7 @@ export type JobRowOf<Time, Json> = {
   credits_refunded: number;
   original_job_id: string | null;
   webhook_url: string | null;
+  webhook_format: string | null;
   lease_token: string | null;
   event_seq: number;
   /** fair_seq is the job's turn in its queue (domain/claimOrder.ts); written by the database, never inserted. */
@@ -80,6 +81,7 @@ export function jobFromColumns<Time, Json>(row: JobRowOf<Time, Json>, decode: Co
     originalJobId: row.original_job_id,
     webhookUrl: row.webhook_url,
     webhookEvents: json(row.webhook_events) as WebhookEvent[],
+    webhookFormat: row.webhook_format,
     metadata: json(row.metadata) as JsonObject,
     runAt: decode.time(row.run_at),
     startBy: time(row.start_by),

@@ -298,6 +298,8 @@ export interface NewWebhookDelivery {
   url: string;
   /** payload is the request body every attempt sends, fixed now. */
   payload: string;
+  /** format is the job's webhookFormat when its shape adds headers to each attempt (see WebhookFormat), else null. */
+  format: string | null;
 }
 
 /**

@@ -1,12 +1,14 @@
 // The productai dialect over real HTTP with a real worker and Chromium: the seed document's Python
 // and JavaScript polling loops with only the base URL, key and job id replaced, their image URLs
 // downloaded with no key; signed links (tampered, expired, and the native link route); each
-// status, a cancelled job shown as failed; paging to the end; and its errors. Waits follow the
-// job's own changes, never a timer.
+// status, a cancelled job shown as failed; paging to the end; its errors; and its webhooks, whose
+// X-ProductAI-Signature a real receiving server checks. Waits follow the job's own changes or a
+// request's arrival, never a timer.
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { isFinalStatus } from '../../src/domain/index.js';
+import { type ReceivedRequest, startReceiver } from '../helpers/receiver.js';
 import { pythonSkip, runSeed } from '../helpers/seedClient.js';
 import { type TestAccount, type TestServer, jobReaches, startTestServer } from '../helpers/server.js';
 
@@ -19,7 +21,8 @@ describe('compat: productai', () => {
   const seed = (jobId: string) => ({ 'https://api.productai.photo': `${server.url}/compat/productai`, YOUR_API_KEY: account.key, job_abc123xyz: jobId });
 
   before(async () => {
-    server = await startTestServer({ workers: 1 });
+    // Private targets: the webhook receiver listens on 127.0.0.1. One quick retry after a failed attempt.
+    server = await startTestServer({ workers: 1, service: { allowPrivateTargets: true, webhookRetrySchedule: [10] } });
     account = await server.createAccount({ credits: 1000 });
     const created = await create('html/image', { html: PAGE, viewport: { width: 64, height: 48 } });
     imageJob = created.job_id;
@@ -29,8 +32,8 @@ describe('compat: productai', () => {
     await server.close();
   });
 
-  async function create(model: string, input: Record<string, unknown>) {
-    const answer = await server.request('POST', '/compat/productai/v1/jobs', { key: account.key, body: { model, input } });
+  async function create(model: string, input: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+    const answer = await server.request('POST', '/compat/productai/v1/jobs', { key: account.key, body: { model, input, ...extra } });
     assert.equal(answer.status, 201, answer.text);
     return answer.json;
   }
@@ -149,6 +152,50 @@ describe('compat: productai', () => {
     const failed = (await server.request('GET', '/compat/productai/v1/jobs?status=failed', { key: account.key })).json;
     assert.ok(failed.jobs.length >= 2 && failed.jobs.every((j: { status: string }) => j.status === 'failed'));
     assert.equal((await server.request('GET', '/compat/productai/v1/jobs', { key: account.key })).json.limit, 20);
+  });
+
+  it('posts the document’s webhook on completion, its failed counterpart on failure and cancel, signed sha256=<hex HMAC of the raw body>', async () => {
+    const hooks = await startReceiver();
+    try {
+      const secret = (await server.request('GET', '/v1/account', { key: account.key })).json.webhookSecret as string;
+      // The receiver's check, as the document's header says: the hex HMAC-SHA256 of the raw body, keyed with the secret.
+      const verified = (hook: ReceivedRequest) => {
+        assert.equal(hook.headers['x-productai-signature'], `sha256=${createHmac('sha256', secret).update(hook.body).digest('hex')}`);
+        assert.equal(hook.headers['content-type'], 'application/json');
+        return JSON.parse(hook.body);
+      };
+      const webhook = { webhook_url: `${hooks.url}/webhook` };
+      hooks.answer({ status: 500 });
+      const done = (await create('html/image', { html: PAGE, viewport: { width: 64, height: 48 } }, webhook)).job_id as string;
+      const [refused, retried] = [await hooks.request(0), await hooks.request(1)];
+      assert.equal(retried.body, refused.body, 'a retry sends the same bytes');
+      const completed = verified(retried);
+      const view = (await get(done)).json;
+      assert.deepEqual(Object.keys(completed), ['event', 'job_id', 'status', 'images', 'tokens_used', 'completed_at']);
+      assert.deepEqual([completed.event, completed.job_id, completed.status, completed.tokens_used, completed.completed_at], ['job.completed', done, 'completed', 1, view.completed_at]);
+      assert.equal(completed.images.length, 1);
+      assert.deepEqual([completed.images[0].width, completed.images[0].height], [64, 48]);
+      const image = await fetch(`${server.url}${completed.images[0].url}`, { headers: { 'x-api-key': account.key } });
+      assertPng(Buffer.from(await image.arrayBuffer()));
+
+      const failed = (await create('demo/sleep', { durationMs: 0, failAt: 1, failCode: 'generation_failed' }, webhook)).job_id as string;
+      const failure = verified(await hooks.request(2));
+      const failedView = (await get(failed)).json;
+      assert.deepEqual(failure, { event: 'job.failed', job_id: failed, status: 'failed', error: failedView.error, tokens_used: failedView.tokens_used, failed_at: failedView.failed_at });
+
+      const long = (await create('demo/sleep', { durationMs: 600_000 }, webhook)).job_id as string;
+      await server.request('POST', `/v1/jobs/${long}/cancel`, { key: account.key });
+      const cancel = verified(await hooks.request(3));
+      assert.deepEqual([cancel.event, cancel.status, cancel.error, cancel.tokens_used], ['job.failed', 'failed', { code: 'cancelled', message: 'The job was cancelled' }, 0]);
+
+      const logged = await server.request('GET', `/v1/jobs/${done}/deliveries`, { key: account.key });
+      assert.deepEqual(logged.json.deliveries.map((d: { payload: unknown; attemptCount: number }) => [d.payload, d.attemptCount]), [[completed, 2]]);
+      const again = await server.request('POST', `/v1/jobs/${done}/deliveries/${logged.json.deliveries[0].id}/redeliver`, { key: account.key });
+      assert.ok(again.status < 300, again.text);
+      assert.deepEqual(verified(await hooks.request(4)), completed, 'a redelivery sends the same payload, signed again');
+    } finally {
+      await hooks.close();
+    }
   });
 
   it('answers errors as {error: {code, message}}: 401, another account’s job 404, bad input 400, never 5xx', async () => {

@@ -187,6 +187,15 @@ describe('compat: vydra', () => {
       const logged = await server.request('GET', `/v1/jobs/${done}/deliveries`, { key: account.key });
       assert.equal(logged.status, 200, logged.text);
       assert.deepEqual(logged.json.deliveries.map((d: { payload: unknown }) => d.payload), [JSON.parse(success.body)], 'the delivery log keeps the payload sent');
+      assert.deepEqual((await server.request('GET', `/v1/jobs/${done}`, { key: account.key })).json.metadata, {}, 'the format is no metadata of the user’s');
+
+      const redelivered = await server.request('POST', `/v1/jobs/${done}/deliveries/${logged.json.deliveries[0].id}/redeliver`, { key: account.key });
+      assert.ok(redelivered.status < 300, redelivered.text);
+      assert.equal((await hooks.request(2)).body, success.body, 'a redelivery sends the same vydra bytes');
+
+      const native = await server.request('POST', '/v1/jobs', { key: account.key, body: sleepJob({ durationMs: 0 }, { webhookUrl: `${hooks.url}/hook`, metadata: { webhookPayload: 'vydra' } }) });
+      const plain = JSON.parse((await hooks.request(3)).body);
+      assert.deepEqual([plain.type, plain.data.id, plain.data.metadata], ['job.completed', native.json.id, { webhookPayload: 'vydra' }], 'a native job’s webhookPayload key is just metadata');
     } finally {
       await hooks.close();
     }

@@ -78,6 +78,7 @@ export function buildJob(overrides: Partial<Job> = {}): Job {
     originalJobId: null,
     webhookUrl: null,
     webhookEvents: ['job.completed', 'job.failed', 'job.cancelled'],
+    webhookFormat: null,
     metadata: {},
     runAt: createdAt,
     startBy: null,

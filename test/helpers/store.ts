@@ -3,11 +3,25 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach } from 'node:test';
 import type { LongrunError } from '../../src/domain/index.js';
 import { jobView } from '../../src/http/jobView.js';
-import { webhookDeliveryPolicy } from '../../src/service/webhookDeliveries.js';
+import { type WebhookFormats, webhookDeliveryPolicy } from '../../src/service/webhookDeliveries.js';
 import type { Store, WatchNote } from '../../src/store/index.js';
 
-/** webhookDeliveries is the policy the runtime opens every store with: the service's, with the API's job view. */
-export const webhookDeliveries = webhookDeliveryPolicy(jobView);
+/** TEST_WEBHOOK_FORMAT names the one other payload shape the test stores know. */
+export const TEST_WEBHOOK_FORMAT = 'test-format';
+
+/** TEST_WEBHOOK_FORMATS stand in for the dialects' formats: a body `{event, jobId}`, and a header of the secrets and the body's length. */
+export const TEST_WEBHOOK_FORMATS: WebhookFormats = {
+  [TEST_WEBHOOK_FORMAT]: {
+    payload: (job, event) => ({ event, jobId: job.id }),
+    headers: ({ body, secrets }) => ({ 'x-test-signed': `${secrets.join('|')}:${body.length}` }),
+  },
+};
+
+/**
+ * webhookDeliveries is the policy the runtime opens every store with: the service's, with the
+ * API's job view, and TEST_WEBHOOK_FORMATS in place of the dialects' formats.
+ */
+export const webhookDeliveries = webhookDeliveryPolicy(jobView, TEST_WEBHOOK_FORMATS);
 
 /** OpenStore opens a fresh, empty store; the contract suite calls it before every test. */
 export type OpenStore = () => Promise<Store>;

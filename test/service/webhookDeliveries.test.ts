@@ -30,4 +30,22 @@ describe('webhook delivery policy', () => {
     const delivery = webhookDeliveryPolicy((j) => ({ only: j.id }))(job, 'started');
     assert.deepEqual(JSON.parse(delivery!.payload).data, { only: job.id });
   });
+
+  it('gives a job whose webhookFormat names a format that format’s payload, and the delivery its name', () => {
+    const formats = { other: { payload: (j: { id: string }, event: string) => (event === 'job.completed' ? { done: j.id } : null) } };
+    const job = buildJob({ status: 'completed', webhookUrl: 'https://example.com/hook', webhookFormat: 'other', webhookEvents: ['job.completed', 'job.cancelled'] });
+    const delivery = webhookDeliveryPolicy(jobView, formats)(job, 'completed');
+    assert.deepEqual([delivery?.format, delivery?.payload], ['other', JSON.stringify({ done: job.id })]);
+    assert.equal(webhookDeliveryPolicy(jobView, formats)(job, 'cancelled'), null, 'the format sends nothing for this event');
+  });
+
+  it('treats a metadata key named webhookPayload as the user’s metadata, not a choice of shape', () => {
+    const formats = { vydra: { payload: () => ({ vydra: true }) } };
+    const job = buildJob({ status: 'completed', webhookUrl: 'https://example.com/hook', metadata: { webhookPayload: 'vydra' } });
+    const delivery = webhookDeliveryPolicy(jobView, formats)(job, 'completed');
+    assert.equal(delivery?.format, null);
+    const body = JSON.parse(delivery!.payload);
+    assert.equal(body.type, 'job.completed');
+    assert.deepEqual(body.data.metadata, { webhookPayload: 'vydra' });
+  });
 });

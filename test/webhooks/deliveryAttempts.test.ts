@@ -13,13 +13,13 @@ import type { Store } from '../../src/store/index.js';
 import { openSqlite } from '../../src/store/sqlite/index.js';
 import type { SendResult } from '../../src/webhooks/index.js';
 import { makeAccount, makeJob } from '../helpers/factories.js';
-import { webhookDeliveries } from '../helpers/store.js';
+import { TEST_WEBHOOK_FORMAT, TEST_WEBHOOK_FORMATS, webhookDeliveries } from '../helpers/store.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const LEASE_MS = 60_000;
 
 /** setUp makes deps on an in-memory store (near the wall clock: the verifier refuses old timestamps) and one due delivery. */
-async function setUp(wrap: (store: Store) => Store = (store) => store) {
+async function setUp(wrap: (store: Store) => Store = (store) => store, webhookFormat: string | null = null) {
   const store = openSqlite(':memory:', { webhookDeliveries });
   const clock = new ManualClock(new Date());
   const deps: ServiceDeps = {
@@ -30,9 +30,12 @@ async function setUp(wrap: (store: Store) => Store = (store) => store) {
     links: apiLinks,
     config: { ...defaultServiceConfig, webhookRetrySchedule: [5_000, 60_000] },
     random: () => 0.5, // no jitter
+    webhookFormats: TEST_WEBHOOK_FORMATS,
   };
   const account = await makeAccount(store, { creditBalance: null, webhookSecret: SECRET, createdAt: clock.now() });
-  const job = await makeJob(store, { accountId: account.id, status: 'completed', webhookUrl: 'https://example.com/hook', createdAt: clock.now(), startedAt: clock.now(), completedAt: clock.now() });
+  const job = await makeJob(store, {
+    accountId: account.id, status: 'completed', webhookUrl: 'https://example.com/hook', webhookFormat, createdAt: clock.now(), startedAt: clock.now(), completedAt: clock.now(),
+  });
   return { store, deps, clock, job };
 }
 
@@ -47,6 +50,26 @@ function answering(statusCode: number, clock: ManualClock) {
 }
 
 describe('attemptDelivery', () => {
+  it('adds the headers of the delivery’s format, made from its body and the live secrets, to the Standard Webhooks ones', async (t) => {
+    const { store, deps, clock } = await setUp(undefined, TEST_WEBHOOK_FORMAT);
+    t.after(() => store.close());
+    const [delivery] = await claimDeliveries(deps, { leaseMs: LEASE_MS, limit: 10 });
+    assert.equal(delivery?.format, TEST_WEBHOOK_FORMAT);
+    const { sent, send } = answering(200, clock);
+    await attemptDelivery(deps, delivery!, send);
+    assert.equal(sent[0]!['x-test-signed'], `${SECRET}:${delivery!.payload.length}`);
+    assert.ok(new Webhook(SECRET).verify(delivery!.payload, sent[0]!), 'still Standard Webhooks signed');
+  });
+
+  it('adds no other header to a delivery in Longrun’s own format', async (t) => {
+    const { store, deps, clock } = await setUp();
+    t.after(() => store.close());
+    const [delivery] = await claimDeliveries(deps, { leaseMs: LEASE_MS, limit: 10 });
+    const { sent, send } = answering(200, clock);
+    await attemptDelivery(deps, delivery!, send);
+    assert.deepEqual(Object.keys(sent[0]!).sort(), ['webhook-id', 'webhook-signature', 'webhook-timestamp']);
+  });
+
   it('signs the payload, and records a 500 as pending on the schedule', async (t) => {
     const { store, deps, clock, job } = await setUp();
     t.after(() => store.close());

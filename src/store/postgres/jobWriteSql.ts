@@ -60,7 +60,7 @@ export const CREDIT_ENTRY = `UPDATE accounts a SET credit_balance = a.credit_bal
 // VALUES, does not take its parameters' types from the columns.
 const COLUMN_CASTS: Record<string, string> = Object.fromEntries(
   Object.entries({
-    text: ['id', 'account_id', 'type', 'status', 'status_message', 'api_key_id', 'api_key_used', 'worker', 'original_job_id', 'webhook_url', 'lease_token'],
+    text: ['id', 'account_id', 'type', 'status', 'status_message', 'api_key_id', 'api_key_used', 'worker', 'original_job_id', 'webhook_url', 'webhook_format', 'lease_token'],
     timestamptz: ['run_at', 'created_at', 'started_at', 'completed_at', 'failed_at', 'cancelled_at', 'updated_at', 'lease_expires_at', 'start_by'],
     integer: ['progress', 'priority', 'attempts', 'max_attempts', 'event_seq'],
     bigint: ['timeout_ms', 'size', 'process_time', 'credits_charged', 'credits_refunded'],

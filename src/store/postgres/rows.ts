@@ -54,7 +54,7 @@ export function jobInsertParams(job: Job, json: (value: unknown) => unknown = js
     json(job.input), json(job.privateInput), json(job.output), json(job.error),
     job.attempts, job.maxAttempts, job.timeoutMs, job.apiKeyId, job.apiKeyUsed, job.worker, job.size,
     job.processTime, job.creditsCharged, job.creditsRefunded, job.originalJobId, job.webhookUrl,
-    json(job.webhookEvents), json(job.metadata), job.runAt, job.createdAt, job.startedAt,
+    json(job.webhookEvents), job.webhookFormat, json(job.metadata), job.runAt, job.createdAt, job.startedAt,
     job.completedAt, job.failedAt, job.cancelledAt, job.updatedAt, job.leaseToken, job.leaseExpiresAt,
     job.eventSeq, job.startBy,
   ];

@@ -48,6 +48,7 @@ export function jobToRow(job: Job): JobInsertRow {
     original_job_id: job.originalJobId,
     webhook_url: job.webhookUrl,
     webhook_events: JSON.stringify(job.webhookEvents),
+    webhook_format: job.webhookFormat,
     metadata: JSON.stringify(job.metadata),
     run_at: job.runAt.getTime(),
     created_at: job.createdAt.getTime(),

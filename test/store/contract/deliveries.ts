@@ -7,7 +7,7 @@ import { DeliveryInProgressError, NotFoundError, newId } from '../../../src/doma
 import { jobView } from '../../../src/http/jobView.js';
 import type { Store } from '../../../src/store/index.js';
 import { at, makeAccount, makeJob } from '../../helpers/factories.js';
-import { type OpenStore, rejectsWith, useFreshStore } from '../../helpers/store.js';
+import { type OpenStore, TEST_WEBHOOK_FORMAT, rejectsWith, useFreshStore } from '../../helpers/store.js';
 
 const HOOK = 'http://127.0.0.1:9/hook';
 const LEASE = 60_000;
@@ -40,6 +40,25 @@ export function describeDeliveries(open: OpenStore): void {
         data: JSON.parse(JSON.stringify(jobView(job))),
       });
       assert.deepEqual(delivery.attemptLog, []);
+      assert.equal(delivery.format, null);
+    });
+
+    it('writes a job’s webhookFormat payload and keeps the format on the delivery through claim and redelivery', async () => {
+      const job = await makeJob(store(), { status: 'completed', webhookUrl: HOOK, webhookFormat: TEST_WEBHOOK_FORMAT, startedAt: at(0), completedAt: at(1_000) });
+      assert.equal((await store().jobGet({ id: job.id }))?.webhookFormat, TEST_WEBHOOK_FORMAT);
+      const [delivery] = await store().deliveryListByJob({ jobId: job.id });
+      assert.deepEqual([delivery?.format, JSON.parse(delivery!.payload)], [TEST_WEBHOOK_FORMAT, { event: 'job.completed', jobId: job.id }]);
+      const [held] = await store().deliveryClaim({ now: at(2_000), leaseMs: LEASE, limit: 1 });
+      assert.equal(held?.format, TEST_WEBHOOK_FORMAT);
+      await store().deliveryRecord({ id: held!.id, leaseToken: held!.leaseToken!, attempt: { startedAt: at(2_000), statusCode: 200, error: null, durationMs: 1 }, next: { state: 'succeeded' }, now: at(2_001) });
+      const again = await store().deliveryRedeliver({ id: held!.id, jobId: job.id, now: at(3_000) });
+      assert.equal(again.format, TEST_WEBHOOK_FORMAT);
+    });
+
+    it('takes a format the policy does not know for Longrun’s own payload, with no format on the delivery', async () => {
+      const job = await makeJob(store(), { status: 'completed', webhookUrl: HOOK, webhookFormat: 'no-such-format', startedAt: at(0), completedAt: at(1_000) });
+      const [delivery] = await store().deliveryListByJob({ jobId: job.id });
+      assert.deepEqual([delivery?.format, JSON.parse(delivery!.payload).type], [null, 'job.completed']);
     });
 
     it('writes deliveries only for the events the job asked for, and none without a webhookUrl', async () => {

@@ -24,6 +24,7 @@ export function describeJobsInsert(open: OpenStore): void {
         originalJobId: newId('job'),
         webhookUrl: 'https://example.com/hook',
         webhookEvents: ['job.started', 'job.completed'],
+        webhookFormat: 'vydra',
         runAt: at(5_000),
       });
       assert.deepEqual(await store().jobInsert({ job, idempotency: null }), { job, replayed: false });

@@ -1,6 +1,7 @@
 /**
  * cloudlayer.io's Jobs API (seed 000): get and list jobs under `/compat/cloudlayer`, both `/v1`
- * and `/v2`, with the key in `X-API-Key`. The list is a plain array, newest first.
+ * and `/v2`, with the key in `X-API-Key`. The list is a plain array, newest first. The six v2
+ * create endpoints of its render types are in create.ts.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { getJob, listJobs } from '../../../service/index.js';
@@ -9,6 +10,7 @@ import type { AppDeps } from '../../deps.js';
 import type { Dialect } from '../dialect.js';
 import { idParamsSchema } from '../idParams.js';
 import { type PageQuery, pageQuerySchema } from '../paging.js';
+import { createRoutes } from './create.js';
 import { cloudlayerJob, cloudlayerJobSchema } from './view.js';
 
 const idParams = idParamsSchema();
@@ -36,6 +38,7 @@ const routes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
       },
     );
   }
+  await app.register(createRoutes(errors), { deps });
 };
 
 /** cloudlayer is the cloudlayer.io dialect. */

@@ -21,7 +21,12 @@ const createBody = {
   properties: {
     model: { type: 'string', minLength: 1, maxLength: 200, description: 'The Longrun job type to run (GET /v1/job-types).' },
     input: { type: 'object', description: 'The job type’s input.' },
-    webhook_url: { type: 'string', minLength: 1, maxLength: 2048, description: 'Told when the job completes.' },
+    webhook_url: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 2048,
+      description: 'POSTed the document’s payload when the job completes (`job.completed`) or fails or is cancelled (`job.failed`), signed in X-ProductAI-Signature.',
+    },
   },
 } as const;
 const errorSchema = { type: 'object', description: 'An error.', properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } } } } as const;
@@ -41,7 +46,8 @@ const routes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
     '/v1/jobs',
     { schema: { summary: 'Create a generation job', body: createBody }, config: { responses: { 201: productaiJobSchema, ...errors } } },
     async (request, reply) => {
-      const { job } = await createJob(service, request.principal, { type: request.body.model, input: request.body.input, webhookUrl: request.body.webhook_url });
+      const body = request.body;
+      const { job } = await createJob(service, request.principal, { type: body.model, input: body.input, webhookUrl: body.webhook_url }, { webhookFormat: productai.name });
       return reply.code(201).send(productaiJob(job, []));
     },
   );

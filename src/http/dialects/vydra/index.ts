@@ -4,7 +4,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { JsonObject } from '../../../domain/index.js';
-import { WEBHOOK_PAYLOAD_KEY, cancelJob, createJob, getJob, listJobs } from '../../../service/index.js';
+import { cancelJob, createJob, getJob, listJobs } from '../../../service/index.js';
 import { requireAccount } from '../../auth.js';
 import type { AppDeps } from '../../deps.js';
 import type { Dialect } from '../dialect.js';
@@ -44,12 +44,12 @@ const routes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
       config: { responses: { 201: { type: 'object', description: 'The job, with absolute links.' }, ...errors } },
     },
     async (request, reply) => {
-      const { job } = await createJob(service, request.principal, {
-        type: request.body.workflow,
-        input: request.body.input,
-        webhookUrl: request.body.webhookUrl,
-        metadata: { [WEBHOOK_PAYLOAD_KEY]: 'vydra' },
-      });
+      const { job } = await createJob(
+        service,
+        request.principal,
+        { type: request.body.workflow, input: request.body.input, webhookUrl: request.body.webhookUrl },
+        { webhookFormat: vydra.name },
+      );
       const self = selfLink(requestOrigin(request), job.id);
       return reply.code(201).header('location', self).send(vydraCreated(job, self));
     },
