@@ -16,6 +16,7 @@ import { create } from './scenarios/create.js';
 import { deployments } from './scenarios/deployments.js';
 import { depth } from './scenarios/depth.js';
 import { e2e } from './scenarios/e2e.js';
+import { fairness } from './scenarios/fairness.js';
 import { floors } from './scenarios/floors.js';
 import { memory } from './scenarios/memory.js';
 import { pickup } from './scenarios/pickup.js';
@@ -25,9 +26,10 @@ import { render } from './scenarios/render.js';
 
 /**
  * SCENARIOS run in this order; floors first, since later targets use them; deployments (scenario
- * 10) after e2e, whose store figures it puts in a deployment's terms; render (8), then the Python worker (9).
+ * 10) after e2e, whose store figures it puts in a deployment's terms; fairness (11) beside depth, the
+ * other claim-cost scenario; render (8), then the Python worker (9).
  */
-const SCENARIOS: Scenario[] = [floors, create, e2e, deployments, pickup, depth, read, memory, render, pythonWorker];
+const SCENARIOS: Scenario[] = [floors, create, e2e, deployments, pickup, depth, fairness, read, memory, render, pythonWorker];
 
 const RESULTS_FILE = join(BENCH_ROOT, 'bench', 'results', 'latest.json');
 const README = join(BENCH_ROOT, 'README.md');

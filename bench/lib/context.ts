@@ -33,6 +33,12 @@ export interface Sizes {
   /** deploymentPickupRate is the light load (jobs/s) of its pickup samples; deploymentPickupSamples how many per round. */
   deploymentPickupRate: number;
   deploymentPickupSamples: number;
+  /** fairnessAccounts is the active accounts of the fairness scenario, each with fairnessJobsPerAccount pending jobs. */
+  fairnessAccounts: number;
+  fairnessJobsPerAccount: number;
+  /** fairnessClaims is the claims of one throughput run; fairnessCostSamples the claims of one latency run. */
+  fairnessClaims: number;
+  fairnessCostSamples: number;
 }
 
 /** QUICK is a smoke check under 3 minutes; FULL is the real run, 10–15 minutes on 2 cores. */
@@ -42,12 +48,14 @@ export const SIZES: Record<'quick' | 'full', Sizes> = {
     pickupSamples: 100, pickupWarmup: 20, depths: [1000, 10_000], depthBurnJobs: 500, depthPickupSamples: 100,
     memoryPending: 10_000, streams: 1000, renderJobs: 10, renderWorkers: 2,
     deploymentJobs: 500, deploymentClients: 32, deploymentPickupRate: 50, deploymentPickupSamples: 100,
+    fairnessAccounts: 1000, fairnessJobsPerAccount: 5, fairnessClaims: 1000, fairnessCostSamples: 100,
   },
   full: {
     rounds: 3, e2eRounds: 2, loadSec: 4, connections: 20, burnJobs: 5000, continuousSec: 4, concurrency: 16,
     pickupSamples: 1000, pickupWarmup: 100, depths: [1000, 100_000, 1_000_000], depthBurnJobs: 2000, depthPickupSamples: 300,
     memoryPending: 100_000, streams: 10_000, renderJobs: 40, renderWorkers: 2,
     deploymentJobs: 2000, deploymentClients: 32, deploymentPickupRate: 50, deploymentPickupSamples: 500,
+    fairnessAccounts: 1000, fairnessJobsPerAccount: 10, fairnessClaims: 2000, fairnessCostSamples: 300,
   },
 };
 
