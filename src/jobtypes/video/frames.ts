@@ -6,6 +6,7 @@
 import type { Page } from 'playwright-core';
 import { JobDeferral, type JobContext, JobFailure } from '../define.js';
 import { type FileSource, readFileSource } from '../fileSource.js';
+import { IMAGE_ACCEPT } from '../image/index.js';
 import { transformImage } from '../image/transform.js';
 import { BrowserLaunchError } from '../render/browserPool.js';
 import { startGuardedProxy } from '../render/guardedProxy.js';
@@ -21,8 +22,6 @@ export interface FrameLimits {
 
 /** SLIDE_TIMEOUT_MS bounds loading and shooting one HTML slide. */
 const SLIDE_TIMEOUT_MS = 30_000;
-
-const IMAGE_ACCEPT = 'image/avif,image/webp,image/png,image/jpeg,image/gif,image/tiff,image/svg+xml;q=0.9,*/*;q=0.5';
 
 /**
  * makeFrames returns each frame of the input as a PNG of width × height, in order, calling
