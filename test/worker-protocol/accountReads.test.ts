@@ -10,7 +10,7 @@ import { parse } from 'csv-parse/sync';
 import { after, before, describe, it } from 'node:test';
 import { type RunningRemoteWorker, startRemoteWorker } from '../../src/runtime/index.js';
 import { type TestAccount, type TestServer, downloadFile, runToEnd, startTestServer } from '../helpers/server.js';
-import { assertLeaseLost, issueWorkerKey } from './helpers.js';
+import { assertLeaseLost, issueWorkerKey, workerClient } from './helpers.js';
 
 describe('account reads over the HTTP worker protocol', () => {
   let server: TestServer;
@@ -57,7 +57,7 @@ describe('account reads over the HTTP worker protocol', () => {
     assert.equal(failed.creditsRefunded, failed.creditsCharged);
   });
 
-  it('runs jobs/export on a remote worker, page by page: the CSV reads back to the jobs the list route answers, none of another account', async () => {
+  it('runs jobs/export on a remote worker: the CSV reads back to the jobs the list route answers, none of another account', async () => {
     const other = await server.createAccount();
     for (let i = 0; i < 5; i++) await runToEnd(server, account, 'demo/sleep', { durationMs: 0 }, { metadata: { batch: 'remote-export', i: String(i) } });
     await runToEnd(server, other, 'demo/sleep', { durationMs: 0 }, { metadata: { batch: 'remote-export' } });
@@ -76,6 +76,31 @@ describe('account reads over the HTTP worker protocol', () => {
     const all = await runToEnd(server, account, 'jobs/export', { type: 'demo/sleep', metadata: 'batch:remote-export', format: 'ndjson' });
     assert.equal(all.status, 'completed', JSON.stringify(all.error));
     assert.deepEqual([(all.output as any).rows, (all.output as any).truncated], [5, false]);
+  });
+
+  it('pages the account listing by cursor, as the list route does, with the attempt\'s account only', async () => {
+    // A type the running remote worker does not serve, claimed here by hand to hold a lease.
+    const key = (await issueWorkerKey(server, ['image/transform'], 'by hand')).key;
+    const held = await server.request('POST', '/v1/jobs', { key: account.key, body: { type: 'image/transform', input: { source: 'https://93.184.215.14/a.png' } } });
+    assert.equal(held.status, 201, held.text);
+    const claimed = await workerClient(server, key).claimOne();
+    const pageOf = (query: string) => server.request('GET', `/v1/worker/jobs/${claimed.id}/account-jobs?${query}`, { key, headers: { 'longrun-lease': claimed.leaseToken } });
+    const listed = (await server.request('GET', '/v1/jobs?type=demo/sleep&limit=100', { key: account.key })).json.data.map((j: { id: string }) => j.id);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await pageOf(`type=demo/sleep&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      assert.equal(page.status, 200, page.text);
+      assert.equal(page.json.total, listed.length);
+      assert.ok(page.json.jobs.length <= 2);
+      assert.ok(page.json.jobs.every((j: { privateInput?: unknown; leaseToken?: unknown }) => !('privateInput' in j) && !('leaseToken' in j)));
+      seen.push(...page.json.jobs.map((j: { id: string }) => j.id));
+      cursor = page.json.nextCursor;
+    } while (cursor !== null);
+    assert.deepEqual(seen, listed);
+    const bad = await pageOf('status=finished');
+    assert.equal(bad.status, 400, bad.text);
+    assert.equal(bad.json.errors[0].path, 'status');
   });
 
   it('refuses the account listing without a lease that holds the job', async () => {
