@@ -4,12 +4,11 @@
  * the URL guard or from an earlier job and fitted with sharp, as image/transform fits them.
  */
 import type { Page } from 'playwright-core';
-import { JobDeferral, type JobContext, JobFailure } from '../define.js';
+import { type JobContext, JobFailure } from '../define.js';
 import { type FileSource, readFileSource } from '../fileSource.js';
 import { IMAGE_ACCEPT } from '../image/index.js';
 import { transformImage } from '../image/transform.js';
-import { BrowserLaunchError } from '../render/browserPool.js';
-import { startGuardedProxy } from '../render/guardedProxy.js';
+import { withGuardedContext } from '../render/guardedContext.js';
 import type { RenderEnvironment } from '../render/renderJob.js';
 import type { SlideshowInput } from './inputSchema.js';
 
@@ -45,7 +44,11 @@ export async function makeFrames(
     await ready(++done);
   }
   if (made.includes(null)) {
-    await withSlidePage(env, input, ctx.signal, async (page) => {
+    // The slides share one page (setContent replaces the document): a new page per slide took
+    // 1–1.7 s a slide here, one page 0.2–0.5 s.
+    const options = { viewport: { width: input.width, height: input.height }, deviceScaleFactor: 1 };
+    await withGuardedContext(env, { signal: ctx.signal, idleMs: SLIDE_TIMEOUT_MS, options }, async (context) => {
+      const page = await context.newPage();
       for (const [i, frame] of input.frames.entries()) {
         if (frame.html === undefined) continue;
         made[i] = await shootSlide(page, frame.html, input, i);
@@ -64,40 +67,6 @@ async function imageFrame(source: FileSource, input: SlideshowInput, limits: Fra
     limits,
   );
   return fitted.data;
-}
-
-/**
- * withSlidePage runs `use` with one page of a fresh context of the shared browser at the video's
- * size, closed when the attempt's signal fires. The slides share the page (setContent replaces
- * the document): a new page per slide took 1–1.7 s a slide here, one page 0.2–0.5 s.
- */
-async function withSlidePage(env: RenderEnvironment, input: SlideshowInput, signal: AbortSignal, use: (page: Page) => Promise<void>): Promise<void> {
-  const proxy = await startGuardedProxy({ check: env.check, idleMs: SLIDE_TIMEOUT_MS });
-  const options = {
-    proxy: { server: proxy.server },
-    serviceWorkers: 'block' as const,
-    acceptDownloads: false,
-    viewport: { width: input.width, height: input.height },
-    deviceScaleFactor: 1,
-  };
-  try {
-    await env.pool.withContext(options, async (context) => {
-      const closeOnAbort = () => void context.close().catch(() => undefined);
-      signal.addEventListener('abort', closeOnAbort, { once: true });
-      try {
-        if (signal.aborted) throw signal.reason;
-        await use(await context.newPage());
-      } finally {
-        signal.removeEventListener('abort', closeOnAbort);
-      }
-    });
-  } catch (error) {
-    if (signal.aborted) throw error; // the runtime knows why already
-    if (error instanceof BrowserLaunchError) throw new JobDeferral('browser_unavailable', error.message, error.retryAfterMs);
-    throw error;
-  } finally {
-    await proxy.close();
-  }
 }
 
 async function shootSlide(page: Page, html: string, input: SlideshowInput, index: number): Promise<Buffer> {
