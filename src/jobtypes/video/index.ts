@@ -102,7 +102,7 @@ export function videoJobTypes(env: RenderEnvironment, settings: VideoSettings): 
               const percent = 30 + Math.floor((60 * Math.min(outMs, durationMs)) / durationMs);
               if (percent <= reported) return;
               reported = percent;
-              // Reported as ffmpeg goes, not awaited: its pipe must keep flowing; a report after the signal is dropped.
+              // Not awaited, so ffmpeg's pipe keeps flowing; the runtime's progress never rejects (it logs a failed report).
               void ctx.progress(percent, `Encoding: ${(outMs / 1000).toFixed(1)} of ${(durationMs / 1000).toFixed(1)} s`);
             },
           });
