@@ -1,9 +1,10 @@
-// Seconds per job of image/transform, pdf/extract, jobs/export and web/crawl on this machine,
+// Seconds per job of image/transform, pdf/extract, jobs/export, web/crawl and video/slideshow on this machine,
 // 127.0.0.1 only (the crawl's site too, so private targets are allowed for this run):
 // a fresh server (in-memory SQLite, one worker), each job created and waited for in turn through
 // the whole API (create, claim, run, store, complete). The sources are made first with html/image
-// and html/pdf and read by { fromJob, file }. Stops by itself.
-//   node --import tsx scripts/fileTypesBench.ts
+// and html/pdf and read by { fromJob, file }. Stops by itself. A word after the script runs only
+// the measures whose label holds it (`video`).
+//   node --import tsx scripts/fileTypesBench.ts [word]
 import { createServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { jobReaches, startTestServer } from '../test/helpers/server.js';
@@ -25,7 +26,9 @@ async function run(type: string, input: unknown) {
   if (job.status !== 'completed') throw new Error(JSON.stringify(job.error));
   return job;
 }
+const only = process.argv[2];
 async function time(label: string, n: number, make: () => Promise<unknown>) {
+  if (only !== undefined && !label.includes(only)) return;
   await make(); // warm
   const t = performance.now();
   for (let i = 0; i < n; i++) await make();
@@ -43,5 +46,8 @@ for (let i = 0; i < 1000; i++) await server.request('POST', '/v1/jobs', { key: o
 await time('jobs/export CSV of ~1000 jobs', 5, () => run('jobs/export', { type: 'demo/sleep' }));
 await time('jobs/export NDJSON of ~1000 jobs', 5, () => run('jobs/export', { type: 'demo/sleep', format: 'ndjson' }));
 await time('web/crawl of a 20-page local site', 3, () => run('web/crawl', { url: siteUrl, maxPages: 20, maxDepth: 20 }));
+const slides = Array.from({ length: 5 }, (_, i) => ({ html: `<body style="margin:0;background:hsl(${i * 70},60%,40%);color:white;font:64px sans-serif;padding:80px"><h1>Slide ${i + 1}</h1><p>A point worth making.</p></body>` }));
+await time('video/slideshow 5 HTML slides x 2 s, 1280x720, 30 fps', 3, () => run('video/slideshow', { frames: slides, durationMs: 2000 }));
+await time('video/slideshow the same with a 500 ms crossfade', 3, () => run('video/slideshow', { frames: slides, durationMs: 2000, crossfadeMs: 500 }));
 await server.close();
 site.close();

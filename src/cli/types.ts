@@ -91,13 +91,13 @@ async function put(runtime: Runtime, file: string, spec: unknown, json: boolean)
   console.log(`${result.created ? 'declared' : 'replaced'} ${view.type}: ${view.creditCost} credits, ${view.timeoutMs} ms per attempt, ${view.maxAttempts} attempts`);
 }
 
-/** list prints every job type, declared and in code, by name. */
+/** list prints every job type, declared and in code, by name; one this process cannot run says why instead of its description. */
 async function list(runtime: Runtime, json: boolean): Promise<void> {
   const views = (await listJobTypes(runtime.deps)).map(listedJobTypeView);
   if (json) return console.log(JSON.stringify(views, null, 2));
   const width = Math.max(4, ...views.map((t) => t.type.length));
   for (const t of views) {
-    console.log(`${t.type.padEnd(width)}  ${t.runsOn.padEnd(6)}  ${`${t.creditCost} cr`.padEnd(8)} ${`${t.timeoutMs} ms`.padEnd(11)} ${`×${t.maxAttempts}`.padEnd(4)} ${t.description}`);
+    console.log(`${t.type.padEnd(width)}  ${t.runsOn.padEnd(6)}  ${`${t.creditCost} cr`.padEnd(8)} ${`${t.timeoutMs} ms`.padEnd(11)} ${`×${t.maxAttempts}`.padEnd(4)} ${t.unavailable === undefined ? t.description : `unavailable here: ${t.unavailable}`}`);
   }
   const remote = views.filter((t) => t.runsOn === 'remote').length;
   console.log(`${views.length} ${views.length === 1 ? 'type' : 'types'}, ${remote} declared (remote)`);

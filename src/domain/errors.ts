@@ -86,8 +86,13 @@ export class UnknownJobTypeError extends LongrunError {
   readonly code = 'unknown_job_type';
   readonly status = 400;
   readonly title = 'Unknown job type';
-  constructor(readonly jobType: string) {
-    super(`Job type ${JSON.stringify(jobType)} is not registered; GET /v1/job-types lists the types`);
+  /** `unavailable` says why a built-in type cannot run on this server (its program is not installed). */
+  constructor(readonly jobType: string, unavailable?: string) {
+    super(
+      unavailable === undefined
+        ? `Job type ${JSON.stringify(jobType)} is not registered; GET /v1/job-types lists the types`
+        : `Job type ${JSON.stringify(jobType)} is not available on this server: ${unavailable}`,
+    );
     this.errors = [{ path: '/type', message: 'is not a registered job type' }];
   }
 }

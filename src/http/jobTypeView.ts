@@ -15,6 +15,10 @@ const specProperties = {
     enum: ['local', 'remote'],
     description: '`local`: Longrun’s own workers run it (built in or `--handlers`); `remote`: declared without code, run by a worker over the HTTP worker protocol.',
   },
+  unavailable: {
+    type: 'string',
+    description: 'Only on a built-in type this server cannot run, and why (its program is not installed, e.g. ffmpeg for `video/slideshow`); jobs of it are refused with `unknown_job_type` until it can.',
+  },
 } as const;
 
 /** listedJobTypeSchema is one entry of GET /v1/job-types. */
@@ -43,6 +47,7 @@ export function listedJobTypeView(t: ListedJobType) {
     timeoutMs: t.timeoutMs,
     maxAttempts: t.maxAttempts,
     runsOn: t.runsOn,
+    ...(t.unavailable === undefined ? {} : { unavailable: t.unavailable }),
   };
 }
 

@@ -10,6 +10,12 @@ import {
 } from '../domain/index.js';
 import { type JobHandler, type JobSpec, hasHandler } from './define.js';
 
+/** UnavailableJobType is a built-in type this process cannot run: its spec, and why. */
+export interface UnavailableJobType {
+  spec: JobSpec<any>;
+  reason: string;
+}
+
 /** RegisteredJobType is a spec with its compiled validator. */
 export interface RegisteredJobType extends JobSpec<any> {
   validate: ValidateFunction;
@@ -36,6 +42,7 @@ export function inputSchemaAjv(): Ajv2020 {
 export class JobTypeRegistry {
   private readonly specs = new Map<string, RegisteredJobType>();
   private readonly handlers = new Map<string, JobHandler<any, any>>();
+  private readonly unavailable = new Map<string, UnavailableJobType>();
   private readonly ajv = inputSchemaAjv();
   /** declaredTypes holds the declared types compiled so far, each under the revision it was compiled from. */
   private readonly declaredTypes = new Map<string, { revision: string; compiled: RegisteredJobType }>();
@@ -56,10 +63,26 @@ export class JobTypeRegistry {
     if (hasHandler(type)) this.handlers.set(type.type, type.run.bind(type));
   }
 
-  /** get returns the type's spec, or throws UnknownJobTypeError. */
+  /**
+   * registerUnavailable records a built-in type this process cannot run, and why (the program it
+   * runs is not installed). The type stays unregistered, so its jobs are refused, and GET
+   * /v1/job-types lists it with the reason; a type declared under its name may still take its jobs.
+   */
+  registerUnavailable(spec: JobSpec<any>, reason: string): void {
+    if (this.specs.has(spec.type) || this.unavailable.has(spec.type)) throw new Error(`job type ${spec.type} is registered twice`);
+    const { run: _handler, checkInput: _check, ...rest } = spec as JobSpec<any> & { run?: unknown };
+    this.unavailable.set(spec.type, { spec: rest, reason });
+  }
+
+  /** unavailableTypes returns the types registerUnavailable recorded, by name. */
+  unavailableTypes(): UnavailableJobType[] {
+    return [...this.unavailable.values()].sort((a, b) => a.spec.type.localeCompare(b.spec.type));
+  }
+
+  /** get returns the type's spec, or throws UnknownJobTypeError (saying why when the type is unavailable here). */
   get(type: string): RegisteredJobType {
     const found = this.specs.get(type);
-    if (!found) throw new UnknownJobTypeError(type);
+    if (!found) throw new UnknownJobTypeError(type, this.unavailable.get(type)?.reason);
     return found;
   }
 

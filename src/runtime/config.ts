@@ -1,5 +1,6 @@
 import type { Clock, Timers } from '../domain/index.js';
 import type { RenderSettings } from '../jobtypes/render/index.js';
+import type { VideoConfig } from '../jobtypes/video/index.js';
 import type { LoggerOptions } from '../log/index.js';
 import type { ServiceConfig } from '../service/index.js';
 import type { RetryPolicy } from '../worker/index.js';
@@ -29,6 +30,8 @@ export interface RuntimeConfig {
   files?: FilesChoice | string;
   /** render tunes the render job types; DEFAULT_RENDER_SETTINGS fill in the rest. */
   render?: Partial<RenderSettings>;
+  /** video picks the encoder of `video/slideshow` (default: ffmpeg on PATH, else the npm package's). */
+  video?: VideoConfig;
   service?: Partial<ServiceConfig>;
   clock?: Clock;
   /** webhookConcurrency is how many deliveries a process that runs workers sends at once (default 8). */
@@ -93,6 +96,8 @@ export interface RemoteWorkerConfig {
   graceMs: number;
   handlers?: string;
   render?: Partial<RenderSettings>;
+  /** video picks the encoder of `video/slideshow` (default: ffmpeg on PATH, else the npm package's). */
+  video?: VideoConfig;
   /** allowPrivateTargets lets URL jobs reach loopback and private addresses (local development only). */
   allowPrivateTargets?: boolean;
   /** waitSeconds is how long a claim long-polls (0–20, default 20). */

@@ -4,6 +4,7 @@ import { jobsExportTypes } from '../jobtypes/export/index.js';
 import { DEFAULT_IMAGE_LIMITS, imageJobTypes } from '../jobtypes/image/index.js';
 import { DEFAULT_PDF_LIMITS, pdfJobTypes } from '../jobtypes/pdf/index.js';
 import { DEFAULT_RENDER_SETTINGS, type RenderSettings, renderEnvironment, renderJobTypes } from '../jobtypes/render/index.js';
+import { type VideoConfig, findFfmpeg, videoJobTypes, videoSlideshowSpec } from '../jobtypes/video/index.js';
 import type { Logger } from '../log/index.js';
 import type { ProcessMetrics } from '../metrics/index.js';
 import { loadHandlers } from './handlers.js';
@@ -17,11 +18,14 @@ export interface JobTypes {
 
 /**
  * openJobTypes registers the built-in job types, the render types (their browser launches on the
- * first render job, not here), the crawl (on the render browsers), image, document and export types, and the `--handlers` module's. Shared by every process that runs
- * jobs, with a store (openRuntime) or without one (startRemoteWorker).
+ * first render job, not here), the crawl (on the render browsers), image, document and export
+ * types, the video type when there is an ffmpeg (else it is listed as unavailable, with the
+ * reason), and the `--handlers` module's. Shared by every process that runs jobs, with a store
+ * (openRuntime) or without one (startRemoteWorker).
  */
 export async function openJobTypes(p: {
   render?: Partial<RenderSettings>;
+  video?: VideoConfig;
   handlers?: string;
   allowPrivateTargets: boolean;
   log: Logger;
@@ -36,6 +40,12 @@ export async function openJobTypes(p: {
   const image = imageJobTypes({ ...DEFAULT_IMAGE_LIMITS, allowPrivateTargets: p.allowPrivateTargets });
   const pdf = pdfJobTypes({ ...DEFAULT_PDF_LIMITS, allowPrivateTargets: p.allowPrivateTargets });
   const registry = new JobTypeRegistry([...BUILTIN_JOB_TYPES, ...renderJobTypes(render), ...crawlJobTypes(render), ...image, ...pdf, ...jobsExportTypes()]);
+  const ffmpeg = findFfmpeg({ configured: p.video?.ffmpegPath, searchPath: process.env.PATH });
+  if (ffmpeg.path === null) registry.registerUnavailable(videoSlideshowSpec, ffmpeg.reason);
+  else {
+    const limits = { ...DEFAULT_IMAGE_LIMITS, allowPrivateTargets: p.allowPrivateTargets };
+    for (const type of videoJobTypes(render, { ...limits, ffmpegPath: ffmpeg.path, onEncoderStart: p.video?.onEncoderStart })) registry.register(type);
+  }
   if (p.handlers) for (const definition of await loadHandlers(p.handlers)) registry.register(definition);
   return { registry, close: () => render.pool.close() };
 }

@@ -33,7 +33,7 @@ export async function openRuntime(config: RuntimeConfig): Promise<Runtime> {
   const serviceConfig = { ...defaultServiceConfig, ...config.service };
   const log = createLogger({ level: config.logLevel, stream: config.logStream });
   const metrics = new ProcessMetrics();
-  const jobTypes = await openJobTypes({ render: config.render, handlers: config.handlers, allowPrivateTargets: serviceConfig.allowPrivateTargets, log, metrics });
+  const jobTypes = await openJobTypes({ render: config.render, video: config.video, handlers: config.handlers, allowPrivateTargets: serviceConfig.allowPrivateTargets, log, metrics });
   const { registry } = jobTypes;
   const store = await openStore(config.db, {
     durability: config.durability === 'relaxed' ? 'normal' : 'full',

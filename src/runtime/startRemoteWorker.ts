@@ -60,7 +60,7 @@ export async function startRemoteWorker(config: RemoteWorkerConfig): Promise<Run
     const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
     throw new Error(`cannot reach the API at ${config.api}: ${(error as Error).message}${cause}`);
   });
-  const jobTypes = await openJobTypes({ render: config.render, handlers: config.handlers, allowPrivateTargets: config.allowPrivateTargets ?? false, log, metrics });
+  const jobTypes = await openJobTypes({ render: config.render, video: config.video, handlers: config.handlers, allowPrivateTargets: config.allowPrivateTargets ?? false, log, metrics });
   let metricsListener: MetricsListener | null = null;
   let pool: WorkerPool;
   try {

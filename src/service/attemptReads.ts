@@ -39,6 +39,13 @@ export async function readEarlierJobFile(
   return Buffer.concat(chunks);
 }
 
+/** AttemptAccountJobPage is a page of an attempt's account's jobs: without private input or lease, the next page's cursor (null on the last), how many match in all. */
+export interface AttemptAccountJobPage {
+  jobs: Omit<Job, 'privateInput' | 'leaseToken'>[];
+  nextCursor: string | null;
+  total: number;
+}
+
 /**
  * listAttemptAccountJobs returns a page of the attempt's account's jobs, newest first, as
  * `GET /v1/jobs` would (the same filter, the same cursor), without their private input or lease.
@@ -47,7 +54,7 @@ export async function listAttemptAccountJobs(
   deps: ServiceDeps,
   attempt: Pick<Attempt, 'id'>,
   p: JobFilterRequest & { cursor: string | null; limit: number },
-): Promise<{ jobs: Omit<Job, 'privateInput' | 'leaseToken'>[]; nextCursor: string | null; total: number }> {
+): Promise<AttemptAccountJobPage> {
   const own = await deps.store.jobGet({ id: attempt.id });
   if (!own) throw new Error(`The job ${attempt.id} is gone`);
   const principal = { accountId: own.accountId, apiKeyId: null, apiKeyUsed: null };

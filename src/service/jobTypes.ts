@@ -21,7 +21,7 @@ import type { ServiceDeps } from './deps.js';
 export type JobTypeRunsOn = 'local' | 'remote';
 
 /** ListedJobType is a job type's spec as GET /v1/job-types lists it, with who runs it. */
-export type ListedJobType = JobSpec<any> & { runsOn: JobTypeRunsOn };
+export type ListedJobType = JobSpec<any> & { runsOn: JobTypeRunsOn; unavailable?: string };
 
 /**
  * resolveJobType returns the spec a new job of `type` is checked against: the type in code when
@@ -32,6 +32,7 @@ export async function resolveJobType(deps: ServiceDeps, type: string): Promise<R
   const stored = await deps.store.jobTypeSpecGet({ type });
   if (!stored) {
     deps.registry.forgetDeclared(type);
+    deps.registry.get(type); // an unavailable type says why
     throw new UnknownJobTypeError(type);
   }
   return deps.registry.declared(stored);
@@ -65,14 +66,19 @@ export async function deleteJobType(deps: ServiceDeps, type: string): Promise<vo
  * listJobTypes returns every type a client can create jobs of, by name: the types in code
  * (`local`) and the declared ones (`remote`). Where a declared type has the name of a type in code
  * (declared before a process started with it in `--handlers`), this process runs the one in code,
- * so only that one is listed.
+ * so only that one is listed. A built-in type this process cannot run (registerUnavailable) is
+ * listed with `unavailable`, the reason, unless a declared type of its name takes its jobs.
  */
 export async function listJobTypes(deps: ServiceDeps): Promise<ListedJobType[]> {
   const local: ListedJobType[] = deps.registry.list().map(({ validate: _validate, ...spec }) => ({ ...spec, runsOn: 'local' }));
   const declared: ListedJobType[] = (await deps.store.jobTypeSpecList())
     .filter((stored) => !deps.registry.has(stored.type))
     .map(({ revision: _revision, createdAt: _createdAt, updatedAt: _updatedAt, ...spec }) => ({ ...spec, runsOn: 'remote' }));
-  return [...local, ...declared].sort((a, b) => a.type.localeCompare(b.type));
+  const unavailable: ListedJobType[] = deps.registry
+    .unavailableTypes()
+    .filter(({ spec }) => !declared.some((t) => t.type === spec.type))
+    .map(({ spec, reason }) => ({ ...spec, runsOn: 'local', unavailable: reason }));
+  return [...local, ...declared, ...unavailable].sort((a, b) => a.type.localeCompare(b.type));
 }
 
 /** listDeclaredJobTypes returns the declared types as stored, by name (the operator's view: revision and times). */

@@ -12,7 +12,8 @@ import { type FileBody, isSafeFileName } from '../files/index.js';
 import { type OutputFile, isJobFailure } from '../jobtypes/index.js';
 import { type Attempt, completeAttempt, failLeasedJob, releaseAttempt, reportProgress } from './attempts.js';
 import { storeAttemptFile } from './attemptFiles.js';
-import { readEarlierJobFile } from './attemptReads.js';
+import { type AttemptAccountJobPage, listAttemptAccountJobs, readEarlierJobFile } from './attemptReads.js';
+import type { JobFilterRequest } from './jobFilterRequest.js';
 import type { ServiceDeps } from './deps.js';
 
 /**
@@ -116,6 +117,21 @@ export async function readRemoteJobFile(deps: ServiceDeps, attempt: Attempt, p: 
     if (!isJobFailure(error)) throw error;
     throw new InputFileError(error.message, error.code === 'input_too_large' ? 'too_large' : error.retryable ? 'not_yet' : 'missing');
   }
+}
+
+/**
+ * listRemoteAccountJobs is listAttemptAccountJobs for a worker over the HTTP protocol, after
+ * checking its lease: a page of the jobs of the attempt's own account (never another's: the
+ * account comes from the stored job), filtered and paged as `GET /v1/jobs`.
+ */
+export async function listRemoteAccountJobs(
+  deps: ServiceDeps,
+  attempt: Attempt,
+  p: JobFilterRequest & { cursor: string | null; limit: number },
+): Promise<AttemptAccountJobPage> {
+  const held = await heldJob(deps, attempt);
+  if ('replay' in held) throw new LeaseLostError(attempt.id, 'superseded');
+  return listAttemptAccountJobs(deps, attempt, p);
 }
 
 /** heldJob reads the job and checks the lease: the job while it holds, the job when this lease completed it, else LeaseLostError with its reason. */

@@ -81,13 +81,14 @@ export async function tempFileStore(): Promise<{ files: LocalFileStore; remove()
 /**
  * runDirectly runs one attempt of `type` with `input` (defaults applied, as a worker would) on
  * `files`, with no store and no HTTP, and reads back every file its output lists. A handler that
- * reads an earlier job's file or the account's jobs gets `readJobFile` and `accountJobs`, if given.
+ * reads an earlier job's file or the account's jobs gets `readJobFile` and `accountJobs`, if given;
+ * `onProgress` hears each progress message as it is reported.
  */
 export async function runDirectly(
   p: { registry: JobTypeRegistry; files: LocalFileStore; readJobFile?: JobContext['readJobFile']; accountJobs?: JobContext['accountJobs'] },
   type: string,
   input: JsonObject,
-  options: { signal?: AbortSignal } = {},
+  options: { signal?: AbortSignal; onProgress?: (message: string) => void } = {},
 ): Promise<RenderRun> {
   const prepared = p.registry.prepareInput(type, input);
   if (!prepared.ok) throw new Error(`bad input: ${JSON.stringify(prepared.errors)}`);
@@ -98,7 +99,10 @@ export async function runDirectly(
     job,
     input: prepared.input,
     signal: options.signal ?? new AbortController().signal,
-    progress: async (_percent, message) => void progress.push(message ?? ''),
+    progress: async (_percent, message) => {
+      progress.push(message ?? '');
+      options.onProgress?.(message ?? '');
+    },
     files,
     readJobFile:
       p.readJobFile ??

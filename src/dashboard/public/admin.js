@@ -39,7 +39,7 @@ export function AdminPage() {
     <h2>Job types</h2>
     <div class="table-wrap"><table>
       <thead><tr><th scope="col">Type</th><th scope="col">Runs on</th><th scope="col">Credits</th><th scope="col">Timeout</th><th scope="col">Attempts</th><th scope="col">Description</th></tr></thead>
-      <tbody>${types.map((t) => html`<tr><td>${t.type}</td><td>${t.runsOn}</td><td>${t.creditCost}</td><td>${t.timeoutMs} ms</td><td>${t.maxAttempts}</td><td>${t.description}</td></tr>`)}</tbody>
+      <tbody>${types.map((t) => html`<tr><td>${t.type}</td><td>${t.runsOn}</td><td>${t.creditCost}</td><td>${t.timeoutMs} ms</td><td>${t.maxAttempts}</td><td>${t.unavailable === undefined ? t.description : `unavailable here: ${t.unavailable}`}</td></tr>`)}</tbody>
     </table></div>
   </section>`;
 }

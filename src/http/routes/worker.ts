@@ -14,6 +14,7 @@ import { requireWorker } from '../auth.js';
 import type { AppDeps } from '../deps.js';
 import { jobView } from '../jobView.js';
 import { jobIdParamsSchema, problemResponses } from '../schemas.js';
+import { workerAccountJobRoutes } from './workerAccountJobs.js';
 import { workerFileRoutes } from './workerFiles.js';
 import { attemptOf, leaseHeadersSchema } from './workerLease.js';
 
@@ -243,6 +244,7 @@ export const workerRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, {
   );
 
   await app.register(workerFileRoutes, { deps });
+  await app.register(workerAccountJobRoutes, { deps });
 };
 
 /** clientGone fires when the client goes away, so a claim stops waiting and takes nothing. */

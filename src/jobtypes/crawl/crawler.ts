@@ -6,9 +6,8 @@
  */
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
-import { type JobContext, JobDeferral, type OutputFile } from '../define.js';
-import { BrowserLaunchError } from '../render/browserPool.js';
-import { startGuardedProxy } from '../render/guardedProxy.js';
+import type { JobContext, OutputFile } from '../define.js';
+import { withGuardedContext } from '../render/guardedContext.js';
 import type { RenderEnvironment } from '../render/renderJob.js';
 import { type CrawlInput, pathMatcher } from './inputSchema.js';
 import { readableMarkdown } from './readable.js';
@@ -61,56 +60,41 @@ export async function crawl(env: RenderEnvironment, ctx: Pick<JobContext<CrawlIn
   const queue = [{ url: start.href, depth: 0 }];
   const seen = new Set([start.href]);
   const robots = new Map<string, Robots>();
-  const proxy = await startGuardedProxy({ check: env.check, idleMs: input.pageTimeoutMs });
-  const options = { proxy: { server: proxy.server }, serviceWorkers: 'block' as const, acceptDownloads: false, viewport: { width: 1280, height: 800 } };
-  try {
-    await env.pool.withContext(options, async (context) => {
-      const closeOnAbort = () => void context.close().catch(() => undefined);
-      ctx.signal.addEventListener('abort', closeOnAbort, { once: true });
-      try {
-        const page = await context.newPage();
-        const robotsPage = await context.newPage();
-        while (queue.length > 0 && report.pages.length < input.maxPages) {
-          if (ctx.signal.aborted) throw ctx.signal.reason;
-          const next = queue.shift()!;
-          const rules = await robotsOf(robotsPage, new URL(next.url).origin, robots, input.pageTimeoutMs);
-          if (rules.isAllowed(next.url, CRAWLER_AGENT) === false) {
-            report.disallowedByRobots.push(next.url);
-            continue;
-          }
-          const crawled = await loadPage(page, next, input);
-          report.pages.push(crawled);
-          if (input.screenshot && crawled.status !== null) {
-            const shot = await ctx.files.put(`page-${report.pages.length}.png`, await page.screenshot());
-            report.screenshots.push(shot);
-            crawled.screenshot = shot.name;
-          }
-          if (next.depth < input.maxDepth) {
-            for (const link of crawled.links) {
-              if (seen.has(link) || !followable(new URL(link), start, input.sameOrigin, included, excluded, input.include !== undefined)) continue;
-              seen.add(link);
-              try {
-                await env.check(link);
-                queue.push({ url: link, depth: next.depth + 1 });
-              } catch (error) {
-                report.refused.push({ url: link, reason: (error as Error).message });
-              }
-            }
-          }
-          const of = Math.min(input.maxPages, report.pages.length + queue.length);
-          await ctx.progress(Math.floor((90 * report.pages.length) / Math.max(1, of)), `Page ${report.pages.length} of ${of}: ${next.url.slice(0, 200)}`);
-        }
-      } finally {
-        ctx.signal.removeEventListener('abort', closeOnAbort);
+  const options = { viewport: { width: 1280, height: 800 } };
+  await withGuardedContext(env, { signal: ctx.signal, idleMs: input.pageTimeoutMs, options }, async (context) => {
+    const page = await context.newPage();
+    const robotsPage = await context.newPage();
+    while (queue.length > 0 && report.pages.length < input.maxPages) {
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      const next = queue.shift()!;
+      const rules = await robotsOf(robotsPage, new URL(next.url).origin, robots, input.pageTimeoutMs);
+      if (rules.isAllowed(next.url, CRAWLER_AGENT) === false) {
+        report.disallowedByRobots.push(next.url);
+        continue;
       }
-    });
-  } catch (error) {
-    if (ctx.signal.aborted) throw error;
-    if (error instanceof BrowserLaunchError) throw new JobDeferral('browser_unavailable', error.message, error.retryAfterMs);
-    throw error;
-  } finally {
-    await proxy.close();
-  }
+      const crawled = await loadPage(page, next, input);
+      report.pages.push(crawled);
+      if (input.screenshot && crawled.status !== null) {
+        const shot = await ctx.files.put(`page-${report.pages.length}.png`, await page.screenshot());
+        report.screenshots.push(shot);
+        crawled.screenshot = shot.name;
+      }
+      if (next.depth < input.maxDepth) {
+        for (const link of crawled.links) {
+          if (seen.has(link) || !followable(new URL(link), start, input.sameOrigin, included, excluded, input.include !== undefined)) continue;
+          seen.add(link);
+          try {
+            await env.check(link);
+            queue.push({ url: link, depth: next.depth + 1 });
+          } catch (error) {
+            report.refused.push({ url: link, reason: (error as Error).message });
+          }
+        }
+      }
+      const of = Math.min(input.maxPages, report.pages.length + queue.length);
+      await ctx.progress(Math.floor((90 * report.pages.length) / Math.max(1, of)), `Page ${report.pages.length} of ${of}: ${next.url.slice(0, 200)}`);
+    }
+  });
   return report;
 }
 

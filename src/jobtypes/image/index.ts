@@ -29,8 +29,8 @@ export type TransformOutput = {
   bytes: number;
 };
 
-/** IMAGE_ACCEPT is what a source download asks for. */
-const IMAGE_ACCEPT = 'image/avif,image/webp,image/png,image/jpeg,image/gif,image/tiff,image/svg+xml;q=0.9,*/*;q=0.5';
+/** IMAGE_ACCEPT is what a download of an image source asks for (image/transform, a slideshow's image frames). */
+export const IMAGE_ACCEPT = 'image/avif,image/webp,image/png,image/jpeg,image/gif,image/tiff,image/svg+xml;q=0.9,*/*;q=0.5';
 
 /** imageTransformSpec is `image/transform` as the API knows it: no sharp needed to accept its jobs. */
 export const imageTransformSpec: JobSpec<TransformInput> = defineJobSpec<TransformInput>({

@@ -1,4 +1,4 @@
-import { JobFailure, type OutputFile } from '../../jobtypes/index.js';
+import { type AccountJob, type AccountJobPage, JobFailure, type OutputFile } from '../../jobtypes/index.js';
 import type { ClaimedJob, LeasedAttempt, WorkerLink } from '../workerLink.js';
 import { type ProtocolClientOptions, WorkerApiError, protocolClient } from './protocolClient.js';
 
@@ -110,9 +110,12 @@ export function remoteLink(options: RemoteLinkOptions): WorkerLink {
         throw error;
       }
     },
-    // The worker protocol has no route to list the account's jobs yet: say so, finally, rather
-    // than fail in a way that looks as if there were none.
-    listAccountJobs: async () => needsLocalWorker('list the account\'s jobs'),
+    async listAccountJobs(attempt, p) {
+      const query = new URLSearchParams();
+      for (const [name, value] of Object.entries(p)) if (value !== undefined && value !== null) query.set(name, String(value));
+      const page = await client.send<AccountJobPage>({ method: 'GET', ...leased(attempt, `account-jobs?${query}`) });
+      return { ...page, jobs: page.jobs.map(withDates) };
+    },
     async complete(attempt, p) {
       await client.send({ method: 'POST', ...leased(attempt, 'complete'), json: { output: p.output } });
     },
@@ -133,9 +136,14 @@ export function fetchWorkerKey(options: ProtocolClientOptions, signal?: AbortSig
   return protocolClient(options).send<WorkerKeyInfo>({ method: 'GET', path: '/v1/worker/key', signal, timeoutMs: WRITE_TIMEOUT_MS });
 }
 
-/** needsLocalWorker fails the attempt, finally: what it asked for needs a worker with the store. */
-function needsLocalWorker(what: string): never {
-  throw new JobFailure('needs_local_worker', `This worker runs over the HTTP worker protocol, which cannot ${what} yet; run the type on a worker with the store (longrun serve or longrun worker without --api)`, false);
+// The times of a job, which JSON carries as RFC 3339 strings.
+const JOB_TIMES = ['runAt', 'createdAt', 'startedAt', 'completedAt', 'failedAt', 'cancelledAt', 'updatedAt', 'leaseExpiresAt'] as const satisfies readonly (keyof AccountJob)[];
+
+/** withDates turns a listed job's times back into Dates, as a local worker's handler gets them. */
+function withDates(job: AccountJob): AccountJob {
+  const copy: Record<string, unknown> = { ...job };
+  for (const name of JOB_TIMES) if (typeof copy[name] === 'string') copy[name] = new Date(copy[name] as string);
+  return copy as AccountJob;
 }
 
 async function gather(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
