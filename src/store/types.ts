@@ -22,6 +22,8 @@ import type { FileStore } from '../files/index.js';
 import type { JobAliasStore } from './jobAliases.js';
 import type { JobExpiryStore } from './jobExpiry.js';
 import type { SchedulingStore } from './scheduling.js';
+import type { QueueStat, UsageRow } from './jobStats.js';
+export type { QueueStat, UsageRow } from './jobStats.js';
 import type { JobListPage, JobListParams } from './jobFilter.js';
 import type { JobStatsParams, JobStatsRow, QueueDepth } from './jobStats.js';
 
@@ -374,27 +376,4 @@ export interface JobInsertParams {
   job: Job;
   /** idempotency, when the client sent an Idempotency-Key. */
   idempotency: { key: string; requestHash: string; expiresAt: Date } | null;
-}
-
-/** QueueStat is one job type's queue: jobs waiting, jobs running, and the earliest runAt of those waiting. */
-export interface QueueStat {
-  type: string;
-  pending: number;
-  running: number;
-  /** earliestRunAt is the soonest runAt among the pending jobs (in the past when one is overdue); null when none waits. */
-  earliestRunAt: Date | null;
-}
-
-/** UsageRow is one (type, day) bucket of an account's jobs. */
-export interface UsageRow {
-  type: string;
-  /** day is the UTC date, `YYYY-MM-DD`. */
-  day: string;
-  jobs: number;
-  completed: number;
-  failed: number;
-  cancelled: number;
-  creditsCharged: number;
-  creditsRefunded: number;
-  bytes: number;
 }
