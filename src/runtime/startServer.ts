@@ -92,7 +92,14 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
         await pool?.stop({ graceMs: config.graceMs });
         // After the pool: the jobs it finished may still have deliveries to send.
         await maintenance.stop();
-        await server.close();
+        // A connection still busy after the grace period (a download the client stopped reading, a
+        // request whose body was never read) is cut: a stop never waits out the 72 s keep-alive.
+        const cut = setTimeout(() => server.server.closeAllConnections(), config.graceMs);
+        try {
+          await server.close();
+        } finally {
+          clearTimeout(cut);
+        }
         await metricsListener?.close();
         await runtime.close();
       },
