@@ -92,8 +92,8 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
         await pool?.stop({ graceMs: config.graceMs });
         // After the pool: the jobs it finished may still have deliveries to send.
         await maintenance.stop();
-        // A connection still busy after the grace period (a download the client stopped reading, a
-        // request whose body was never read) is cut: a stop never waits out the 72 s keep-alive.
+        // A connection still busy after the grace period is cut, so a stop does not wait out the 72 s
+        // keep-alive (the worker-protocol account reads suite met it).
         const cut = setTimeout(() => server.server.closeAllConnections(), config.graceMs);
         try {
           await server.close();
