@@ -28,3 +28,4 @@ export * from './claimOrder.js';
 export * from './jsonLimits.js';
 export * from './worker.js';
 export * from './declaredJobType.js';
+export * from './dependencies.js';

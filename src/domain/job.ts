@@ -111,6 +111,16 @@ export interface Job {
    * after it, and the deadline sweep fails it with `expired` (refunded). A started attempt runs on.
    */
   startBy: Date | null;
+  /**
+   * after lists the jobs this one waits for, as created (null for none): it is not claimed until
+   * each has completed, and fails with `dependency_failed` if one fails or is cancelled.
+   */
+  after: string[] | null;
+  /**
+   * hasDependents says whether a job was created `after` this one and may still wait for it: its
+   * completion can let them start, so it wakes idle workers. Kept by the store.
+   */
+  hasDependents: boolean;
   createdAt: Date;
   startedAt: Date | null;
   completedAt: Date | null;

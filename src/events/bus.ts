@@ -51,7 +51,8 @@ export class EventBus {
     const { job } = change;
     this.signal({
       kind: change.kind, jobId: job.id, accountId: job.accountId, type: job.type, priority: job.priority, status: job.status,
-      eventSeq: job.eventSeq, runAt: job.runAt, webhook: webhookEventFor(job, change.kind) !== null, relayed: change.relayed,
+      eventSeq: job.eventSeq, runAt: job.runAt, webhook: webhookEventFor(job, change.kind) !== null, dependents: job.hasDependents,
+      relayed: change.relayed,
     });
   }
 

@@ -8,8 +8,9 @@ const iso = (d: Date | null) => (d === null ? null : d.toISOString());
  * private input, lease and key id left out, times in ISO 8601, and links to what a client can do
  * next. The service's webhook delivery policy (service/webhookDeliveries.ts) is given it by the
  * runtime, so a stored payload holds the job exactly as this view showed it at the event.
+ * `waits` is what the jobs of a read still wait for (service/jobDependencies.ts waitingForOf).
  */
-export function jobView(job: Job) {
+export function jobView(job: Job, waits?: ReadonlyMap<string, readonly string[]>) {
   const self = `/v1/jobs/${job.id}`;
   return {
     id: job.id,
@@ -37,6 +38,8 @@ export function jobView(job: Job) {
     metadata: job.metadata,
     runAt: job.runAt.toISOString(),
     startBy: iso(job.startBy),
+    after: job.after,
+    waitingFor: waitingFor(job, waits),
     createdAt: job.createdAt.toISOString(),
     startedAt: iso(job.startedAt),
     completedAt: iso(job.completedAt),
@@ -47,13 +50,24 @@ export function jobView(job: Job) {
   };
 }
 
+/**
+ * waitingFor is the jobs of `after` a job still waits for: null for a job created without
+ * `after`; none once it is no longer pending (it started, or ended); for a pending job, what the
+ * read found (`waits`), or, where nothing was read (an event of the job's stream), `after` as created.
+ */
+function waitingFor(job: Job, waits: ReadonlyMap<string, readonly string[]> | undefined): readonly string[] | null {
+  if (job.after === null) return null;
+  if (job.status !== 'pending') return [];
+  return waits ? (waits.get(job.id) ?? []) : job.after;
+}
+
 /** queueView is a pending job's place in its queue as the API shows it. */
 export function queueView(place: QueuePlace) {
   return { position: place.position, positionIsLowerBound: place.positionIsLowerBound, estimatedStartAt: iso(place.estimatedStartAt) };
 }
 
 /** jobViewInQueue is jobView of a single job's read, with where a pending job stands in its queue (`queue`) when it has a place. */
-export function jobViewInQueue(job: Job, place: QueuePlace | null) {
-  const view = jobView(job);
+export function jobViewInQueue(job: Job, place: QueuePlace | null, waits?: ReadonlyMap<string, readonly string[]>) {
+  const view = jobView(job, waits);
   return place ? { ...view, queue: queueView(place) } : view;
 }

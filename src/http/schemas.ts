@@ -1,5 +1,5 @@
 import { MAX_START_WITHIN_MS } from '../service/index.js';
-import { DELIVERY_STATES, ERROR_CODES, JOB_FILTER_FIELDS, JOB_STATUSES, WEBHOOK_EVENTS } from '../domain/index.js';
+import { DELIVERY_STATES, ERROR_CODES, JOB_FILTER_FIELDS, JOB_STATUSES, MAX_AFTER, WEBHOOK_EVENTS } from '../domain/index.js';
 
 /**
  * The JSON Schemas of the HTTP API. The same schemas validate requests, shape responses and
@@ -47,6 +47,14 @@ export const jobSchema = {
     metadata: { type: 'object', additionalProperties: true, description: 'The client’s own key-value data.' },
     runAt: { ...time, description: 'The earliest time a worker may start the job.' },
     startBy: { ...nullableTime, description: 'The deadline to start: a job still pending then fails with `expired` (refunded); null for none.' },
+    after: {
+      type: ['array', 'null'], items: { type: 'string' },
+      description: 'The jobs this one waits for, as created; null for none. It starts once all have completed, and fails with `dependency_failed` (refunded) if one fails or is cancelled.',
+    },
+    waitingFor: {
+      type: ['array', 'null'], items: { type: 'string' },
+      description: 'The jobs of `after` not completed yet: empty once none is left or the job is no longer pending; null without `after`.',
+    },
     createdAt: time,
     startedAt: { ...nullableTime, description: 'When the last attempt started.' },
     completedAt: nullableTime,
@@ -141,6 +149,10 @@ export const createJobBodySchema = {
     startWithinMs: {
       type: 'integer', minimum: 1, maximum: MAX_START_WITHIN_MS,
       description: 'startBy as a window after runAt (or now), in ms, up to 30 days. Not with startBy.',
+    },
+    after: {
+      type: 'array', items: { type: 'string' },
+      description: `Up to ${MAX_AFTER} ids of this account's jobs that must complete before this one starts. If one fails or is cancelled, this job fails with \`dependency_failed\` and is refunded.`,
     },
     maxAttempts: { type: 'integer', minimum: 1, maximum: 100, description: 'Defaults to the job type’s.' },
     timeoutMs: { type: 'integer', minimum: 1, maximum: 86_400_000, description: 'Per attempt; defaults to the job type’s.' },

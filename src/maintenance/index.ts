@@ -6,6 +6,6 @@
  */
 export { LeaseReaper, type LeaseReaperOptions } from './leaseReaper.js';
 export { RetentionSweep, type RetentionSweepOptions } from './retentionSweep.js';
-export { StartDeadlineSweep, type StartDeadlineSweepOptions } from './startDeadlineSweep.js';
+export { UnstartableSweep, type UnstartableSweepOptions } from './unstartableSweep.js';
 export { WebhookDispatcher, type WebhookDispatcherOptions } from './webhookDispatcher.js';
 export { type Maintenance, type MaintenancePlan, startMaintenance } from './startMaintenance.js';

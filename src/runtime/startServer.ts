@@ -71,7 +71,7 @@ export async function startServer(config: ServeConfig): Promise<RunningServer> {
     pool?.start();
     const maintenance = startMaintenance(deps, {
       reaper: { everyMs: config.sweepMs },
-      deadlines: { everyMs: config.sweepMs },
+      unstartable: { everyMs: config.sweepMs },
       retention: config.retentionDays ? { retentionMs: config.retentionDays * 86_400_000 } : null,
       webhooks: pool ? { concurrency: config.webhookConcurrency, sweepMs: config.sweepMs } : null,
     });

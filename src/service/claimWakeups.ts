@@ -10,13 +10,15 @@ const ENDING: ReadonlySet<JobEventKind> = new Set(['completed', 'failed', 'cance
 
 /**
  * claimWakeup says when a worker serving `types` should claim because of a change, or null: when
- * a job of those types became pending, from its runAt; and at once when an attempt of a capped
+ * a job of those types became pending, from its runAt; at once when an attempt of a capped
  * account ended, since that frees a slot for jobs a claim passed over (of any type, for an
- * account-wide cap), which no new job announces. The one rule for in-process pools and for the
- * HTTP claim's long poll.
+ * account-wide cap), which no new job announces; and at once when a job that others were created
+ * `after` completed, since that may let them start (their types are not in the signal: every
+ * idle worker looks once). The one rule for in-process pools and for the HTTP claim's long poll.
  */
 export function claimWakeup(deps: ServiceDeps, signal: ChangeSignal, types: readonly string[]): Date | null {
   if (QUEUEING.has(signal.kind) && types.includes(signal.type)) return signal.runAt;
   if (ENDING.has(signal.kind) && cappedAccountsOf(deps.store).has(signal.accountId)) return deps.clock.now();
+  if (signal.kind === 'completed' && signal.dependents) return deps.clock.now();
   return null;
 }

@@ -16,6 +16,7 @@ import type { InputCheckContext } from '../jobtypes/index.js';
 import type { RegisteredJobType } from '../jobtypes/index.js';
 import type { JobInsertParams } from '../store/index.js';
 import type { Principal, ServiceDeps } from './deps.js';
+import { checkAfter } from './jobDependencies.js';
 import { resolveJobType } from './jobTypes.js';
 import { startDeadline } from './startDeadline.js';
 
@@ -33,6 +34,8 @@ export interface CreateJobRequest {
   startBy?: string;
   /** startWithinMs is startBy as a window after runAt (1 ms to MAX_START_WITHIN_MS); not with startBy. */
   startWithinMs?: number;
+  /** after lists up to MAX_AFTER of the account's jobs that must complete before this one starts (see domain/dependencies.ts). */
+  after?: string[];
   maxAttempts?: number;
   timeoutMs?: number;
 }
@@ -125,6 +128,7 @@ export async function prepareJob(
     if (runAt < now) runAt = now;
   }
   const startBy = startDeadline(request, { now, runAt });
+  const after = request.after === undefined ? null : await checkAfter(deps, principal, request.after);
   const webhookUrl = request.webhookUrl;
   if (webhookUrl) await remembered(options.lookups?.webhookUrls, webhookUrl, () => assertWebhookUrl(deps, webhookUrl));
 
@@ -158,6 +162,8 @@ export async function prepareJob(
     metadata: request.metadata ?? {},
     runAt,
     startBy,
+    after,
+    hasDependents: false,
     createdAt: now,
     startedAt: null,
     completedAt: null,

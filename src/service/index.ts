@@ -22,6 +22,7 @@ export * from './attemptFiles.js';
 export * from './attemptReads.js';
 export * from './reapExpired.js';
 export * from './startDeadline.js';
+export * from './jobDependencies.js';
 export * from './usage.js';
 export * from './stats.js';
 export * from './purgeExpired.js';

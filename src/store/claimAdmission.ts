@@ -22,6 +22,16 @@ export function notAtCap(job: string): string {
 }
 
 /**
+ * dependenciesMet is the predicate that a job (the relation `job`) waits for no job: it was
+ * created without `after`, or every job it waits for has completed (job_dependencies keeps only
+ * the dependencies not yet met, migration 0019). The column test comes first, so a job without
+ * `after` costs the claim no index probe.
+ */
+export function dependenciesMet(job: string): string {
+  return `(${job}.after_jobs IS NULL OR NOT EXISTS (SELECT 1 FROM job_dependencies w WHERE w.job_id = ${job}.id))`;
+}
+
+/**
  * admissionCtes are the CTEs that turn `picked` (candidates with id, account_id, type, priority,
  * fair_seq, at most the claim's limit) into `admitted`, the ones the caps let run; `lockRows` is
  * the driver's row lock for the cap rows ('' where the driver has one writer).

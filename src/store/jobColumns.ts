@@ -6,7 +6,7 @@ export const JOB_COLUMNS = [
   'output', 'error', 'attempts', 'max_attempts', 'timeout_ms', 'api_key_id', 'api_key_used', 'worker', 'size',
   'process_time', 'credits_charged', 'credits_refunded', 'original_job_id', 'webhook_url', 'webhook_events',
   'webhook_format', 'metadata', 'run_at', 'created_at', 'started_at', 'completed_at', 'failed_at', 'cancelled_at', 'updated_at',
-  'lease_token', 'lease_expires_at', 'event_seq', 'start_by',
+  'lease_token', 'lease_expires_at', 'event_seq', 'start_by', 'after_jobs',
 ] as const;
 
 /** JobColumn is one of JOB_COLUMNS. */
@@ -20,7 +20,7 @@ export interface ColumnDecoding<Time, Json> {
 
 type TimeColumn =
   | 'run_at' | 'created_at' | 'started_at' | 'completed_at' | 'failed_at' | 'cancelled_at' | 'updated_at' | 'lease_expires_at' | 'start_by';
-type JsonColumn = 'input' | 'private_input' | 'output' | 'error' | 'webhook_events' | 'metadata';
+type JsonColumn = 'input' | 'private_input' | 'output' | 'error' | 'webhook_events' | 'metadata' | 'after_jobs';
 
 /** JobRowOf is a `jobs` row whose times are `Time` and whose JSON columns are `Json` (either may be null where the column is). */
 export type JobRowOf<Time, Json> = {
@@ -48,8 +48,10 @@ export type JobRowOf<Time, Json> = {
   event_seq: number;
   /** fair_seq is the job's turn in its queue (domain/claimOrder.ts); written by the database, never inserted. */
   fair_seq: number;
+  /** has_dependents is set by the database when a job is created after this one (migration 0019), never inserted; SQLite gives 0 or 1. */
+  has_dependents: boolean | number;
 } & { [C in TimeColumn]: C extends 'run_at' | 'created_at' | 'updated_at' ? Time : Time | null } & {
-  [C in JsonColumn]: C extends 'private_input' | 'output' | 'error' ? Json | null : Json;
+  [C in JsonColumn]: C extends 'private_input' | 'output' | 'error' | 'after_jobs' ? Json | null : Json;
 };
 
 /** jobFromColumns maps a row of any driver to the domain job. */
@@ -85,6 +87,8 @@ export function jobFromColumns<Time, Json>(row: JobRowOf<Time, Json>, decode: Co
     metadata: json(row.metadata) as JsonObject,
     runAt: decode.time(row.run_at),
     startBy: time(row.start_by),
+    after: json(row.after_jobs) as string[] | null,
+    hasDependents: Boolean(row.has_dependents),
     createdAt: decode.time(row.created_at),
     startedAt: time(row.started_at),
     completedAt: time(row.completed_at),

@@ -20,6 +20,7 @@ import type {
 } from '../domain/index.js';
 import type { FileStore } from '../files/index.js';
 import type { JobAliasStore } from './jobAliases.js';
+import type { JobDependencyStore } from './jobDependencies.js';
 import type { JobExpiryStore } from './jobExpiry.js';
 import type { SchedulingStore } from './scheduling.js';
 import type { QueueStat, UsageRow } from './jobStats.js';
@@ -43,7 +44,7 @@ import type { JobStatsParams, JobStatsRow, QueueDepth } from './jobStats.js';
  * The business rules the writes apply (idempotency, credits, refusals, claim order) live in the
  * domain and both drivers call them with row data (see docs/design.md, "Rules above the drivers").
  */
-export interface Store extends JobAliasStore, JobExpiryStore, SchedulingStore {
+export interface Store extends JobAliasStore, JobExpiryStore, JobDependencyStore, SchedulingStore {
   /** driver names the backend, `sqlite` or `postgres`, for logs and messages; behaviour follows `capabilities`. */
   readonly driver: 'sqlite' | 'postgres';
 
@@ -334,6 +335,8 @@ export interface ChangeSignal {
   runAt: Date;
   /** webhook says whether the job has a webhook URL (the change may have made a delivery). */
   webhook: boolean;
+  /** dependents says whether jobs were created `after` this one (its completion may let them start). */
+  dependents: boolean;
 }
 
 /**

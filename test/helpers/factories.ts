@@ -82,6 +82,8 @@ export function buildJob(overrides: Partial<Job> = {}): Job {
     metadata: {},
     runAt: createdAt,
     startBy: null,
+    after: null,
+    hasDependents: false,
     createdAt,
     startedAt: null,
     completedAt: null,
@@ -98,7 +100,7 @@ export function buildJob(overrides: Partial<Job> = {}): Job {
 /** The fields the store sets as a job moves on: makeJob never inserts them, and reads some to drive the job. */
 const DRIVEN = [
   'status', 'progress', 'output', 'error', 'attempts', 'worker', 'size', 'processTime', 'creditsRefunded', 'startedAt',
-  'completedAt', 'failedAt', 'cancelledAt', 'updatedAt', 'leaseToken', 'leaseExpiresAt', 'eventSeq',
+  'completedAt', 'failedAt', 'cancelledAt', 'updatedAt', 'leaseToken', 'leaseExpiresAt', 'eventSeq', 'hasDependents',
 ] as const;
 
 /**

@@ -84,9 +84,9 @@ describe('startBy and startWithinMs', () => {
     assert.equal(await balance(server, account.accountId), 10 - job.creditsCharged);
 
     clock.advance(15_000);
-    assert.equal(await server.maintenance.deadlines.runOnce(), 0, 'a deadline is met up to its instant');
+    assert.equal(await server.maintenance.unstartable.runOnce(), 0, 'a deadline is met up to its instant');
     clock.advance(1);
-    assert.equal(await server.maintenance.deadlines.runOnce(), 1);
+    assert.equal(await server.maintenance.unstartable.runOnce(), 1);
     const read = await server.request('GET', `/v1/jobs/${job.id}`, { key: account.key });
     assert.equal(read.json.status, 'failed');
     assert.equal(read.json.error.code, 'expired');
@@ -100,7 +100,7 @@ describe('startBy and startWithinMs', () => {
     const payload = JSON.parse(got.body);
     assert.equal(payload.type, 'job.failed');
     assert.deepEqual(payload.data, read.json, 'the webhook carries the job as GET shows it');
-    assert.equal(await server.maintenance.deadlines.runOnce(), 0, 'an expired job is expired once');
+    assert.equal(await server.maintenance.unstartable.runOnce(), 0, 'an expired job is expired once');
     assert.equal(await balance(server, account.accountId), 10);
   });
 });

@@ -23,6 +23,7 @@ import { describePurge } from './contract/purge.js';
 import { describeQueue } from './contract/queue.js';
 import { describeRate } from './contract/rate.js';
 import { describeRetention } from './contract/retention.js';
+import { describeDependencies } from './contract/dependencies.js';
 import { describeStartBy } from './contract/startBy.js';
 import { describeStats } from './contract/stats.js';
 import { describeTransitions } from './contract/transitions.js';
@@ -50,6 +51,7 @@ export function describeStoreContract(name: string, open: OpenStore, openPair: O
     describeLedger(open);
     describeExpired(open);
     describeStartBy(open, openPair);
+    describeDependencies(open, openPair);
     describeUsage(open);
     describeStats(open);
     describeEvents(open);

@@ -300,7 +300,7 @@ describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }
       assert.equal(note.signals.length, 1);
       assert.deepEqual(note.signals[0], {
         kind: 'created', jobId: theirJob.id, accountId: theirJob.accountId, status: 'pending', eventSeq: theirJob.eventSeq,
-        type: 't/signal', priority: 7, runAt: at(60_000), webhook: false,
+        type: 't/signal', priority: 7, runAt: at(60_000), webhook: false, dependents: false,
       });
       stop();
     });

@@ -6,13 +6,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { JobTypeRegistry, defineJobType } from '../../src/jobtypes/index.js';
-import { createAccount, createJob, setAccountScheduling } from '../../src/service/index.js';
+import { claimJobs, completeAttempt, createAccount, createJob, setAccountScheduling } from '../../src/service/index.js';
 import { WorkerPool, localLink } from '../../src/worker/index.js';
 import { memoryDeps } from '../helpers/deps.js';
 
-function recordingType(ran: string[]) {
+function recordingType(ran: string[], type = 'test/noop') {
   return defineJobType({
-    type: 'test/noop',
+    type,
     description: 'records that it ran',
     inputSchema: { type: 'object' },
     creditCost: 0,
@@ -112,5 +112,29 @@ describe('worker pool wakeups', () => {
     const { job: now } = await createJob(deps, principal, { type: 'test/noop', input: {} });
     await pool.idle();
     assert.deepEqual(new Set(ran), new Set([sooner.id, later.id, now.id]));
+  });
+
+  it('claims a job of another type when the job it waited for (after) completes', async (t) => {
+    const ran: string[] = [];
+    const deps = memoryDeps({ registry: new JobTypeRegistry([recordingType(ran), recordingType(ran, 'test/first')]) });
+    // This pool serves only test/noop, with a sweep an hour apart: the first job's completion,
+    // elsewhere, is all that can tell it the waiting job may start.
+    const pool = new WorkerPool(deps, { concurrency: 1, sweepMs: 3_600_000, timers: deps.clock, types: ['test/noop'] });
+    t.after(async () => {
+      await pool.stop({ graceMs: 0 });
+      await deps.store.close();
+    });
+    const { account } = await createAccount(deps, { name: 'a', credits: null });
+    const principal = { accountId: account.id, apiKeyId: null, apiKeyUsed: null };
+    const { job: first } = await createJob(deps, principal, { type: 'test/first', input: {} });
+    const { job: waiting } = await createJob(deps, principal, { type: 'test/noop', input: {}, after: [first.id] });
+    pool.start();
+    await pool.idle();
+    assert.deepEqual(ran, [], 'it waits');
+
+    const [running] = await claimJobs(deps, { workerId: 'elsewhere', types: ['test/first'], limit: 1 });
+    await completeAttempt(deps, { id: running!.id, leaseToken: running!.leaseToken! }, { output: null, size: 0, processTime: 1 });
+    await pool.idle();
+    assert.deepEqual(ran, [waiting.id]);
   });
 });

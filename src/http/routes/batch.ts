@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { type CreateJobRequest, MAX_BATCH_JOBS, createJobs } from '../../service/index.js';
+import { type CreateJobRequest, MAX_BATCH_JOBS, createJobs, waitingForOf } from '../../service/index.js';
 import { requireAccount } from '../auth.js';
 import type { AppDeps } from '../deps.js';
 import { idempotencyKey } from '../idempotencyKey.js';
@@ -33,7 +33,8 @@ export const batchRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
     async (request, reply) => {
       const { jobs, replayed } = await createJobs(deps.service, request.principal, request.body.jobs, { idempotencyKey: idempotencyKey(request) });
       if (replayed) reply.header('idempotent-replayed', 'true');
-      return reply.code(replayed ? 200 : 201).send({ data: jobs.map(jobView) });
+      const waits = await waitingForOf(deps.service, jobs);
+      return reply.code(replayed ? 200 : 201).send({ data: jobs.map((job) => jobView(job, waits)) });
     },
   );
 };

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { InvalidRequestError, isFinalStatus, type Job } from '../../domain/index.js';
-import { apiKeyIsLive, getJob, queuePlace } from '../../service/index.js';
+import { apiKeyIsLive, getJob, jobStanding } from '../../service/index.js';
 import type { AppDeps } from '../deps.js';
 import { requireAccount } from '../auth.js';
 import { eventStreamHeadersSchema, eventStreamResponse, jobIdParamsSchema, problemResponses } from '../schemas.js';
@@ -74,12 +74,12 @@ export const eventRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
         stream.send({ event: 'job', id: String(job.eventSeq), data: view }, job.id);
         if (isFinalStatus(job.status)) stream.end();
       };
-      // A pending job's place, sent after each ping; a store that cannot answer now is asked next time.
+      // A pending job's place (none while it waits for another job), sent after each ping; a store that cannot answer now is asked next time.
       const sendQueue = () => {
         const job = latest;
         if (job?.status !== 'pending') return;
-        queuePlace(service, job).then(
-          (place) => place && latest === job && stream?.send({ event: 'queue', data: queueView(place) }, 'queue'),
+        jobStanding(service, job).then(
+          ({ place }) => place && latest === job && stream?.send({ event: 'queue', data: queueView(place) }, 'queue'),
           () => {},
         );
       };
@@ -115,7 +115,8 @@ export const eventRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
       if (lastSeen === undefined) {
         sentSeq = job.eventSeq - 1; // the first message is the job as it is now
       }
-      deliver(job, jobViewInQueue(job, await queuePlace(service, job).catch(() => null)));
+      const standing = await jobStanding(service, job).catch(() => ({ waits: undefined, place: null }));
+      deliver(job, jobViewInQueue(job, standing.place, standing.waits));
       for (const later of early) deliver(later);
       if (isFinalStatus(job.status) && !opened.isClosed && sentSeq >= job.eventSeq) opened.end();
     },

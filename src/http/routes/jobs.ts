@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { type CreateJobRequest, FILTER_FIELDS, type ListJobsRequest, cancelJob, createJob, listJobs, purgeJob, queuePlace, rerunJob, waitForJob } from '../../service/index.js';
+import { type CreateJobRequest, FILTER_FIELDS, type ListJobsRequest, cancelJob, createJob, jobStanding, listJobs, purgeJob, rerunJob, waitForJob, waitingForOf } from '../../service/index.js';
 import type { AppDeps } from '../deps.js';
 import { idempotencyKey } from '../idempotencyKey.js';
 import { fromQuery } from '../queryFields.js';
@@ -55,7 +55,7 @@ export const jobRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { de
           return created;
         });
       }
-      return reply.code(replayed ? 200 : 201).send(jobView(answer));
+      return reply.code(replayed ? 200 : 201).send(jobView(answer, await waitingForOf(service, [answer])));
     },
   );
 
@@ -74,7 +74,8 @@ export const jobRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { de
     async (request, reply) => {
       const waitMs = (request.query.wait ?? 0) * 1000;
       const found = await waitForJob(service, request.principal, request.params.id, waitMs, closed(reply));
-      return jobViewInQueue(found, await queuePlace(service, found));
+      const { place, waits } = await jobStanding(service, found);
+      return jobViewInQueue(found, place, waits);
     },
   );
 
@@ -91,8 +92,9 @@ export const jobRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { de
     async (request) => {
       const q = request.query;
       const page = await fromQuery({ cursor: 'cursor', ...FILTER_FIELDS }, () => listJobs(service, request.principal, q));
+      const waits = await waitingForOf(service, page.jobs);
       return {
-        data: page.jobs.map(jobView),
+        data: page.jobs.map((job) => jobView(job, waits)),
         pagination: { limit: q.limit, offset: q.offset, total: page.total, totalCapped: page.totalCapped, hasMore: page.hasMore, nextCursor: page.nextCursor },
       };
     },

@@ -1,5 +1,5 @@
 import type { JobEventKind } from '../../domain/index.js';
-import { CLAIM_ORDER, admissionCtes, notAtCap } from '../claimAdmission.js';
+import { CLAIM_ORDER, admissionCtes, dependenciesMet, notAtCap } from '../claimAdmission.js';
 import { JOB_COLUMNS } from '../jobColumns.js';
 
 /**
@@ -10,7 +10,7 @@ import { JOB_COLUMNS } from '../jobColumns.js';
  * lease_token = $2` fences every worker write.
  */
 
-const JSONB_COLUMNS = new Set<string>(['input', 'private_input', 'output', 'error', 'webhook_events', 'metadata']);
+const JSONB_COLUMNS = new Set<string>(['input', 'private_input', 'output', 'error', 'webhook_events', 'metadata', 'after_jobs']);
 
 const EVENT_INSERT = 'INSERT INTO job_events (job_id, seq, account_id, kind, status, progress, status_message, origin, created_at)';
 
@@ -114,13 +114,14 @@ export const JOB_WRITE_SQL = {
   // as a JSON array of their columns, $2 their ids, $3 the ledger ids of their charges (in the
   // same order), $4 the origin. Only jobs that need no balance check go ahead — free ones, and
   // those of accounts with an unlimited balance, which stays unlimited — with no lock on the
-  // account; the answer lists the jobs written, and the rest take the single create. Lock order:
+  // account, and that wait for no job (`after` locks the awaited jobs first); the answer lists
+  // the jobs written, and the rest take the single create. Lock order:
   // the counters only (statement end; the new rows are nobody else's).
   jobCreateGroup: `
     WITH input AS MATERIALIZED (SELECT * FROM jsonb_populate_recordset(NULL::jobs, $1::jsonb)),
     payable AS MATERIALIZED (
       SELECT i.* FROM input i JOIN accounts a ON a.id = i.account_id
-      WHERE i.credits_charged = 0 OR a.credit_balance IS NULL),
+      WHERE (i.credits_charged = 0 OR a.credit_balance IS NULL) AND i.after_jobs IS NULL),
     job AS (
       INSERT INTO jobs (${JOB_COLUMNS.join(', ')}) SELECT ${JOB_COLUMNS.join(', ')} FROM payable ORDER BY id
       RETURNING *),
@@ -175,6 +176,7 @@ export const JOB_WRITE_SQL = {
       CROSS JOIN LATERAL (
         SELECT id, account_id, type, priority, fair_seq, webhook_url IS NOT NULL AS hooked FROM jobs
         WHERE status = 'pending' AND type = served.type AND run_at <= $2 AND (start_by IS NULL OR start_by >= $2) AND ${notAtCap('jobs')}
+          AND ${dependenciesMet('jobs')}
         ORDER BY ${CLAIM_ORDER} LIMIT $5
         FOR UPDATE SKIP LOCKED) AS head
       ORDER BY ${CLAIM_ORDER} LIMIT $5),${admissionCtes('FOR UPDATE')},

@@ -14,14 +14,15 @@ import {
 } from '../../domain/index.js';
 import type { JobInsertParams, LeaseParams } from '../types.js';
 import type { WriteContext } from './context.js';
-import type { Db, Tx } from './db.js';
+import { Db, Tx } from './db.js';
 import { addDeliveries } from './deliveryWrites.js';
+import { insertDependencies, markDependencies } from './jobDependencies.js';
 import type { ChangeSql } from './jobWriteSql.js';
 import { SQL } from './queries.js';
 import { type JobRow, jobFromRow, jobInsertParams, jsonParam } from './rows.js';
 
-// The deadline-to-start write keeps its SQL beside it (jobExpiry.ts); it is one of the job writes.
-export { expireJobs } from './jobExpiry.js';
+// The writes that fail pending jobs which can no longer start keep their SQL beside them.
+export { expireJobs, failBlockedJobs } from './pendingFailures.js';
 
 /**
  * The job writes of the PostgreSQL driver. Each is one statement sent alone where it can be — one
@@ -93,8 +94,14 @@ async function insertJobIn(tx: Tx, p: JobInsertParams, c: WriteContext): Promise
   return { job: await create(tx, job, c), replayed: false };
 }
 
-/** create runs SQL.jobCreate, alone or in a transaction, and throws the refusal when it wrote nothing. */
+/**
+ * create runs SQL.jobCreate, alone or in a transaction, and throws the refusal when it wrote
+ * nothing. A job with `after` is written in a transaction with its dependencies: the jobs it
+ * waits for are locked first (job rows before the account), its rows in job_dependencies last.
+ */
 async function create(q: Db | Tx, job: Job, c: WriteContext): Promise<Job> {
+  if (job.after && q instanceof Db) return q.tx('write', (tx) => create(tx, job, c));
+  if (q instanceof Tx) await markDependencies(q, job);
   const params = [...jobInsertParams(job), c.origin, newId('led', job.createdAt.getTime())];
   let answer = (await q.one<CreateRow>(SQL.jobCreate, params))!;
   // A racing create of the account spent the balance between this statement's read and its
@@ -103,6 +110,7 @@ async function create(q: Db | Tx, job: Job, c: WriteContext): Promise<Job> {
     answer = (await q.one<CreateRow>(SQL.jobCreate, params))!;
   }
   if (answer.inserted === 0) throw refusedCreate(job, answer);
+  if (q instanceof Tx) await insertDependencies(q, job);
   return job;
 }
 

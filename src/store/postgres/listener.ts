@@ -133,7 +133,8 @@ export class Listener {
 }
 
 /** One event in a notification payload, as Notifier builds it (notifier.ts). */
-type PayloadEvent = [string, string, ChangeSignal['kind'], ChangeSignal['status'], number, string, number, number, boolean];
+// The last entry is missing from the payloads of nodes older than job dependencies.
+type PayloadEvent = [string, string, ChangeSignal['kind'], ChangeSignal['status'], number, string, number, number, boolean, boolean?];
 
 /**
  * readPayload turns a notification's payload into the note its callbacks get: nothing for the
@@ -150,8 +151,8 @@ export function readPayload(payload: string | undefined, origin: string): WatchN
   if (parsed.o === origin) return null;
   if (typeof parsed.k === 'string') return { keyRevoked: parsed.k };
   if (typeof parsed.o !== 'string' || !Array.isArray(parsed.e)) return { catchUp: true };
-  const signals = (parsed.e as PayloadEvent[]).map(([jobId, accountId, kind, status, eventSeq, type, priority, runAtMs, webhook]) => ({
-    kind, jobId, accountId, status, eventSeq, type, priority, runAt: new Date(runAtMs), webhook,
+  const signals = (parsed.e as PayloadEvent[]).map(([jobId, accountId, kind, status, eventSeq, type, priority, runAtMs, webhook, dependents]) => ({
+    kind, jobId, accountId, status, eventSeq, type, priority, runAt: new Date(runAtMs), webhook, dependents: dependents === true,
   }));
   return { signals };
 }

@@ -7,7 +7,7 @@ const PER_NOTIFICATION = 40;
 /**
  * Notifier tells other processes of the job changes this store committed, with one NOTIFY per 40
  * events on the schema's channel: {"o": origin, "e": [[job id, account id, kind, status, event
- * seq, type, priority, runAt in epoch ms, has a webhook URL], …]} (readPayload in listener.ts
+ * seq, type, priority, runAt in epoch ms, has a webhook URL, has dependents], …]} (readPayload in listener.ts
  * reads it). The changes of one event-loop turn go in one round trip, after their commits.
  *
  * Why not from the writing transaction: PostgreSQL serialises every transaction that notifies on
@@ -26,7 +26,7 @@ export class Notifier {
   /** changed queues the signal of each job's committed `kind` change for the next notification. */
   changed(kind: JobEventKind, jobs: readonly Job[]): void {
     for (const job of jobs) {
-      this.pending.push([job.id, job.accountId, kind, job.status, job.eventSeq, job.type, job.priority, job.runAt.getTime(), job.webhookUrl !== null]);
+      this.pending.push([job.id, job.accountId, kind, job.status, job.eventSeq, job.type, job.priority, job.runAt.getTime(), job.webhookUrl !== null, job.hasDependents]);
     }
     if (this.scheduled || this.pending.length === 0) return;
     this.scheduled = true;

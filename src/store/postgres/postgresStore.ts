@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import {
   type Account, type ApiKey, type DeclaredJobTypeSpec, type Delivery, type DeliveryWithAttempts, type Job,
-  type JobError, type JobEventKind, type JsonValue, type RateLimits, type WorkerContact, type WorkerKey, checkPurgeable, idFloor, ulid,
+  type JobError, type JobEventKind, type JsonValue, type RateLimits, type WorkerContact, type WorkerKey, idFloor, ulid,
 } from '../../domain/index.js';
 import { withAttempts } from '../deliveryColumns.js';
 import { type JobListPage, type JobListParams, pageOf } from '../jobFilter.js';
@@ -23,7 +23,9 @@ import * as scheduling from './scheduling.js';
 import * as jobTypeSpecs from './jobTypeSpecs.js';
 import type { StatementGroups } from './statementGroups.js';
 import { Listener, type ListenerState } from './listener.js';
+import { waitingFor } from './jobDependencies.js';
 import { Notifier } from './notifier.js';
+import * as removals from './removals.js';
 import { eventChannel } from './names.js';
 import { SQL, jobListSql } from './queries.js';
 import * as workers from './workers.js';
@@ -259,37 +261,17 @@ export class PostgresStore implements Store {
     return this.told('cancelled', jobs.cancelJob(this.db, p, this.c));
   }
   jobExpire = (p: { now: Date; limit: number; error: JobError }) => this.told('failed', jobs.expireJobs(this.db, p, this.c));
+  jobFailBlocked = (p: { now: Date; limit: number }) => this.told('failed', jobs.failBlockedJobs(this.db, p, this.c));
+  jobWaitingFor = (ids: readonly string[]) => waitingFor(this.db, ids);
 
   async jobListExpired(p: { now: Date; limit: number }): Promise<Job[]> {
     return (await this.db.rows<JobRow>(SQL.jobListExpired, [p.now, p.limit])).map(jobFromRow);
   }
 
-  async jobListFinishedBefore(p: { before: Date; limit: number }): Promise<string[]> {
-    return (await this.db.rows<{ id: string }>(SQL.jobListFinishedBefore, [p.before, p.limit])).map((r) => r.id);
-  }
-
-  async jobDelete(p: { ids: readonly string[]; finishedBefore: Date }): Promise<string[]> {
-    if (p.ids.length === 0) return [];
-    return this.db.tx('write', async (tx) => {
-      const deleted = (await tx.rows<{ id: string }>(SQL.jobLockDeletable, [p.ids, p.finishedBefore])).map((r) => r.id);
-      if (deleted.length > 0) for (const sql of SQL.jobDeleteCascade) await tx.run(sql, [deleted]);
-      return deleted;
-    });
-  }
-
-  async jobPurge(p: { id: string; accountId: string }): Promise<void> {
-    await this.db.tx('write', async (tx) => {
-      // Lock order: idempotency keys, then the job row, then what hangs off it (see the design).
-      await tx.run(SQL.idempotencyDeleteForJob, [p.accountId, p.id]);
-      const current = await tx.one<{ account_id: string; status: Job['status'] }>(SQL.jobLockForPurge, [p.id, p.accountId]);
-      checkPurgeable(p.id, p.accountId, current ? { accountId: current.account_id, status: current.status } : null);
-      for (const sql of SQL.jobDeleteCascade) await tx.run(sql, [[p.id]]);
-    });
-  }
-
-  async idempotencyPurge(p: { now: Date; limit: number }): Promise<number> {
-    return this.db.tx('write', (tx) => tx.run(SQL.idempotencyPurge, [p.now, p.limit]));
-  }
+  jobListFinishedBefore = (p: { before: Date; limit: number }) => removals.listFinishedBefore(this.db, p);
+  jobDelete = (p: { ids: readonly string[]; finishedBefore: Date }) => removals.deleteJobs(this.db, p);
+  jobPurge = (p: { id: string; accountId: string }) => removals.purgeJob(this.db, p);
+  idempotencyPurge = (p: { now: Date; limit: number }) => removals.purgeIdempotencyKeys(this.db, p);
 
   // ---- the feed of other processes' changes
 

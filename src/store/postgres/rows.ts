@@ -56,7 +56,7 @@ export function jobInsertParams(job: Job, json: (value: unknown) => unknown = js
     job.processTime, job.creditsCharged, job.creditsRefunded, job.originalJobId, job.webhookUrl,
     json(job.webhookEvents), job.webhookFormat, json(job.metadata), job.runAt, job.createdAt, job.startedAt,
     job.completedAt, job.failedAt, job.cancelledAt, job.updatedAt, job.leaseToken, job.leaseExpiresAt,
-    job.eventSeq, job.startBy,
+    job.eventSeq, job.startBy, json(job.after),
   ];
 }
 

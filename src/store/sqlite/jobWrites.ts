@@ -10,6 +10,7 @@ import {
   checkPurgeable,
   compareClaimOrder,
   compareIds,
+  dependencyFailure,
   idempotencyOutcome,
   newId,
 } from '../../domain/index.js';
@@ -17,6 +18,7 @@ import { deliveryInsertValues, newDeliveryFor } from '../deliveryColumns.js';
 import type { JobInsertParams, LeaseParams } from '../types.js';
 import { ledgerAdd } from './accountWrites.js';
 import type { SqliteContext } from './context.js';
+import { blockedJobs, insertDependencies } from './jobDependencies.js';
 import { SQL, jobClaimSql, jobInsertSql } from './queries.js';
 import { type AccountRow, type JobInsertRow, type JobRow, jobFromRow, jobToRow } from './rows.js';
 
@@ -54,6 +56,7 @@ export function insertJob(c: SqliteContext, p: JobInsertParams): { job: Job; rep
   }
   const row = jobToRow(job);
   c.stmt(jobInsertSql).run(row);
+  insertDependencies(c, job);
   const at = job.createdAt.getTime();
   c.rows.ledgerEntry(newId('led', at), job.accountId, job.id, 'charge', -job.creditsCharged, at);
   if (idempotency) {
@@ -153,6 +156,18 @@ export function expireJobs(c: SqliteContext, p: { now: Date; limit: number; erro
   return rows.map((row) => {
     refund(c, row, p.now);
     return recordChange(c, row, jobFromRow(row), 'failed');
+  });
+}
+
+/** failBlockedJobs fails the pending jobs whose wait can no longer end (see Store.jobFailBlocked), each refunded with its event. */
+export function failBlockedJobs(c: SqliteContext, p: { now: Date; limit: number }): Job[] {
+  if (p.limit < 1) return [];
+  return blockedJobs(c, p.limit).flatMap(({ job_id, depends_on, status }) => {
+    const error = JSON.stringify(dependencyFailure(depends_on, status));
+    const row = c.stmt(SQL.jobFailPending).get({ id: job_id, now: p.now.getTime(), error }) as JobRow | undefined;
+    if (!row) return [];
+    refund(c, row, p.now);
+    return [recordChange(c, row, jobFromRow(row), 'failed')];
   });
 }
 

@@ -1,5 +1,5 @@
 import { DELIVERY_COLUMNS } from '../deliveryColumns.js';
-import { CLAIM_ORDER, admissionCtes, notAtCap } from '../claimAdmission.js';
+import { CLAIM_ORDER, admissionCtes, dependenciesMet, notAtCap } from '../claimAdmission.js';
 import { JOB_COLUMNS } from '../jobColumns.js';
 import { type JobListParams, TOTAL_COUNT_CAP, countersServe, createdIdRange } from '../jobFilter.js';
 
@@ -102,6 +102,12 @@ export const SQL = {
     WHERE id IN (
       SELECT id FROM jobs INDEXED BY jobs_pending_start_by
       WHERE status = 'pending' AND start_by IS NOT NULL AND start_by < @now ORDER BY start_by, id LIMIT @limit)
+    RETURNING *`,
+  // One pending job failed with @error (a dependency of it failed: see failBlockedJobs).
+  jobFailPending: `
+    UPDATE jobs SET status = 'failed', error = @error, failed_at = @now, updated_at = @now,
+      credits_refunded = credits_charged, event_seq = event_seq + 1
+    WHERE id = @id AND status = 'pending'
     RETURNING *`,
   jobListExpired: `
     SELECT * FROM jobs INDEXED BY jobs_running_lease
@@ -240,6 +246,7 @@ function buildJobClaimSql(typeCount: number): string {
     { length: typeCount },
     (_, i) => `SELECT * FROM (SELECT id, account_id, type, priority, fair_seq FROM jobs INDEXED BY jobs_pending_type
         WHERE status = 'pending' AND type = @type${i} AND run_at <= @now AND (start_by IS NULL OR start_by >= @now) AND ${notAtCap('jobs')}
+          AND ${dependenciesMet('jobs')}
         ORDER BY ${CLAIM_ORDER} LIMIT @limit)`,
   );
   return `

@@ -19,7 +19,7 @@ const ms = (d: Date | null): number | null => (d === null ? null : d.getTime());
 const text = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
 
 /** JobInsertRow is a job's insert parameters: every column but the turn the database gives it. */
-export type JobInsertRow = Omit<JobRow, 'fair_seq'>;
+export type JobInsertRow = Omit<JobRow, 'fair_seq' | 'has_dependents'>;
 
 /** jobToRow maps a domain job to the named parameters of an insert. */
 export function jobToRow(job: Job): JobInsertRow {
@@ -61,6 +61,7 @@ export function jobToRow(job: Job): JobInsertRow {
     lease_expires_at: ms(job.leaseExpiresAt),
     event_seq: job.eventSeq,
     start_by: ms(job.startBy),
+    after_jobs: text(job.after),
   };
 }
 

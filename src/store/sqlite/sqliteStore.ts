@@ -39,6 +39,7 @@ import * as jobAliases from './jobAliases.js';
 import * as scheduling from './scheduling.js';
 import * as jobTypeSpecs from './jobTypeSpecs.js';
 import { type AccountRow, type ApiKeyRow, type JobRow, accountFromRow, apiKeyFromRow, jobFromRow } from './rows.js';
+import { waitingFor } from './jobDependencies.js';
 import { SQL, jobListSql } from './queries.js';
 import { RateBuckets } from './rateBuckets.js';
 import { WriteQueue } from './writeQueue.js';
@@ -271,6 +272,8 @@ export class SqliteStore implements Store {
   }
 
   jobExpire = (p: { now: Date; limit: number; error: JobError }) => this.writes.run(() => jobs.expireJobs(this.c, p));
+  jobFailBlocked = (p: { now: Date; limit: number }) => this.writes.run(() => jobs.failBlockedJobs(this.c, p));
+  jobWaitingFor = (ids: readonly string[]) => this.read(() => waitingFor(this.c, ids));
 
   jobListExpired(p: { now: Date; limit: number }): Promise<Job[]> {
     return this.read(() => (this.stmt(SQL.jobListExpired).all(p.now.getTime(), p.limit) as JobRow[]).map(jobFromRow));
