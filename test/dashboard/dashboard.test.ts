@@ -73,6 +73,22 @@ describe('dashboard in Chromium', () => {
     assert.deepEqual([stored.json.status, stored.json.creditsRefunded], ['cancelled', 1]);
   });
 
+  it('shows what a waiting job waits for, linked, and which of those are done', async () => {
+    const running = await h.runningJob();
+    const done = await h.runningJob();
+    assert.equal((await h.worker.complete(done, { done: true })).status, 200);
+    const created = await h.server.request('POST', '/v1/jobs', {
+      key: h.account.key, body: { type: 'demo/sleep', input: { durationMs: 0 }, after: [running.id, done.id] },
+    });
+    assert.equal(created.status, 201, created.text);
+    await h.signedIn(`/dashboard/jobs/${created.json.id}`);
+    const page = h.browser.page;
+    const lineage = page.getByRole('region', { name: 'Lineage' });
+    await lineage.getByText(/After/).waitFor();
+    assert.match(await lineage.textContent() ?? '', new RegExp(`${running.id} \\(waiting for it\\).*${done.id} \\(completed\\)`));
+    assert.equal(await lineage.getByRole('link', { name: running.id }).getAttribute('href'), `/dashboard/jobs/${running.id}`);
+  });
+
   it('filters by status and by metadata: the URL changes and the list matches', async () => {
     const red = await h.createJob({ metadata: { team: 'red' } });
     const blue = await h.createJob({ metadata: { team: 'blue' } });

@@ -53,10 +53,15 @@ function Deliveries({ id }) {
 function Lineage({ job }) {
   const [reruns, setReruns] = useState([]);
   useEffect(() => void api(`/v1/jobs?limit=20&originalJobId=${job.id}`).then((a) => setReruns(a.data), () => setReruns([])), [job.id, job.status]);
-  if (!job.originalJobId && reruns.length === 0) return null;
+  if (!job.originalJobId && reruns.length === 0 && !job.after) return null;
+  // waitingFor is read with the job; it is not re-read when an awaited job completes elsewhere.
+  const waiting = new Set(job.waitingFor ?? []);
   return html`<section aria-labelledby="lineage-title">
     <h2 id="lineage-title">Lineage</h2>
     ${job.originalJobId && html`<p>Rerun of <${Link} href=${`/dashboard/jobs/${job.originalJobId}`}>${job.originalJobId}</${Link}></p>`}
+    ${job.after && html`<p>After ${job.after.map(
+      (id) => html`<${Link} href=${`/dashboard/jobs/${id}`}>${id}</${Link}>${job.status !== 'pending' ? '' : waiting.has(id) ? ' (waiting for it)' : ' (completed)'} `,
+    )}</p>`}
     ${reruns.length > 0 && html`<p>Reruns: ${reruns.map((r) => html`<${Link} href=${`/dashboard/jobs/${r.id}`}>${r.id}</${Link}> `)}</p>`}
   </section>`;
 }
