@@ -12,7 +12,7 @@ import { openPostgres } from '../../src/store/postgres/index.js';
 import { SQL } from '../../src/store/postgres/queries.js';
 import { at, buildJob, makeAccount } from '../../test/helpers/factories.js';
 import { childInput, exitWithParent, main, nowMs, report } from '../lib/child.js';
-import { UNFAIR_CLAIM_SQL, UNFAIR_INDEX_SQL } from '../lib/unfairClaim.js';
+import { UNCHECKED_CLAIM_SQL, UNFAIR_CLAIM_SQL, UNFAIR_INDEX_SQL } from '../lib/unfairClaim.js';
 import { LatencyRecorder } from '../lib/stats.js';
 
 /** CLAIM_TYPE is the one job type of the fairness scenario. */
@@ -23,7 +23,8 @@ const INSERT_BATCH = 1000;
 interface Input {
   url: string;
   schema: string;
-  claim: 'fair' | 'unfair';
+  /** claim: today's claim, the pre-fairness one, or today's without the check of `after`. */
+  claim: 'fair' | 'unfair' | 'unchecked';
   action: 'setup' | 'claims';
   accounts?: number;
   jobsPerAccount?: number;
@@ -55,7 +56,7 @@ main(async () => {
       return;
     }
 
-    const statement = input.claim === 'fair' ? SQL.jobClaim : UNFAIR_CLAIM_SQL;
+    const statement = { fair: SQL.jobClaim, unfair: UNFAIR_CLAIM_SQL, unchecked: UNCHECKED_CLAIM_SQL }[input.claim];
     const latency = new LatencyRecorder();
     const accountsSeen = new Set<string>();
     let claimed = 0;

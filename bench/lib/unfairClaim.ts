@@ -4,7 +4,7 @@
 // the order becomes `priority DESC, id`, the candidates no longer pass over accounts at a cap, and
 // every picked job is admitted (no cap rows read or locked). Its schema gets the pending index of
 // that time back (migration 0005's), so the old order is read from an index as it was then.
-import { CLAIM_ORDER, admissionCtes, notAtCap } from '../../src/store/claimAdmission.js';
+import { CLAIM_ORDER, admissionCtes, dependenciesMet, notAtCap } from '../../src/store/claimAdmission.js';
 import { SQL } from '../../src/store/postgres/queries.js';
 
 /** UNFAIR_ORDER is the claim order before fair scheduling: highest priority, then oldest. */
@@ -25,6 +25,12 @@ export const UNFAIR_CLAIM_SQL = cut(
   CLAIM_ORDER,
   UNFAIR_ORDER,
 );
+
+/**
+ * UNCHECKED_CLAIM_SQL is SQL.jobClaim without its check of `after` (job dependencies, issue 18):
+ * the baseline of what that check costs the claims of jobs that wait for nothing, the common case.
+ */
+export const UNCHECKED_CLAIM_SQL = cut(SQL.jobClaim, `\n          AND ${dependenciesMet('jobs')}`, '');
 
 /** UNFAIR_INDEX_SQL gives a schema the pending index the unfair claim was written for (migration 0005's). */
 export const UNFAIR_INDEX_SQL = `

@@ -9,6 +9,7 @@ export const CLIENT_FLAGS: Flags = {
   type: { kind: 'string', description: 'create: the job type' },
   input: { kind: 'string', description: 'create: the input, as JSON (default {})' },
   priority: { kind: 'int', min: -100, max: 100, description: 'create: −100…100' },
+  after: { kind: 'string', description: 'create: jobs to wait for, a comma list of ids (it starts once they completed)' },
   wait: { kind: 'boolean', description: 'create: wait for the job and show its progress' },
   status: { kind: 'string', description: 'list: a status or a comma list' },
   limit: { kind: 'int', min: 1, max: 100, description: 'list: how many (default 25)' },
@@ -20,6 +21,7 @@ export const CLIENT_FLAGS: Flags = {
 const HELP = `Usage: longrun jobs <create|get|list|wait|cancel|import> [ID|FILE] [flags]
 
   longrun jobs create --type demo/sleep --input '{"durationMs":3000,"steps":6}' --wait
+  longrun jobs create --type pdf/extract --input '{"source":{"fromJob":"JOB_ID","file":"document.pdf"}}' --after JOB_ID
   longrun jobs list --status completed --limit 10
   longrun jobs get JOB_ID        longrun jobs wait JOB_ID        longrun jobs cancel JOB_ID
   longrun jobs import jobs.ndjson    (one POST /v1/jobs body a line, sent in batches; safe to run again)
@@ -69,7 +71,12 @@ export async function jobsCommand(argv: string[]): Promise<void> {
       } catch {
         throw new UsageError('--input must be JSON, as in --input \'{"durationMs":1000}\'');
       }
-      const body = { type: flags.type, input, ...(flags.priority === undefined ? {} : { priority: flags.priority }) };
+      const body = {
+        type: flags.type,
+        input,
+        ...(flags.priority === undefined ? {} : { priority: flags.priority }),
+        ...(flags.after === undefined ? {} : { after: String(flags.after).split(',').map((id) => id.trim()).filter(Boolean) }),
+      };
       const job = await call<JobAnswer>('POST', '/v1/jobs', body);
       if (!flags.wait) return print(job, Boolean(flags.json));
       return finish(await follow(call, job), Boolean(flags.json));

@@ -1,5 +1,5 @@
 // `longrun jobs` through the real CLI against a real server: a refused request shows every field
-// problem the server named, not just its detail; `import` sends a file of jobs in batches, again
+// problem the server named, not just its detail; `create --after` makes a job that waits; `import` sends a file of jobs in batches, again
 // without doubling them, and names the file's line of a refused job.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,6 +30,22 @@ describe('longrun jobs', () => {
       '  /input/steps: must be integer',
     ]);
     assert.equal(await jobTotal(server, account.accountId), 0);
+  });
+
+  it('creates a job that waits for others with --after, and shows the refusal of one that is not the account\'s', async () => {
+    const later = await server.request('POST', '/v1/jobs', {
+      key: account.key, body: { type: 'demo/sleep', input: { durationMs: 0 }, runAt: new Date(Date.now() + 3_600_000).toISOString() },
+    });
+    assert.equal(later.status, 201, later.text);
+    const flags = ['--url', server.url, '--key', account.key, '--json'];
+    const made = await runLongrun(['jobs', 'create', '--type', 'demo/sleep', '--input', '{"durationMs":0}', '--after', ` ${later.json.id} `, ...flags]);
+    assert.equal(made.code, 0, made.stderr);
+    const job = JSON.parse(made.stdout);
+    assert.deepEqual([job.status, job.after, job.waitingFor], ['pending', [later.json.id], [later.json.id]]);
+    const unknown = 'job_01KB0000000000000000000000';
+    const refused = await runLongrun(['jobs', 'create', '--type', 'demo/sleep', '--input', '{"durationMs":0}', '--after', `${later.json.id},${unknown}`, ...flags]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, new RegExp(`/after/1: no job ${unknown} in this account`));
   });
 
   it('imports a file of jobs in batches, and a second run of the same file creates none again', async (t) => {
