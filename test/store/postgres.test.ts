@@ -302,6 +302,18 @@ describe('postgres', url ? {} : { skip: 'LONGRUN_TEST_POSTGRES_URL is not set' }
         kind: 'created', jobId: theirJob.id, accountId: theirJob.accountId, status: 'pending', eventSeq: theirJob.eventSeq,
         type: 't/signal', priority: 7, runAt: at(60_000), webhook: false, dependents: false,
       });
+      // The completion of a job another waits for (after) says so: it wakes idle workers elsewhere.
+      const awaited = await makeJob(theirs!, { type: 't/awaited', status: 'running' });
+      await makeJob(theirs!, { accountId: awaited.accountId, type: 't/waiting', after: [awaited.id] });
+      await theirs!.jobComplete({ id: awaited.id, leaseToken: awaited.leaseToken!, now: at(90_000), output: null, size: 0, processTime: 1 });
+      const completedSignal = async () => {
+        for (;;) {
+          const found = seen.notes.flatMap((n) => ('signals' in n ? n.signals : [])).find((s) => s.kind === 'completed' && s.jobId === awaited.id);
+          if (found) return found;
+          await seen.reach(seen.count + 1); // fails after 5 s without another notification
+        }
+      };
+      assert.equal((await completedSignal()).dependents, true);
       stop();
     });
 
