@@ -86,8 +86,13 @@ describe('after: jobs that wait for others', () => {
     const plain = listed.json.data.find((job: { id: string }) => job.id === later.id);
     assert.deepEqual([plain.after, plain.waitingFor], [null, null]);
 
+    const batch = await server.request('POST', '/v1/jobs/batch', { key: account.key, body: { jobs: [sleepJob({ durationMs: 0 }, { after: [later.id] })] } });
+    assert.equal(batch.status, 201, batch.text);
+    assert.deepEqual(batch.json.data[0].waitingFor, [later.id], 'a batch item waits as a single create does');
+
     assert.equal((await server.request('POST', `/v1/jobs/${later.id}/cancel`, { key: account.key })).status, 200);
-    await server.maintenance.unstartable.runOnce();
+    assert.equal(Number(await server.maintenance.unstartable.runOnce()), 2, 'both jobs that waited for it');
+    assert.equal((await server.request('GET', `/v1/jobs/${batch.json.data[0].id}`, { key: account.key })).json.error.code, 'dependency_failed');
     const failed = await server.request('GET', `/v1/jobs/${waiting.id}`, { key: account.key });
     assert.deepEqual([failed.json.status, failed.json.error.code, failed.json.waitingFor], ['failed', 'dependency_failed', []]);
     assert.match(failed.json.error.message, /was cancelled/);
