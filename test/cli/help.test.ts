@@ -1,10 +1,13 @@
 // Help and version through the real CLI: every way of asking for help prints it and exits 0 with
-// no API key, no server and no store (the data folder it names is never made).
+// no API key, no server and no store (the data folder it names is never made). Most are asked in
+// this process (runCli, test/helpers/cliInProcess.ts); `jobs --help` and `--version` go through a
+// real `longrun` process.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { runLongrunInProcess } from '../helpers/cliInProcess.js';
 import { runLongrun } from '../helpers/processes.js';
 
 const NO_KEY = { LONGRUN_API_KEY: '', LONGRUN_URL: 'http://127.0.0.1:9' };
@@ -18,9 +21,9 @@ describe('longrun help', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  for (const args of [['jobs', '--help'], ['jobs', '-h'], ['jobs', 'help']]) {
+  for (const [args, longrun] of [[['jobs', '--help'], runLongrun], [['jobs', '-h'], runLongrunInProcess], [['jobs', 'help'], runLongrunInProcess]] as const) {
     it(`prints the jobs help for ${args.join(' ')} without an API key`, async () => {
-      const run = await runLongrun(args, NO_KEY);
+      const run = await longrun([...args], NO_KEY);
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stdout, /^Usage: longrun jobs <create\|get\|list\|wait\|cancel\|import>/);
       assert.equal(run.stderr, '');
@@ -29,7 +32,7 @@ describe('longrun help', () => {
 
   for (const args of [['help', 'keys'], ['keys', 'revoke', '-h']]) {
     it(`prints the keys help for ${args.join(' ')} without opening the store`, async () => {
-      const run = await runLongrun([...args, '--data-dir', dataDir]);
+      const run = await runLongrunInProcess([...args, '--data-dir', dataDir]);
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stdout, /^Usage: longrun keys </);
       assert.equal(existsSync(dataDir), false);
@@ -37,7 +40,7 @@ describe('longrun help', () => {
   }
 
   it('prints the serve help for -h without starting a server', async () => {
-    const run = await runLongrun(['serve', '-h', '--data-dir', dataDir]);
+    const run = await runLongrunInProcess(['serve', '-h', '--data-dir', dataDir]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^Usage: longrun serve \[flags\]/);
     assert.equal(existsSync(dataDir), false);
@@ -51,7 +54,7 @@ describe('longrun help', () => {
   });
 
   it('names an unknown jobs action before asking for a key', async () => {
-    const run = await runLongrun(['jobs', 'show'], NO_KEY);
+    const run = await runLongrunInProcess(['jobs', 'show'], NO_KEY);
     assert.equal(run.code, 2);
     assert.match(run.stderr, /unknown action "show"; try longrun jobs --help/);
   });

@@ -1,12 +1,15 @@
 // `longrun keys` through the real CLI on a SQLite file: issue a key for an account found by
 // name, make an account with --create-account, refuse ambiguous or unknown names, revoke a key;
-// each key is then tried against a real server on the same file.
+// each key is then tried against a real server on the same file. Most commands run in this process
+// (runCli, test/helpers/cliInProcess.ts); a success, a refusal and `accounts list` go through a real
+// `longrun` process, so its exit codes and output are checked there too.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runLongrun as longrun } from '../helpers/processes.js';
+import { runLongrunInProcess as longrun } from '../helpers/cliInProcess.js';
+import { runLongrun } from '../helpers/processes.js';
 import { type TestServer, startTestServer } from '../helpers/server.js';
 
 describe('longrun keys', () => {
@@ -28,7 +31,7 @@ describe('longrun keys', () => {
 
   it('issues a key for the account it names, which then works over HTTP', async () => {
     const made = await server.createAccount({ name: 'acme', credits: 10 });
-    const run = await longrun(['keys', 'create', '--account', 'acme', '--db', db, '--json']);
+    const run = await runLongrun(['keys', 'create', '--account', 'acme', '--db', db, '--json']);
     assert.equal(run.code, 0, run.stderr);
     const answer = JSON.parse(run.stdout);
     assert.equal(answer.account.id, made.accountId);
@@ -65,7 +68,7 @@ describe('longrun keys', () => {
 
   it('refuses an unknown name, an ambiguous one, and --credits without --create-account, changing nothing', async () => {
     const before = await server.store.accountCount();
-    const unknown = await longrun(['keys', 'create', '--account', 'nobody', '--db', db]);
+    const unknown = await runLongrun(['keys', 'create', '--account', 'nobody', '--db', db]);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /no account is named "nobody"; add --create-account/);
 
@@ -105,7 +108,7 @@ describe('longrun keys', () => {
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /no account is named "nobody"; longrun accounts list shows them/);
 
-    const accounts = await longrun(['accounts', 'list', '--db', db, '--json']);
+    const accounts = await runLongrun(['accounts', 'list', '--db', db, '--json']);
     assert.equal(accounts.code, 0, accounts.stderr);
     const listed = JSON.parse(accounts.stdout) as { id: string; name: string; credits: { balance: number | null } }[];
     const all = await server.store.accountList({ afterId: null, limit: 1000 });

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { runLongrunInProcess } from '../helpers/cliInProcess.js';
 import { type LongrunProcess, runLongrun, spawnLongrun } from '../helpers/processes.js';
 import { type TestAccount, type TestServer, jobReaches, startTestServer } from '../helpers/server.js';
 import { issueWorkerKey } from '../worker-protocol/helpers.js';
@@ -69,15 +70,17 @@ describe('longrun worker --api', { timeout: 120_000 }, () => {
   });
 
   it('refuses bad flag combinations with a usage error naming the flag', async () => {
-    const cases: [string[], RegExp][] = [
-      [['worker', '--api', 'http://127.0.0.1:9'], /--api needs --worker-key/],
-      [['worker', '--worker-key', 'lrw_x'], /--worker-key needs --api/],
-      [['worker', '--api', 'http://127.0.0.1:9', '--worker-key', 'lrw_x', '--db', 'sqlite::memory:'], /--db cannot be used with --api/],
-      [['worker', '--api', 'not-a-url', '--worker-key', 'lrw_x'], /--api must be an http:\/\/ or https:\/\/ URL/],
-      [['worker', '--api', server.url, '--worker-key', 'lrw_not-a-key'], /--worker-key: the API refused the worker key/],
+    // The flag checks that refuse before anything starts run in this process (runCli); the refused
+    // key, which the worker learns from the API, on a real process.
+    const cases: [string[], RegExp, typeof runLongrun][] = [
+      [['worker', '--api', 'http://127.0.0.1:9'], /--api needs --worker-key/, runLongrunInProcess],
+      [['worker', '--worker-key', 'lrw_x'], /--worker-key needs --api/, runLongrunInProcess],
+      [['worker', '--api', 'http://127.0.0.1:9', '--worker-key', 'lrw_x', '--db', 'sqlite::memory:'], /--db cannot be used with --api/, runLongrunInProcess],
+      [['worker', '--api', 'not-a-url', '--worker-key', 'lrw_x'], /--api must be an http:\/\/ or https:\/\/ URL/, runLongrunInProcess],
+      [['worker', '--api', server.url, '--worker-key', 'lrw_not-a-key'], /--worker-key: the API refused the worker key/, runLongrun],
     ];
-    for (const [args, message] of cases) {
-      const result = await runLongrun(args, noRemoteEnv);
+    for (const [args, message, longrun] of cases) {
+      const result = await longrun(args, noRemoteEnv);
       assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
       assert.match(result.stderr, message);
     }

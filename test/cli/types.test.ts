@@ -1,12 +1,15 @@
 // `longrun types` through the real CLI on a SQLite file, beside a real server already running on
 // the same file: a type put from a file is accepted by the server's very next create, replaced,
 // listed beside the types in code, refused with its field problems or a taken name, and deleted.
+// Most commands run in this process (runCli, test/helpers/cliInProcess.ts); the first put and a
+// refusal go through a real `longrun` process, so its exit codes and output are checked there too.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runLongrun as longrun } from '../helpers/processes.js';
+import { runLongrunInProcess as longrun } from '../helpers/cliInProcess.js';
+import { runLongrun } from '../helpers/processes.js';
 import { type TestServer, startTestServer } from '../helpers/server.js';
 
 const SPEC = {
@@ -47,7 +50,7 @@ describe('longrun types', () => {
 
   it('declares the type a file describes, which the running server accepts at once', async () => {
     assert.equal((await create({ text: 'hi' })).json.code, 'unknown_job_type');
-    const run = await longrun(['types', 'put', file('reverse.json', SPEC), '--db', db]);
+    const run = await runLongrun(['types', 'put', file('reverse.json', SPEC), '--db', db]);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stdout.trim(), 'declared py/reverse: 3 credits, 60000 ms per attempt, 2 attempts');
     const job = await create({ text: 'hi' });
@@ -95,7 +98,7 @@ describe('longrun types', () => {
       assert.equal(run.code, code, `${name}: ${run.stderr}`);
       assert.match(run.stderr, message, name);
     }
-    const missing = await longrun(['types', 'put', join(dir, 'nowhere.json'), '--db', db]);
+    const missing = await runLongrun(['types', 'put', join(dir, 'nowhere.json'), '--db', db]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /cannot read .*nowhere\.json: no such file/);
     assert.deepEqual(await server.store.jobTypeSpecList(), before);

@@ -5,19 +5,19 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Account, Job } from '../../../src/domain/index.js';
 import type { Store } from '../../../src/store/index.js';
-import { at, buildJob, makeAccount, makeJob } from '../../helpers/factories.js';
+import { at, buildJob, insertPendingJobs, makeAccount, makeJob } from '../../helpers/factories.js';
 import { type OpenStore, useFreshStore } from '../../helpers/store.js';
 
 const TYPE = 'test/echo';
 
-/** flood inserts `count` pending jobs of the account, in batches, `ms` apart from `fromMs`. */
+/** flood inserts `count` pending jobs of the account (unlimited), in batches, 1 ms apart from `fromMs`. */
 async function flood(store: Store, account: Account, count: number, p: { fromMs?: number; priority?: number; type?: string } = {}): Promise<Job[]> {
   const jobs: Job[] = [];
   for (let i = 0; i < count; i += 1000) {
     const batch = Array.from({ length: Math.min(1000, count - i) }, (_, k) =>
       buildJob({ accountId: account.id, createdAt: at((p.fromMs ?? 0) + i + k), priority: p.priority ?? 0, type: p.type ?? TYPE }),
     );
-    jobs.push(...(await store.jobInsertAll(batch.map((job) => ({ job, idempotency: null })))).map((w) => w.job));
+    jobs.push(...(await insertPendingJobs(store, batch)));
   }
   return jobs;
 }
