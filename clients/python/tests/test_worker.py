@@ -11,7 +11,8 @@ from typing import Any, List
 
 from fake_api import LEASE, FakeApi, lease_lost
 
-from longrun_worker import ApiError, Job, JobFailed, LeaseLost, Worker
+from longrun_worker import ApiError, Job, JobFailed, LeaseLost, Unreachable, Worker
+from longrun_worker._http import Client
 
 TYPE = "py/test"
 
@@ -268,6 +269,22 @@ class WorkerTest(unittest.TestCase):
         second.join(10)
         self.assertEqual(answer, [1], "the next run took the job")
         self.assertEqual(api.seen("/release"), [], "the first run's claim did not take the job")
+
+    def test_a_claim_that_connects_once_stopping_is_cut_and_takes_nothing(self) -> None:
+        # stop() cuts the requests in flight; a claim the claim loop was just starting connects
+        # only afterwards, and waited out the whole claim (SIGTERM then took 20 s to exit).
+        api = FakeApi()
+        self.addCleanup(api.close)
+        api.add_job()
+        stopping = threading.Event()
+        stopping.set()
+        client = Client(api.url, api.key, stopping=stopping)
+        with self.assertRaises(Unreachable):
+            client.request("POST", "/v1/worker/claim", {"types": [TYPE], "max": 1, "waitSeconds": 1})
+        self.assertEqual(len(api.jobs), 1, "the cut claim took nothing")
+        stopping.clear()
+        _, answer = client.request("POST", "/v1/worker/claim", {"types": [TYPE], "max": 1, "waitSeconds": 1})
+        self.assertEqual([job["id"] for job in answer["jobs"]], ["job_1"], "once no longer stopping, a claim goes through")
 
     def test_bad_arguments_are_refused(self) -> None:
         with self.assertRaises(ValueError):

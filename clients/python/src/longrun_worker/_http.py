@@ -50,11 +50,21 @@ class Client:
     stopping); tests and the worker pass an Event's wait so a stop is never held up by a backoff.
     """
 
-    def __init__(self, url: str, key: str, timeout: float = 30.0, sleep: Optional[Callable[[float], bool]] = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        key: str,
+        timeout: float = 30.0,
+        sleep: Optional[Callable[[float], bool]] = None,
+        stopping: Optional[threading.Event] = None,
+    ) -> None:
         self.base = url.rstrip("/")
         self.key = key
         self.timeout = timeout
         self._sleep = sleep or _plain_sleep
+        # While `stopping` is set, a connection is cut as soon as it connects: abort() cannot cut
+        # one that connects after it ran (a claim the claim loop was just starting).
+        self._stopping = stopping
         # The connections of requests in flight, so abort() can cut them (a claim waiting 20 s).
         self._connections: Set[http.client.HTTPConnection] = set()
         self._lock = threading.Lock()
@@ -64,22 +74,21 @@ class Client:
         """Cuts every request in flight: each fails at once (and is not retried if ``sleep`` says stop).
 
         The server sees the connection close; a claim cut this way takes nothing (the API hands
-        back whatever it had claimed for it).
+        back whatever it had claimed for it). Set ``stopping`` first to cut the ones still to connect.
         """
         with self._lock:
             connections, self._connections = self._connections, set()
         for connection in connections:
-            sock = connection.sock
-            if sock is not None:
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
+            _cut(connection)
 
     def _track(self, connection: http.client.HTTPConnection) -> None:
+        """Called once a connection is open: tracked for abort(), or cut at once while stopping."""
         with self._lock:
             self._connections = {c for c in self._connections if c.sock is not None}
             self._connections.add(connection)
+        # After the add: an abort() that took the set before it saw `stopping` set, so one of the two cuts it.
+        if self._stopping is not None and self._stopping.is_set():
+            _cut(connection)
 
     def request(
         self,
@@ -165,12 +174,27 @@ class _TrackedHTTPS(urllib.request.HTTPSHandler):
 
 
 def _tracked(cls: "type[http.client.HTTPConnection]", track: Callable[[http.client.HTTPConnection], None]) -> Callable[..., http.client.HTTPConnection]:
-    def make(host: str, **kwargs: Any) -> http.client.HTTPConnection:
-        connection = cls(host, **kwargs)
-        track(connection)
-        return connection
+    """A connection class that tells `track` of each connection once its socket is open.
 
-    return make
+    Before connect() there is no socket to cut, so tracking at creation left a window in which
+    abort() passed over a connection that then connected and waited out a whole claim.
+    """
+
+    class Tracked(cls):  # type: ignore[valid-type, misc]
+        def connect(self) -> None:
+            super().connect()
+            track(self)
+
+    return Tracked
+
+
+def _cut(connection: http.client.HTTPConnection) -> None:
+    sock = connection.sock
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
 
 def quote_segment(value: str) -> str:

@@ -59,7 +59,7 @@ class Worker:
         self.worker_id: Optional[str] = None
         self._handlers: Dict[str, Handler] = {}
         self._stop = threading.Event()
-        self._client = Client(url, key, timeout=timeout, sleep=self._stop.wait)
+        self._client = Client(url, key, timeout=timeout, sleep=self._stop.wait, stopping=self._stop)
         # Job writes must not give up because the worker is stopping: they get a client of their own.
         self._job_client = Client(url, key, timeout=timeout)
         self._cond = threading.Condition()  # an RLock inside, so stop() may run in a signal handler
