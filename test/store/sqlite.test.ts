@@ -171,12 +171,14 @@ describe('sqlite driver', () => {
     assert.equal((await store.jobList({ accountId: account.id, limit: 1 })).total, 0);
   });
 
-  it('claims each served type from its own head of the pending index', () => {
+  it('claims each served type from its own head of the pending index, with caps or without', () => {
     const store = open();
-    const plan = store.db.prepare(`EXPLAIN QUERY PLAN ${jobClaimSql(2)}`).all({ worker: 'w', now: 0, lease_until: 1, limit: 5, type0: 'a', type1: 'b' }) as { detail: string }[];
-    const reads = plan.map((row) => row.detail).filter((detail) => /jobs/.test(detail) && /SCAN|SEARCH/.test(detail));
-    assert.ok(reads.some((d) => /SEARCH jobs USING INDEX jobs_pending_type \(type=\?/.test(d)), JSON.stringify(plan));
-    assert.ok(!reads.some((d) => /SCAN jobs\b(?! USING)/.test(d)), `a claim scans the jobs table: ${JSON.stringify(plan)}`);
+    for (const capped of [true, false]) {
+      const plan = store.db.prepare(`EXPLAIN QUERY PLAN ${jobClaimSql(2, capped)}`).all({ worker: 'w', now: 0, lease_until: 1, limit: 5, type0: 'a', type1: 'b' }) as { detail: string }[];
+      const reads = plan.map((row) => row.detail).filter((detail) => /jobs/.test(detail) && /SCAN|SEARCH/.test(detail));
+      assert.ok(reads.some((d) => /SEARCH jobs USING INDEX jobs_pending_type \(type=\?/.test(d)), JSON.stringify(plan));
+      assert.ok(!reads.some((d) => /SCAN jobs\b(?! USING)/.test(d)), `a claim scans the jobs table: ${JSON.stringify(plan)}`);
+    }
   });
 
   it('flushes queued writes on close', async () => {

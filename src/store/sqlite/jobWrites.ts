@@ -71,7 +71,8 @@ export function insertJob(c: SqliteContext, p: JobInsertParams): { job: Job; rep
 export function claimJobs(c: SqliteContext, p: { workerId: string; types: readonly string[]; now: Date; leaseMs: number; limit: number }): Job[] {
   const now = p.now.getTime();
   const types = [...new Set(p.types)];
-  const rows = c.stmt(jobClaimSql(types.length)).all({
+  const capped = (c.stmt(SQL.anyCap).get() as { capped: number }).capped === 1;
+  const rows = c.stmt(jobClaimSql(types.length, capped)).all({
     worker: p.workerId,
     now,
     lease_until: now + p.leaseMs,
