@@ -77,18 +77,20 @@ export function idempotencyRecord(deps: ServiceDeps, key: string, hash: string, 
 }
 
 /**
- * PreparedLookups remembers, across the requests of one batch, the job types resolved and the
- * webhook URLs the guard let through, so a thousand jobs of one type and URL cost one store read
- * and one DNS lookup, not a thousand.
+ * PreparedLookups remembers, across the requests of one batch, the job types resolved, the
+ * webhook URLs the guard let through and the jobs `after` names, so a thousand jobs of one type
+ * and URL, after one job, cost one store read each and one DNS lookup, not a thousand.
  */
 export interface PreparedLookups {
   jobTypes: Map<string, Promise<RegisteredJobType>>;
   webhookUrls: Map<string, Promise<void>>;
+  /** jobs are the account's jobs read by id (a batch is one account's). */
+  jobs: Map<string, Promise<Job | null>>;
 }
 
 /** newPreparedLookups is an empty PreparedLookups, for one batch. */
 export function newPreparedLookups(): PreparedLookups {
-  return { jobTypes: new Map(), webhookUrls: new Map() };
+  return { jobTypes: new Map(), webhookUrls: new Map(), jobs: new Map() };
 }
 
 /** remembered runs `look` once per key of `map` (a failed look is remembered too: it fails alike). */
@@ -128,7 +130,8 @@ export async function prepareJob(
     if (runAt < now) runAt = now;
   }
   const startBy = startDeadline(request, { now, runAt });
-  const after = request.after === undefined ? null : await checkAfter(deps, principal, request.after);
+  const findJob = (id: string) => remembered(options.lookups?.jobs, id, () => deps.store.jobGet({ id, accountId: principal.accountId }));
+  const after = request.after === undefined ? null : await checkAfter(request.after, findJob);
   const webhookUrl = request.webhookUrl;
   if (webhookUrl) await remembered(options.lookups?.webhookUrls, webhookUrl, () => assertWebhookUrl(deps, webhookUrl));
 

@@ -1,17 +1,18 @@
 import { type Job, InvalidRequestError, checkAfterShape } from '../domain/index.js';
-import type { Principal, ServiceDeps } from './deps.js';
+import type { ServiceDeps } from './deps.js';
 import { type QueuePlace, queuePlace } from './scheduling.js';
 
 /**
  * checkAfter checks a create's `after` (domain/dependencies.ts checkAfterShape) and that each id
- * is a job of the caller's account: an unknown id and another account's job are refused alike,
- * 400 naming the entry, so a key learns nothing of other accounts. A job that already failed or
- * was cancelled is accepted: the new job then fails with `dependency_failed` as it would have had
- * it been created a moment earlier. Returns the ids.
+ * is a job of the caller's account, read by `findJob` (the create's, which a batch shares so
+ * each id is read once): an unknown id and another account's job are refused alike, 400 naming
+ * the entry, so a key learns nothing of other accounts. A job that already failed or was
+ * cancelled is accepted: the new job then fails with `dependency_failed` as it would have had it
+ * been created a moment earlier. Returns the ids.
  */
-export async function checkAfter(deps: ServiceDeps, principal: Principal, after: unknown): Promise<string[]> {
+export async function checkAfter(after: unknown, findJob: (id: string) => Promise<Job | null>): Promise<string[]> {
   checkAfterShape(after);
-  const found = await Promise.all(after.map((id) => deps.store.jobGet({ id, accountId: principal.accountId })));
+  const found = await Promise.all(after.map(findJob));
   const missing = found.findIndex((job) => job === null);
   if (missing >= 0) throw InvalidRequestError.field(`/after/${missing}`, `no job ${after[missing]} in this account`);
   return after;
