@@ -1,8 +1,10 @@
 /**
  * Maintenance: the loops that keep the store healthy beside the work itself. The lease reaper
- * hands back jobs whose worker died, the start deadline sweep fails jobs not started in time,
- * the retention sweep deletes old final jobs, and the webhook dispatcher sends due deliveries. Each runs on a timer from injected `Timers`, has `runOnce()`
- * for tests, and goes through service use cases; the runtime starts them with startMaintenance.
+ * hands back jobs whose worker died, the sweep of unstartable jobs fails those past their
+ * startBy or after a failed dependency, the retention sweep deletes old final jobs, and the
+ * webhook dispatcher sends due deliveries. Each runs on a timer from injected `Timers`, has
+ * `runOnce()` for tests, and goes through service use cases; the runtime starts them with
+ * startMaintenance.
  */
 export { LeaseReaper, type LeaseReaperOptions } from './leaseReaper.js';
 export { RetentionSweep, type RetentionSweepOptions } from './retentionSweep.js';

@@ -1,5 +1,6 @@
 import { type Job, InvalidRequestError, checkAfterShape } from '../domain/index.js';
 import type { ServiceDeps } from './deps.js';
+import { failRounds } from './failRounds.js';
 import { type QueuePlace, queuePlace } from './scheduling.js';
 
 /**
@@ -21,19 +22,11 @@ export async function checkAfter(after: unknown, findJob: (id: string) => Promis
 /**
  * failBlocked fails the pending jobs that wait for a job that failed, was cancelled or is gone,
  * with `dependency_failed` (refunded in full, with their `job.failed` webhook, as any failure),
- * and tells this process's listeners. Each round's failures may block the jobs waiting for them,
- * so it goes on for up to `maxBatches` rounds of `limit` jobs, until a round finds fewer than
- * `limit`. Returns how many jobs it failed.
+ * and tells this process's listeners, in rounds (failRounds) until one fails none: each round's
+ * failures may block the jobs waiting for them. Returns how many jobs it failed.
  */
-export async function failBlocked(deps: ServiceDeps, p: { limit: number; maxBatches: number }): Promise<number> {
-  let failed = 0;
-  for (let round = 0; round < p.maxBatches; round++) {
-    const jobs = await deps.store.jobFailBlocked({ now: deps.clock.now(), limit: p.limit });
-    for (const job of jobs) deps.bus.publish({ kind: 'failed', job });
-    failed += jobs.length;
-    if (jobs.length === 0) break;
-  }
-  return failed;
+export function failBlocked(deps: ServiceDeps, p: { limit: number; maxBatches: number }): Promise<number> {
+  return failRounds(deps, { ...p, untilNone: true }, (now, limit) => deps.store.jobFailBlocked({ now, limit }));
 }
 
 /**

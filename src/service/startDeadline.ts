@@ -1,5 +1,6 @@
 import { type JobError, InvalidRequestError } from '../domain/index.js';
 import type { ServiceDeps } from './deps.js';
+import { failRounds } from './failRounds.js';
 
 /**
  * MAX_START_WITHIN_MS bounds `startWithinMs` (30 days): a window longer than that is a mistake
@@ -38,16 +39,8 @@ export function startDeadline(request: { startBy?: string; startWithinMs?: numbe
 /**
  * expireUnstarted fails the pending jobs whose deadline to start has passed with `expired`
  * (refunded in full, with their `job.failed` webhook, as any failure) and tells this process's
- * listeners. It works off up to `maxBatches` store rounds of `limit` jobs, so a large backlog is
- * spread over several passes. Returns how many jobs it failed.
+ * listeners, in rounds (failRounds). Returns how many jobs it failed.
  */
-export async function expireUnstarted(deps: ServiceDeps, p: { limit: number; maxBatches: number }): Promise<number> {
-  let expired = 0;
-  for (let round = 0; round < p.maxBatches; round++) {
-    const jobs = await deps.store.jobExpire({ now: deps.clock.now(), limit: p.limit, error: EXPIRED_ERROR });
-    for (const job of jobs) deps.bus.publish({ kind: 'failed', job });
-    expired += jobs.length;
-    if (jobs.length < p.limit) break;
-  }
-  return expired;
+export function expireUnstarted(deps: ServiceDeps, p: { limit: number; maxBatches: number }): Promise<number> {
+  return failRounds(deps, p, (now, limit) => deps.store.jobExpire({ now, limit, error: EXPIRED_ERROR }));
 }

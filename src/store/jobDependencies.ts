@@ -23,3 +23,14 @@ export interface JobDependencyStore {
    */
   jobFailBlocked(p: { now: Date; limit: number }): Promise<Job[]>;
 }
+
+/** waitsByJob groups rows of job_dependencies (in job, then dependency order) into jobWaitingFor's answer; both drivers read them so. */
+export function waitsByJob(rows: readonly { job_id: string; depends_on: string }[]): Map<string, string[]> {
+  const waits = new Map<string, string[]>();
+  for (const row of rows) {
+    const list = waits.get(row.job_id);
+    if (list) list.push(row.depends_on);
+    else waits.set(row.job_id, [row.depends_on]);
+  }
+  return waits;
+}

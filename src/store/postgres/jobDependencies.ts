@@ -1,4 +1,5 @@
 import type { Job } from '../../domain/index.js';
+import { waitsByJob } from '../jobDependencies.js';
 import type { Db, Tx } from './db.js';
 
 /**
@@ -40,10 +41,6 @@ export async function insertDependencies(tx: Tx, job: Job): Promise<void> {
 
 /** waitingFor is Store.jobWaitingFor. */
 export async function waitingFor(db: Db, ids: readonly string[]): Promise<Map<string, string[]>> {
-  const waits = new Map<string, string[]>();
-  if (ids.length === 0) return waits;
-  for (const row of await db.rows<{ job_id: string; depends_on: string }>(SQL.waitingFor, [ids])) {
-    waits.set(row.job_id, [...(waits.get(row.job_id) ?? []), row.depends_on]);
-  }
-  return waits;
+  if (ids.length === 0) return new Map();
+  return waitsByJob(await db.rows<{ job_id: string; depends_on: string }>(SQL.waitingFor, [ids]));
 }

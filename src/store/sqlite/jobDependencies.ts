@@ -1,4 +1,5 @@
 import type { Job, JobStatus } from '../../domain/index.js';
+import { waitsByJob } from '../jobDependencies.js';
 import type { SqliteContext } from './context.js';
 
 /**
@@ -35,12 +36,8 @@ export function insertDependencies(c: SqliteContext, job: Job): void {
 
 /** waitingFor is Store.jobWaitingFor. */
 export function waitingFor(c: SqliteContext, ids: readonly string[]): Map<string, string[]> {
-  const waits = new Map<string, string[]>();
-  if (ids.length === 0) return waits;
-  for (const row of c.stmt(DEPENDENCY_SQL.waitingFor).all(JSON.stringify(ids)) as { job_id: string; depends_on: string }[]) {
-    waits.set(row.job_id, [...(waits.get(row.job_id) ?? []), row.depends_on]);
-  }
-  return waits;
+  if (ids.length === 0) return new Map();
+  return waitsByJob(c.stmt(DEPENDENCY_SQL.waitingFor).all(JSON.stringify(ids)) as { job_id: string; depends_on: string }[]);
 }
 
 /** blockedJobs lists up to `limit` pending jobs that wait for a job that failed, was cancelled or is gone. */

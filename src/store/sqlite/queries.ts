@@ -17,6 +17,11 @@ const LEASED = `id = @id AND status = 'running' AND lease_token = @token`;
 const LEASE_CLEARED = `last_lease_token = coalesce(lease_token, last_lease_token), lease_token = NULL, lease_expires_at = NULL`;
 
 /** SQL holds the driver's fixed queries, by store method. */
+// A pending job failed with @error at @now, refunded in full (the refund's ledger row is the
+// driver's): the update of both writes that end jobs which can no longer start.
+const FAIL_PENDING = `UPDATE jobs SET status = 'failed', error = @error, failed_at = @now, updated_at = @now,
+      credits_refunded = credits_charged, event_seq = event_seq + 1`;
+
 export const SQL = {
   accountInsert: 'INSERT INTO accounts (id, name, credit_balance, webhook_secret, created_at) VALUES (?, ?, ?, ?, ?)',
   accountGet: 'SELECT * FROM accounts WHERE id = ?',
@@ -97,8 +102,7 @@ export const SQL = {
   // Pending jobs past their deadline to start, oldest deadline first (jobs_pending_start_by), failed
   // with @error; the guard is the list's own, so a job is failed only while it holds.
   jobExpire: `
-    UPDATE jobs SET status = 'failed', error = @error, failed_at = @now, updated_at = @now,
-      credits_refunded = credits_charged, event_seq = event_seq + 1
+    ${FAIL_PENDING}
     WHERE id IN (
       SELECT id FROM jobs INDEXED BY jobs_pending_start_by
       WHERE status = 'pending' AND start_by IS NOT NULL AND start_by < @now ORDER BY start_by, id LIMIT @limit)
@@ -107,8 +111,7 @@ export const SQL = {
   anyCap: 'SELECT EXISTS (SELECT 1 FROM account_limits) AS capped',
   // One pending job failed with @error (a dependency of it failed: see failBlockedJobs).
   jobFailPending: `
-    UPDATE jobs SET status = 'failed', error = @error, failed_at = @now, updated_at = @now,
-      credits_refunded = credits_charged, event_seq = event_seq + 1
+    ${FAIL_PENDING}
     WHERE id = @id AND status = 'pending'
     RETURNING *`,
   jobListExpired: `
