@@ -136,13 +136,17 @@ export function fetchWorkerKey(options: ProtocolClientOptions, signal?: AbortSig
   return protocolClient(options).send<WorkerKeyInfo>({ method: 'GET', path: '/v1/worker/key', signal, timeoutMs: WRITE_TIMEOUT_MS });
 }
 
-// The times of a job, which JSON carries as RFC 3339 strings.
-const JOB_TIMES = ['runAt', 'createdAt', 'startedAt', 'completedAt', 'failedAt', 'cancelledAt', 'updatedAt', 'leaseExpiresAt'] as const satisfies readonly (keyof AccountJob)[];
+// The times of a job, which JSON carries as RFC 3339 strings: every Date field of AccountJob (a
+// record over their names, so a time added to the job that is not listed here fails to compile).
+type JobTime = { [K in keyof AccountJob]-?: NonNullable<AccountJob[K]> extends Date ? K : never }[keyof AccountJob];
+const JOB_TIMES: Record<JobTime, true> = {
+  runAt: true, startBy: true, createdAt: true, startedAt: true, completedAt: true, failedAt: true, cancelledAt: true, updatedAt: true, leaseExpiresAt: true,
+};
 
 /** withDates turns a listed job's times back into Dates, as a local worker's handler gets them. */
 function withDates(job: AccountJob): AccountJob {
   const copy: Record<string, unknown> = { ...job };
-  for (const name of JOB_TIMES) if (typeof copy[name] === 'string') copy[name] = new Date(copy[name] as string);
+  for (const name of Object.keys(JOB_TIMES)) if (typeof copy[name] === 'string') copy[name] = new Date(copy[name] as string);
   return copy as AccountJob;
 }
 
