@@ -1,3 +1,5 @@
+import { dependenciesMet } from './claimAdmission.js';
+
 /**
  * SchedulingStore is the part of the Store contract behind fair scheduling (migration 0018): an
  * account's weight and concurrency caps, and where a pending job stands in its queue. The claim
@@ -104,14 +106,14 @@ export const SCHEDULING_SQL = {
     ON CONFLICT (account_id, type) DO UPDATE SET max_concurrency = excluded.max_concurrency`,
   cappedAccounts: 'SELECT DISTINCT account_id FROM account_limits ORDER BY account_id',
   // Two bounded index ranges: the higher priorities, then the earlier turns of the job's own; due
-  // jobs only, and none a claim would pass over for its start deadline.
+  // jobs only, and none a claim would pass over for its start deadline or its dependencies.
   queueAhead: `
     SELECT
       (SELECT count(*) FROM (SELECT 1 FROM jobs o WHERE o.status = 'pending' AND o.type = me.type AND o.priority > me.priority
-        AND o.run_at <= $2 AND (o.start_by IS NULL OR o.start_by >= $2) LIMIT $3) higher)
+        AND o.run_at <= $2 AND (o.start_by IS NULL OR o.start_by >= $2) AND ${dependenciesMet('o')} LIMIT $3) higher)
       + (SELECT count(*) FROM (SELECT 1 FROM jobs o WHERE o.status = 'pending' AND o.type = me.type AND o.priority = me.priority
         AND (o.fair_seq, o.id) < (me.fair_seq, me.id) AND o.run_at <= $2
-        AND (o.start_by IS NULL OR o.start_by >= $2) LIMIT $3) earlier) AS ahead
+        AND (o.start_by IS NULL OR o.start_by >= $2) AND ${dependenciesMet('o')} LIMIT $3) earlier) AS ahead
     FROM jobs me WHERE me.id = $1 AND me.status = 'pending'`,
   accountQueueStats: `
     SELECT account_id, sum(CASE WHEN status = 'pending' THEN count ELSE 0 END) AS pending,

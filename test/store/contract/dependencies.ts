@@ -105,6 +105,14 @@ export function describeDependencies(open: OpenStore, openPair: OpenStorePair): 
       assert.equal((await store().jobGet({ id: dropped.id }))!.status, 'cancelled');
     });
 
+    it('leaves a waiting job out of the queue place of the jobs behind it', async () => {
+      const account = await makeAccount(store(), { creditBalance: null });
+      const awaited = await makeJob(store(), { accountId: account.id, type: 't/first', createdAt: at(0) });
+      await makeJob(store(), { accountId: account.id, type: 't/queue', after: [awaited.id], createdAt: at(1) });
+      const behind = await makeJob(store(), { accountId: account.id, type: 't/queue', createdAt: at(2) });
+      assert.equal(await store().jobQueueAhead({ id: behind.id, now: at(10_000), bound: 100 }), 0, 'the claim would take it first');
+    });
+
     it('fails a job created after one that had already failed', async () => {
       const account = await makeAccount(store(), { creditBalance: null });
       const broken = await makeJob(store(), { accountId: account.id, type: 't/first', status: 'failed' });
