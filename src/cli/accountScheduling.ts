@@ -28,7 +28,7 @@ export async function schedulingCommand(runtime: Runtime, action: 'show' | 'set'
     try {
       scheduling = await setAccountScheduling(runtime.deps, { accountId: account.id, change });
     } catch (error) {
-      // The service names the field as the API does (/maxConcurrency); say it as the flag.
+      // The service names the field as the API does (/maxConcurrency); shown as a usage error (exit 2).
       if (error instanceof InvalidRequestError) throw new UsageError(error.message);
       throw error;
     }

@@ -26,7 +26,7 @@ Commands:
   worker   Run workers alone on the same database as an API (longrun worker --help)
   jobs     Create, get, list, wait for and cancel jobs on a server (longrun jobs --help)
   keys     Issue, list and revoke API keys on the store (longrun keys --help)
-  accounts List the accounts on the store (longrun accounts --help)
+  accounts List accounts, show and set their weight and caps (longrun accounts --help)
   types    Declare job types without code, list and delete them (longrun types --help)
 
   longrun --version prints the version.

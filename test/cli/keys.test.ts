@@ -169,7 +169,7 @@ describe('longrun keys', () => {
     assert.match(shown.stdout, /type caps +demo\/sleep=1$/m);
 
     for (const [args, message] of [
-      [['--weight', '0'], /weight/],
+      [['--weight', '0'], /\/weight: must be a number above 0/],
       [['--max-concurrency', 'lots'], /--max-concurrency must be a number/],
       [['--type-caps', 'nosuch/type=2'], /names no job type/],
       [[], /needs --weight, --max-concurrency or --type-caps/],

@@ -6,6 +6,8 @@ import {
   getAccount,
   getAccountScheduling,
   listAccounts,
+  MAX_CONCURRENCY_CAP,
+  MAX_WEIGHT,
   listApiKeys,
   revokeApiKey,
   setAccountScheduling,
@@ -43,7 +45,7 @@ const listedKeySchema = {
     revokedAt: { type: ['string', 'null'], format: 'date-time' },
   },
 } as const;
-const capSchema = (what: string) => ({ type: ['integer', 'null'], minimum: 0, maximum: 100_000, description: what }) as const;
+const capSchema = (what: string) => ({ type: ['integer', 'null'], minimum: 0, maximum: MAX_CONCURRENCY_CAP, description: what }) as const;
 const schedulingSchema = {
   type: 'object',
   description: 'The account\'s share of the queue and its caps on running jobs (fair scheduling; see docs/api.md "Claim order").',
@@ -130,7 +132,7 @@ export const adminRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
           minProperties: 1,
           examples: [{ weight: 2, maxConcurrency: 10, maxConcurrencyByType: { 'url/pdf': 2 } }],
           properties: {
-            weight: { type: 'number', exclusiveMinimum: 0, maximum: 1000, description: 'The account\'s share (default 1): weight 2 gets two turns to a weight-1 account\'s one.' },
+            weight: { type: 'number', exclusiveMinimum: 0, maximum: MAX_WEIGHT, description: 'The account\'s share (default 1): weight 2 gets two turns to a weight-1 account\'s one.' },
             maxConcurrency: capSchema('At most this many of the account\'s jobs run at once; null removes the cap.'),
             maxConcurrencyByType: {
               type: 'object',

@@ -53,7 +53,9 @@ export const eventRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
     {
       schema: {
         summary: 'Follow a job as a text/event-stream',
-        description: 'Each message: `event: job`, `id: <eventSeq>`, `data: <job>`. Send `Last-Event-ID` to resume.',
+        description:
+          'Each message: `event: job`, `id: <eventSeq>`, `data: <job>`. Send `Last-Event-ID` to resume. While the job is pending, ' +
+          'the first message carries its `queue` place, and after each ping an `event: queue` message (no `id:`) sends the place then.',
         tags: ['jobs'],
         params: jobIdParamsSchema,
         headers: eventStreamHeadersSchema,
