@@ -53,10 +53,12 @@ export class JobTypeRegistry {
 
   /**
    * register adds a job type: a definition (`defineJobType`) with its handler, or a spec alone
-   * (`defineJobSpec`). A second type with the same name is an error.
+   * (`defineJobSpec`). A second type with the same name is an error; a type registered under the
+   * name of a built-in this process cannot run (registerUnavailable) takes its place.
    */
   register(type: JobSpec<any>): void {
     if (this.specs.has(type.type)) throw new Error(`job type ${type.type} is registered twice`);
+    this.unavailable.delete(type.type);
     const { run: _handler, ...spec } = type as JobSpec<any> & { run?: unknown };
     const validate = this.ajv.compile(spec.inputSchema);
     this.specs.set(type.type, { ...spec, validate });

@@ -3,9 +3,9 @@
  * job's file, and pages of the account's jobs. The account always comes from the attempt's job,
  * never from the handler, so a handler cannot read another account's jobs or files.
  */
-import { type Job, type JobFilterRequest, isId } from '../domain/index.js';
+import { type JobFilterRequest, isId } from '../domain/index.js';
 import { isSafeFileName } from '../files/index.js';
-import { JobFailure } from '../jobtypes/index.js';
+import { type AccountJobPage, JobFailure } from '../jobtypes/index.js';
 import type { Attempt } from './attempts.js';
 import type { ServiceDeps } from './deps.js';
 import { listJobs } from './readJobs.js';
@@ -39,25 +39,20 @@ export async function readEarlierJobFile(
   return Buffer.concat(chunks);
 }
 
-/** AttemptAccountJobPage is a page of an attempt's account's jobs: without private input or lease, the next page's cursor (null on the last), how many match in all. */
-export interface AttemptAccountJobPage {
-  jobs: Omit<Job, 'privateInput' | 'leaseToken'>[];
-  nextCursor: string | null;
-  total: number;
-}
-
 /**
  * listAttemptAccountJobs returns a page of the attempt's account's jobs, newest first, as
  * `GET /v1/jobs` would (the same filter, the same cursor), without their private input or lease.
+ * The account is the stored job's: given as `accountId` by a caller that has just read the job,
+ * else read here.
  */
 export async function listAttemptAccountJobs(
   deps: ServiceDeps,
-  attempt: Pick<Attempt, 'id'>,
+  attempt: Pick<Attempt, 'id'> & { accountId?: string },
   p: JobFilterRequest & { cursor: string | null; limit: number },
-): Promise<AttemptAccountJobPage> {
-  const own = await deps.store.jobGet({ id: attempt.id });
-  if (!own) throw new Error(`The job ${attempt.id} is gone`);
-  const principal = { accountId: own.accountId, apiKeyId: null, apiKeyUsed: null };
+): Promise<AccountJobPage> {
+  const accountId = attempt.accountId ?? (await deps.store.jobGet({ id: attempt.id }))?.accountId;
+  if (!accountId) throw new Error(`The job ${attempt.id} is gone`);
+  const principal = { accountId, apiKeyId: null, apiKeyUsed: null };
   const { cursor, ...filter } = p;
   const page = await listJobs(deps, principal, { ...filter, offset: 0, cursor: cursor ?? undefined });
   return { jobs: page.jobs.map(({ privateInput: _private, leaseToken: _lease, ...job }) => job), nextCursor: page.nextCursor, total: page.total };

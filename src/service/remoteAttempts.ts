@@ -9,10 +9,10 @@ import {
   leaseLostReason,
 } from '../domain/index.js';
 import { type FileBody, isSafeFileName } from '../files/index.js';
-import { type OutputFile, isJobFailure } from '../jobtypes/index.js';
+import { type AccountJobPage, type OutputFile, isJobFailure } from '../jobtypes/index.js';
 import { type Attempt, completeAttempt, failLeasedJob, releaseAttempt, reportProgress } from './attempts.js';
 import { storeAttemptFile } from './attemptFiles.js';
-import { type AttemptAccountJobPage, listAttemptAccountJobs, readEarlierJobFile } from './attemptReads.js';
+import { listAttemptAccountJobs, readEarlierJobFile } from './attemptReads.js';
 import type { JobFilterRequest } from './jobFilterRequest.js';
 import type { ServiceDeps } from './deps.js';
 
@@ -128,10 +128,10 @@ export async function listRemoteAccountJobs(
   deps: ServiceDeps,
   attempt: Attempt,
   p: JobFilterRequest & { cursor: string | null; limit: number },
-): Promise<AttemptAccountJobPage> {
+): Promise<AccountJobPage> {
   const held = await heldJob(deps, attempt);
   if ('replay' in held) throw new LeaseLostError(attempt.id, 'superseded');
-  return listAttemptAccountJobs(deps, attempt, p);
+  return listAttemptAccountJobs(deps, { id: attempt.id, accountId: held.job.accountId }, p);
 }
 
 /** heldJob reads the job and checks the lease: the job while it holds, the job when this lease completed it, else LeaseLostError with its reason. */

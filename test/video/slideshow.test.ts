@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
-import { JobTypeRegistry } from '../../src/jobtypes/index.js';
+import { JobTypeRegistry, defineJobType } from '../../src/jobtypes/index.js';
 import { DEFAULT_IMAGE_LIMITS } from '../../src/jobtypes/image/index.js';
 import { imageInfo } from '../../src/jobtypes/render/index.js';
-import { findFfmpeg, videoJobTypes } from '../../src/jobtypes/video/index.js';
+import { findFfmpeg, videoJobTypes, videoSlideshowSpec } from '../../src/jobtypes/video/index.js';
 import { readMp4 } from '../helpers/mp4.js';
 import { type RenderHarness, type RenderRun, isAlive, renderHarness, runDirectly, startSite, tempFileStore } from '../helpers/render.js';
 import { type TestAccount, type TestServer, downloadFile, jobTotal, runToEnd, startTestServer } from '../helpers/server.js';
@@ -183,6 +183,14 @@ describe('video/slideshow without ffmpeg', () => {
     assert.equal(refused.status, 400, refused.text);
     assert.equal(refused.json.code, 'unknown_job_type');
     assert.match(refused.json.detail, /not available on this server: ffmpeg is turned off/);
+  });
+
+  it('stops listing the type as unavailable once a handler module registers one under its name', () => {
+    const registry = new JobTypeRegistry();
+    registry.registerUnavailable(videoSlideshowSpec, 'ffmpeg is turned off');
+    assert.deepEqual(registry.unavailableTypes().map((t) => t.spec.type), ['video/slideshow']);
+    registry.register(defineJobType({ ...videoSlideshowSpec, async run() { return {}; } }));
+    assert.deepEqual(registry.unavailableTypes(), [], 'listed once, as the type that runs here');
   });
 
   it('findFfmpeg prefers an ffmpeg on PATH, then the npm package, and says why when there is none', async () => {

@@ -1,6 +1,6 @@
 /** The video family: `video/slideshow`, frames made here (Chromium, sharp) and encoded by ffmpeg. */
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -106,14 +106,13 @@ export function videoJobTypes(env: RenderEnvironment, settings: VideoSettings): 
               void ctx.progress(percent, `Encoding: ${(outMs / 1000).toFixed(1)} of ${(durationMs / 1000).toFixed(1)} s`);
             },
           });
-          const bytes = (await stat(output)).size;
           const video = await ctx.files.put('video.mp4', createReadStream(output));
           const thumbnail = await ctx.files.put(
             input.thumbnailFormat === 'png' ? 'thumbnail.png' : 'thumbnail.jpg',
             input.thumbnailFormat === 'png' ? images[0]! : await sharp(images[0]!).jpeg({ quality: 85 }).toBuffer(),
           );
           await ctx.progress(95, 'Stored');
-          return { files: [video, thumbnail], width: input.width, height: input.height, durationMs, frames: count, bytes };
+          return { files: [video, thumbnail], width: input.width, height: input.height, durationMs, frames: count, bytes: video.size };
         } finally {
           await rm(dir, { recursive: true, force: true });
         }
