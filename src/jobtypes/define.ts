@@ -30,10 +30,14 @@ export interface JobContext<Input extends object = JsonObject> {
   readJobFile(ref: JobFileRef, p: { maxBytes: number }): Promise<Uint8Array>;
   /**
    * accountJobs returns a page of the jobs of this job's account, newest first, filtered and
-   * paged as `GET /v1/jobs` (pass the last page's `nextCursor`, null for the first page).
+   * paged as `GET /v1/jobs` (pass the last page's `nextCursor`, null for the first page); at
+   * most MAX_ACCOUNT_JOBS_PAGE a page.
    */
   accountJobs(p: JobFilterRequest & { cursor: string | null; limit: number }): Promise<AccountJobPage>;
 }
+
+/** MAX_ACCOUNT_JOBS_PAGE is the most jobs one page of accountJobs may ask for (the worker protocol's limit too). */
+export const MAX_ACCOUNT_JOBS_PAGE = 500;
 
 /** AccountJobPage is one page of accountJobs: the jobs, the cursor of the next page (null on the last) and how many match in all. */
 export interface AccountJobPage {

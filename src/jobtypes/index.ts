@@ -13,6 +13,7 @@ export {
   type InputCheckContext,
   type AccountJob,
   type AccountJobPage,
+  MAX_ACCOUNT_JOBS_PAGE,
   type JobContext,
   type JobFileRef,
   type JobFiles,

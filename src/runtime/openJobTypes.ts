@@ -37,14 +37,14 @@ export async function openJobTypes(p: {
     else p.log.info({ durationMs: outcome.durationMs }, 'render: Chromium started');
   };
   const render = renderEnvironment({ ...DEFAULT_RENDER_SETTINGS, ...p.render, onLaunch }, { allowPrivateTargets: p.allowPrivateTargets });
-  const image = imageJobTypes({ ...DEFAULT_IMAGE_LIMITS, allowPrivateTargets: p.allowPrivateTargets });
+  const imageLimits = { ...DEFAULT_IMAGE_LIMITS, allowPrivateTargets: p.allowPrivateTargets };
+  const image = imageJobTypes(imageLimits);
   const pdf = pdfJobTypes({ ...DEFAULT_PDF_LIMITS, allowPrivateTargets: p.allowPrivateTargets });
   const registry = new JobTypeRegistry([...BUILTIN_JOB_TYPES, ...renderJobTypes(render), ...crawlJobTypes(render), ...image, ...pdf, ...jobsExportTypes()]);
   const ffmpeg = findFfmpeg({ configured: p.video?.ffmpegPath, searchPath: process.env.PATH });
   if (ffmpeg.path === null) registry.registerUnavailable(videoSlideshowSpec, ffmpeg.reason);
   else {
-    const limits = { ...DEFAULT_IMAGE_LIMITS, allowPrivateTargets: p.allowPrivateTargets };
-    for (const type of videoJobTypes(render, { ...limits, ffmpegPath: ffmpeg.path, onEncoderStart: p.video?.onEncoderStart })) registry.register(type);
+    for (const type of videoJobTypes(render, { ...imageLimits, ffmpegPath: ffmpeg.path, onEncoderStart: p.video?.onEncoderStart })) registry.register(type);
   }
   if (p.handlers) for (const definition of await loadHandlers(p.handlers)) registry.register(definition);
   return { registry, close: () => render.pool.close() };

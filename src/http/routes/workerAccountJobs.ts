@@ -1,12 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { JOB_FILTER_FIELDS, type JobFilterRequest } from '../../domain/index.js';
+import { MAX_ACCOUNT_JOBS_PAGE } from '../../jobtypes/index.js';
 import { listRemoteAccountJobs } from '../../service/index.js';
 import type { AppDeps } from '../deps.js';
 import { jobIdParamsSchema, problemResponses } from '../schemas.js';
 import { attemptOf, leaseHeadersSchema } from './workerLease.js';
-
-/** MAX_ACCOUNT_JOBS_PAGE is the most jobs one page of the worker's account listing holds (as `jobs/export` reads them). */
-export const MAX_ACCOUNT_JOBS_PAGE = 500;
 
 /**
  * workerAccountJobRoutes: a remote worker reads, page by page, the jobs of its attempt's own

@@ -1,6 +1,6 @@
 /** The export family: `jobs/export`, the account's own jobs as a CSV or NDJSON file. */
 import { JOB_FILTER_FIELDS, type JobFilterRequest } from '../../domain/index.js';
-import { type JobContext, type JobSpec, type JobTypeDefinition, type OutputFile, defineJobSpec, defineJobType } from '../define.js';
+import { type JobContext, type JobSpec, type JobTypeDefinition, MAX_ACCOUNT_JOBS_PAGE, type OutputFile, defineJobSpec, defineJobType } from '../define.js';
 import { csvHeader, csvLine, exportRow, ndjsonLine } from './rows.js';
 
 export { EXPORT_COLUMNS, type ExportRow } from './rows.js';
@@ -14,8 +14,6 @@ export interface ExportInput extends JobFilterRequest {
 /** ExportOutput is `jobs/export`'s output: the file, its format, how many jobs it holds, and whether more matched. */
 export type ExportOutput = { files: OutputFile[]; format: string; rows: number; truncated: boolean };
 
-/** PAGE_SIZE is how many jobs one read of the store takes; the file is written as each page arrives. */
-const PAGE_SIZE = 500;
 
 /** jobsExportSpec is `jobs/export` as the API knows it. */
 export const jobsExportSpec: JobSpec<ExportInput> = defineJobSpec<ExportInput>({
@@ -74,7 +72,7 @@ async function* exportLines(
   let cursor: string | null = null;
   do {
     if (ctx.signal.aborted) throw ctx.signal.reason;
-    const page = await ctx.accountJobs({ ...filter, cursor, limit: Math.min(PAGE_SIZE, maxRows - counts.rows) });
+    const page = await ctx.accountJobs({ ...filter, cursor, limit: Math.min(MAX_ACCOUNT_JOBS_PAGE, maxRows - counts.rows) });
     const line = format === 'csv' ? csvLine : ndjsonLine;
     yield Buffer.from(page.jobs.map((job) => line(exportRow(job))).join(''), 'utf8');
     counts.rows += page.jobs.length;

@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import type { Job, WebhookEvent } from '../../../domain/index.js';
 import { webhookImages } from './images.js';
-import { productaiError } from './view.js';
+import { productaiJob } from './view.js';
 
 /**
  * productaiWebhook is the body of a productai job's webhook: on completion the document's
@@ -14,13 +14,14 @@ import { productaiError } from './view.js';
  * error: {code, message}, tokens_used, failed_at}`. Other events send nothing.
  */
 export function productaiWebhook(job: Job, event: WebhookEvent) {
-  const tokensUsed = job.creditsCharged - job.creditsRefunded;
+  // The fields are the GET answer's (productaiJob), so the webhook and the GET cannot drift apart.
   if (event === 'job.completed') {
-    return { event, job_id: job.id, status: 'completed', images: webhookImages(job), tokens_used: tokensUsed, completed_at: job.completedAt!.toISOString() };
+    const view = productaiJob(job, webhookImages(job));
+    return { event, job_id: view.job_id, status: view.status, images: view.images, tokens_used: view.tokens_used, completed_at: view.completed_at };
   }
   if (event === 'job.failed' || event === 'job.cancelled') {
-    const failedAt = (job.failedAt ?? job.cancelledAt)!.toISOString();
-    return { event: 'job.failed', job_id: job.id, status: 'failed', error: productaiError(job), tokens_used: tokensUsed, failed_at: failedAt };
+    const view = productaiJob(job, []);
+    return { event: 'job.failed', job_id: view.job_id, status: view.status, error: view.error, tokens_used: view.tokens_used, failed_at: view.failed_at };
   }
   return null;
 }
