@@ -22,6 +22,14 @@ export function notAtCap(job: string): string {
 }
 
 /**
+ * startable is the predicate that a pending job (the relation `job`) may start at `now` (a
+ * parameter): it is due (`run_at`) and not past its deadline to start (`start_by`, migration 0017).
+ */
+export function startable(job: string, now: string): string {
+  return `${job}.run_at <= ${now} AND (${job}.start_by IS NULL OR ${job}.start_by >= ${now})`;
+}
+
+/**
  * dependenciesMet is the predicate that a job (the relation `job`) waits for no job: it was
  * created without `after`, or every job it waits for has completed (job_dependencies keeps only
  * the dependencies not yet met, migration 0019). The column test comes first, so a job without

@@ -1,4 +1,4 @@
-import { dependenciesMet } from './claimAdmission.js';
+import { dependenciesMet, startable } from './claimAdmission.js';
 
 /**
  * SchedulingStore is the part of the Store contract behind fair scheduling (migration 0018): an
@@ -110,10 +110,9 @@ export const SCHEDULING_SQL = {
   queueAhead: `
     SELECT
       (SELECT count(*) FROM (SELECT 1 FROM jobs o WHERE o.status = 'pending' AND o.type = me.type AND o.priority > me.priority
-        AND o.run_at <= $2 AND (o.start_by IS NULL OR o.start_by >= $2) AND ${dependenciesMet('o')} LIMIT $3) higher)
+        AND ${startable('o', '$2')} AND ${dependenciesMet('o')} LIMIT $3) higher)
       + (SELECT count(*) FROM (SELECT 1 FROM jobs o WHERE o.status = 'pending' AND o.type = me.type AND o.priority = me.priority
-        AND (o.fair_seq, o.id) < (me.fair_seq, me.id) AND o.run_at <= $2
-        AND (o.start_by IS NULL OR o.start_by >= $2) AND ${dependenciesMet('o')} LIMIT $3) earlier) AS ahead
+        AND (o.fair_seq, o.id) < (me.fair_seq, me.id) AND ${startable('o', '$2')} AND ${dependenciesMet('o')} LIMIT $3) earlier) AS ahead
     FROM jobs me WHERE me.id = $1 AND me.status = 'pending'`,
   accountQueueStats: `
     SELECT account_id, sum(CASE WHEN status = 'pending' THEN count ELSE 0 END) AS pending,

@@ -1,5 +1,5 @@
 import type { JobEventKind } from '../../domain/index.js';
-import { CLAIM_ORDER, admissionCtes, dependenciesMet, notAtCap } from '../claimAdmission.js';
+import { CLAIM_ORDER, admissionCtes, dependenciesMet, notAtCap, startable } from '../claimAdmission.js';
 import { JOB_COLUMNS } from '../jobColumns.js';
 
 /**
@@ -175,7 +175,7 @@ export const JOB_WRITE_SQL = {
       SELECT head.* FROM unnest($4::text[]) AS served (type)
       CROSS JOIN LATERAL (
         SELECT id, account_id, type, priority, fair_seq, webhook_url IS NOT NULL AS hooked FROM jobs
-        WHERE status = 'pending' AND type = served.type AND run_at <= $2 AND (start_by IS NULL OR start_by >= $2) AND ${notAtCap('jobs')}
+        WHERE status = 'pending' AND type = served.type AND ${startable('jobs', '$2')} AND ${notAtCap('jobs')}
           AND ${dependenciesMet('jobs')}
         ORDER BY ${CLAIM_ORDER} LIMIT $5
         FOR UPDATE SKIP LOCKED) AS head

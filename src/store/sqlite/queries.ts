@@ -1,5 +1,5 @@
 import { DELIVERY_COLUMNS } from '../deliveryColumns.js';
-import { CLAIM_ORDER, admissionCtes, dependenciesMet, notAtCap } from '../claimAdmission.js';
+import { CLAIM_ORDER, admissionCtes, dependenciesMet, notAtCap, startable } from '../claimAdmission.js';
 import { JOB_COLUMNS } from '../jobColumns.js';
 import { type JobListParams, TOTAL_COUNT_CAP, countersServe, createdIdRange } from '../jobFilter.js';
 
@@ -255,7 +255,7 @@ function buildJobClaimSql(typeCount: number, capped: boolean): string {
   const heads = Array.from(
     { length: typeCount },
     (_, i) => `SELECT * FROM (SELECT id, account_id, type, priority, fair_seq FROM jobs INDEXED BY jobs_pending_type
-        WHERE status = 'pending' AND type = @type${i} AND run_at <= @now AND (start_by IS NULL OR start_by >= @now)${capped ? ` AND ${notAtCap('jobs')}` : ''}
+        WHERE status = 'pending' AND type = @type${i} AND ${startable('jobs', '@now')}${capped ? ` AND ${notAtCap('jobs')}` : ''}
           AND ${dependenciesMet('jobs')}
         ORDER BY ${CLAIM_ORDER} LIMIT @limit)`,
   );
