@@ -1,6 +1,7 @@
-import { Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { Clock } from '../domain/index.js';
 import type { Store } from '../store/index.js';
+import { scrapedGauges, waitedSeconds } from './scrapedGauges.js';
 
 /** TOP_ACCOUNTS is how many accounts get a label of their own; the rest add up under `other`. */
 export const TOP_ACCOUNTS = 10;
@@ -22,23 +23,7 @@ interface AccountRow {
  * counters; each top account's wait is one index seek to its oldest pending job.
  */
 export function watchAccountQueues(registry: Registry, store: Store, clock: Clock): void {
-  let reading: Promise<AccountRow[]> | null = null;
-  const read = () => (reading ??= readRows(store, clock).finally(() => (reading = null)));
-  const gauge = (name: string, help: string, value: (row: AccountRow) => number | null) =>
-    new Gauge({
-      name,
-      help,
-      labelNames: ['account'],
-      registers: [registry],
-      async collect() {
-        const rows = await read();
-        this.reset();
-        for (const row of rows) {
-          const v = value(row);
-          if (v !== null) this.set({ account: row.account }, v);
-        }
-      },
-    });
+  const gauge = scrapedGauges(registry, 'account', () => readRows(store, clock), (row) => row.account);
   gauge('longrun_account_pending_jobs', `Jobs waiting to run, by account: the ${TOP_ACCOUNTS} with the most, and "other".`, (r) => r.pending);
   gauge('longrun_account_running_jobs', `Jobs running now, by account: the ${TOP_ACCOUNTS} with the most pending, and "other".`, (r) => r.running);
   gauge(
@@ -56,7 +41,7 @@ async function readRows(store: Store, clock: Clock): Promise<AccountRow[]> {
   const rows = await Promise.all(
     top.map(async (s): Promise<AccountRow> => {
       const oldest = s.pending > 0 ? await store.accountOldestPending({ accountId: s.accountId }) : null;
-      return { account: s.accountId, pending: s.pending, running: s.running, waitedSeconds: oldest === null ? 0 : Math.max(0, now - oldest.getTime()) / 1000 };
+      return { account: s.accountId, pending: s.pending, running: s.running, waitedSeconds: oldest === null ? 0 : waitedSeconds(now, oldest) };
     }),
   );
   if (rest.length > 0) {

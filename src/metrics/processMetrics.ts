@@ -3,11 +3,12 @@
  * itself, the queue as the store sees it, webhook attempts and browser launches. The HTTP app adds
  * its request metrics to the same registry and serves it (see http/metrics.ts).
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Clock } from '../domain/index.js';
 import type { EventBus } from '../events/index.js';
-import type { QueueStat, Store } from '../store/index.js';
+import type { Store } from '../store/index.js';
 import { watchAccountQueues } from './accountQueueMetrics.js';
+import { scrapedGauges, waitedSeconds } from './scrapedGauges.js';
 
 /** WebhookOutcome is what an attempt led to: delivered, to be retried, or given up. */
 export type WebhookOutcome = 'succeeded' | 'retrying' | 'failed';
@@ -101,34 +102,18 @@ export class ProcessMetrics {
    */
   watchQueue(store: Store, clock: Clock, knownTypes: readonly string[]): void {
     watchAccountQueues(this.registry, store, clock);
-    // A scrape collects every metric at once: the three gauges share the one read in flight.
-    let reading: Promise<{ stats: QueueStat[]; now: number }> | null = null;
-    const read = () => {
-      reading ??= store
-        .jobQueueStats()
-        .then((stats) => ({ stats, now: clock.now().getTime() }))
-        .finally(() => (reading = null));
-      return reading;
+    const readRows = async () => {
+      const stats = await store.jobQueueStats();
+      const now = clock.now().getTime();
+      return stats.map((stat) => ({ stat, now }));
     };
-    const gauge = (name: string, help: string, value: (stat: QueueStat, now: number) => number) =>
-      new Gauge({
-        name,
-        help,
-        labelNames: ['type'],
-        registers: [this.registry],
-        async collect() {
-          const { stats, now } = await read();
-          this.reset();
-          for (const type of knownTypes) this.set({ type }, 0);
-          for (const stat of stats) this.set({ type: stat.type }, value(stat, now));
-        },
-      });
-    gauge('longrun_queue_pending_jobs', 'Jobs waiting to run (all accounts), by type; scheduled ones included.', (stat) => stat.pending);
+    const gauge = scrapedGauges(this.registry, 'type', readRows, (row) => row.stat.type, knownTypes);
+    gauge('longrun_queue_pending_jobs', 'Jobs waiting to run (all accounts), by type; scheduled ones included.', ({ stat }) => stat.pending);
     gauge(
       'longrun_queue_oldest_pending_seconds',
       'How long the longest-due pending job of the type has waited since its runAt; 0 when none is due.',
-      (stat, now) => (stat.earliestRunAt === null ? 0 : Math.max(0, now - stat.earliestRunAt.getTime()) / 1000),
+      ({ stat, now }) => (stat.earliestRunAt === null ? 0 : waitedSeconds(now, stat.earliestRunAt)),
     );
-    gauge('longrun_running_jobs', 'Jobs running now (all workers, all accounts), by type.', (stat) => stat.running);
+    gauge('longrun_running_jobs', 'Jobs running now (all workers, all accounts), by type.', ({ stat }) => stat.running);
   }
 }
